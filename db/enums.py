@@ -1,0 +1,36 @@
+"""Value sets stored in text columns; the schema exposes them as GraphQL enums."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class PartnerStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+
+
+class TenantStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+
+
+class UserStatus(StrEnum):
+    ACTIVE = "active"
+    DISABLED = "disabled"
+    LOCKED = "locked"
+
+
+class ApplicationLevel(StrEnum):
+    GLOBAL = "global"
+    TENANT = "tenant"
+
+
+class ApplicationType(StrEnum):
+    SERVICE = "service"
+    WEB = "web"
+    SPA = "spa"
+    NATIVE = "native"
+
+
+CONFIDENTIAL_APPLICATION_TYPES = frozenset({ApplicationType.SERVICE, ApplicationType.WEB})

@@ -1,0 +1,9 @@
+"""The tables, one module per resource."""
+
+from db.models.applications import Application
+from db.models.groups import Group, GroupMember, GroupNesting
+from db.models.partners import Partner
+from db.models.tenants import Tenant
+from db.models.users import User
+
+__all__ = ["Application", "Group", "GroupMember", "GroupNesting", "Partner", "Tenant", "User"]

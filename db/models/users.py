@@ -1,0 +1,43 @@
+"""Users of a tenant; passwords are stored as Argon2 hashes only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Boolean, ForeignKey, Index, String, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base, JSONDocument, ResourceColumns, UTCDateTime
+from db.enums import UserStatus
+
+
+class User(ResourceColumns, Base):
+    __tablename__ = "users"
+
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), nullable=False, index=True)
+    email: Mapped[str] = mapped_column(String(320), nullable=False)
+    display_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    first_name: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    last_name: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default=UserStatus.ACTIVE)
+    email_verified: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    mfa_enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    mfa_secret: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    custom_attributes: Mapped[dict[str, Any]] = mapped_column(
+        JSONDocument, nullable=False, default=dict
+    )
+
+    __table_args__ = (
+        Index(
+            "uq_users_tenant_email_live",
+            "tenant_id",
+            "email",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+    )

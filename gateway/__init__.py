@@ -1,0 +1,1 @@
+"""Assembly: settings, principals and tokens, the app factory, the CLI."""

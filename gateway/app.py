@@ -1,0 +1,68 @@
+"""The app factory: one FastAPI app serving GraphQL, the REST paths and the explorer."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from sqlalchemy.engine import make_url
+from strawberry.fastapi import GraphQLRouter
+
+from db.engine import create_engine, create_sessionmaker, is_sqlite
+from db.migrate import upgrade
+from gateway.auth import build_request_context
+from gateway.middleware import RequestIdAndStatements
+from gateway.settings import Settings, get_settings
+from rest_compat.router import scaikey_router
+from schema.context import GraphQLContext
+from schema.schema import schema
+
+
+async def _graphql_context(request: Request) -> GraphQLContext:
+    return GraphQLContext(build_request_context(request))
+
+
+async def prepare_database(settings: Settings) -> None:
+    """The embedded database creates and migrates itself; others use `scaigate db upgrade`."""
+    if not is_sqlite(settings.database_url):
+        return
+    database = make_url(settings.database_url).database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    await upgrade(settings.database_url)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await prepare_database(settings)
+        engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
+        app.state.engine = engine
+        app.state.sessions = create_sessionmaker(engine)
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    openapi = settings.openapi_enabled
+    app = FastAPI(
+        title="ScaiGate",
+        summary="GraphQL gateway over the Scai platform's admin data, with its REST paths.",
+        version="0.1.0",
+        lifespan=lifespan,
+        openapi_url="/openapi.json" if openapi else None,
+        docs_url="/docs" if openapi else None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.include_router(
+        GraphQLRouter(schema, context_getter=_graphql_context, graphql_ide="graphiql"),
+        prefix="/graphql",
+    )
+    app.include_router(scaikey_router())
+    app.add_middleware(RequestIdAndStatements, report_statements=settings.env != "production")
+    return app

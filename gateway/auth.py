@@ -1,0 +1,49 @@
+"""From an HTTP request to a RequestContext: bearer token, principal, request metadata."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import HTTPException, Request
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from gateway.principals import Principal
+from gateway.settings import Settings
+from gateway.tokens import InvalidToken, verify_token
+from resolvers.context import RequestContext, RequestMeta
+
+
+def principal_from_header(settings: Settings, authorization: str | None) -> Principal | None:
+    """None without a token; 401 for any token that cannot be accepted."""
+    if not authorization:
+        return None
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise _unauthorized("Authorization header must be 'Bearer <token>'")
+    try:
+        return verify_token(settings, token.strip())
+    except InvalidToken as exc:
+        raise _unauthorized(str(exc)) from exc
+
+
+def _unauthorized(message: str) -> HTTPException:
+    return HTTPException(status_code=401, detail=message, headers={"WWW-Authenticate": "Bearer"})
+
+
+def request_id_of(request: Request) -> str:
+    return str(getattr(request.state, "request_id", "") or uuid.uuid4().hex)
+
+
+def build_request_context(request: Request) -> RequestContext:
+    settings: Settings = request.app.state.settings
+    sessions: async_sessionmaker[AsyncSession] = request.app.state.sessions
+    principal = principal_from_header(settings, request.headers.get("authorization"))
+    return RequestContext(
+        principal=principal,
+        sessions=sessions,
+        meta=RequestMeta(
+            request_id=request_id_of(request),
+            ip=request.client.host if request.client else None,
+            user_agent=request.headers.get("user-agent"),
+        ),
+    )

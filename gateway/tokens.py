@@ -1,0 +1,104 @@
+"""Issuing and verifying the gateway's bearer JWTs."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import jwt
+
+from gateway.principals import Principal, Role
+from gateway.settings import Settings
+
+
+class InvalidToken(Exception):
+    """The bearer token cannot be accepted; the message says why."""
+
+
+def issue_token(
+    settings: Settings,
+    *,
+    role: Role,
+    subject: str,
+    partner_id: str | None = None,
+    tenant_id: str | None = None,
+    scopes: list[str] | None = None,
+    ttl_seconds: int | None = None,
+) -> str:
+    if role is Role.PARTNER_ADMIN and not partner_id:
+        raise ValueError("a partner_admin token needs a partner id")
+    if role is Role.TENANT_ADMIN and not tenant_id:
+        raise ValueError("a tenant_admin token needs a tenant id")
+    now = datetime.now(UTC)
+    claims: dict[str, Any] = {
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "sub": subject,
+        "iat": now,
+        "nbf": now,
+        "exp": now + timedelta(seconds=ttl_seconds or settings.token_ttl_seconds),
+        "jti": uuid.uuid4().hex,
+    }
+    if role is Role.PLATFORM:
+        claims["grant_type"] = "client_credentials"
+        claims["scope"] = " ".join(scopes or [])
+    else:
+        claims["role"] = role.value
+        if partner_id:
+            claims["partner_id"] = partner_id
+        if tenant_id:
+            claims["tenant_id"] = tenant_id
+    return jwt.encode(claims, settings.jwt_signing_key, algorithm=settings.jwt_algorithm)
+
+
+def verify_token(settings: Settings, token: str) -> Principal:
+    try:
+        claims = jwt.decode(
+            token,
+            settings.jwt_signing_key,
+            algorithms=[settings.jwt_algorithm],
+            audience=settings.jwt_audience,
+            issuer=settings.jwt_issuer,
+            options={"require": ["exp", "iat", "sub", "aud", "iss"]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise InvalidToken("Token has expired") from exc
+    except jwt.InvalidAudienceError as exc:
+        raise InvalidToken("Token audience is not accepted") from exc
+    except jwt.InvalidSignatureError as exc:
+        raise InvalidToken("Token signature is invalid") from exc
+    except jwt.PyJWTError as exc:
+        raise InvalidToken(f"Token is malformed: {exc}") from exc
+    return _principal_from_claims(claims)
+
+
+def _principal_from_claims(claims: dict[str, Any]) -> Principal:
+    subject = str(claims["sub"])
+    token_id = claims.get("jti")
+    if claims.get("grant_type") == "client_credentials":
+        scope = claims.get("scope", "")
+        if not isinstance(scope, str):
+            raise InvalidToken("Token is malformed: scope must be a string")
+        return Principal(
+            role=Role.PLATFORM, subject=subject, scopes=frozenset(scope.split()), token_id=token_id
+        )
+    try:
+        role = Role(claims.get("role"))
+    except ValueError as exc:
+        raise InvalidToken("Token carries no admin role") from exc
+    partner_id = claims.get("partner_id")
+    tenant_id = claims.get("tenant_id")
+    if role is Role.PARTNER_ADMIN and not isinstance(partner_id, str):
+        raise InvalidToken("Token is malformed: partner_admin without partner_id")
+    if role is Role.TENANT_ADMIN and not isinstance(tenant_id, str):
+        raise InvalidToken("Token is malformed: tenant_admin without tenant_id")
+    if role is Role.PLATFORM:
+        raise InvalidToken("Token is malformed: platform role without client_credentials grant")
+    return Principal(
+        role=role,
+        subject=subject,
+        partner_id=partner_id if role is Role.PARTNER_ADMIN else None,
+        tenant_id=tenant_id if role is Role.TENANT_ADMIN else None,
+        token_id=token_id,
+    )

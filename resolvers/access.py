@@ -1,0 +1,70 @@
+"""Row scoping: which partners, tenants and tenant resources a principal may see or change.
+
+Every rule is a SQL expression that composes into any statement (lists, loader batches,
+counts), so paging and totals never see rows the caller may not.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
+
+from db.enums import ApplicationLevel
+from db.models import Application, Partner, Tenant
+from gateway.principals import Principal, Role
+from resolvers.errors import AccessDenied
+
+
+def _platform_wide(principal: Principal) -> bool:
+    return principal.role in (Role.SUPER_ADMIN, Role.PLATFORM)
+
+
+def visible_partners(principal: Principal) -> ColumnElement[bool]:
+    if _platform_wide(principal):
+        return true()
+    if principal.role is Role.PARTNER_ADMIN:
+        return Partner.id == principal.partner_id
+    return false()
+
+
+def visible_tenants(principal: Principal) -> ColumnElement[bool]:
+    if _platform_wide(principal):
+        return true()
+    if principal.role is Role.PARTNER_ADMIN:
+        return Tenant.partner_id == principal.partner_id
+    if principal.role is Role.TENANT_ADMIN:
+        return Tenant.id == principal.tenant_id
+    return false()
+
+
+def visible_tenant_ids(
+    principal: Principal, tenant_id: ColumnElement[str | None]
+) -> ColumnElement[bool]:
+    """For a resource owned by a tenant: the owner is one of the principal's tenants."""
+    if _platform_wide(principal):
+        return true()
+    if principal.role is Role.PARTNER_ADMIN:
+        return tenant_id.in_(
+            select(Tenant.id).where(
+                Tenant.partner_id == principal.partner_id, Tenant.deleted_at.is_(None)
+            )
+        )
+    if principal.role is Role.TENANT_ADMIN:
+        return tenant_id == principal.tenant_id
+    return false()
+
+
+def visible_applications(principal: Principal) -> ColumnElement[bool]:
+    """Global applications are visible to every admin; tenant ones follow their tenant."""
+    return or_(
+        Application.level == ApplicationLevel.GLOBAL.value,
+        and_(
+            Application.level == ApplicationLevel.TENANT.value,
+            visible_tenant_ids(principal, Application.tenant_id),
+        ),
+    )
+
+
+def ensure_can_write_global(principal: Principal) -> None:
+    """Platform-wide objects (global applications) are changed only at platform tier."""
+    if not _platform_wide(principal):
+        raise AccessDenied()

@@ -1,0 +1,58 @@
+"""The per-request context every resolver takes: principal, sessions, loaders, request metadata."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from gateway.principals import Principal
+from resolvers.errors import Unauthenticated
+
+if TYPE_CHECKING:
+    from resolvers.loaders.registry import Loaders
+
+
+@dataclass(frozen=True, slots=True)
+class RequestMeta:
+    request_id: str = ""
+    ip: str | None = None
+    user_agent: str | None = None
+
+
+@dataclass
+class RequestContext:
+    principal: Principal | None
+    sessions: async_sessionmaker[AsyncSession]
+    meta: RequestMeta = field(default_factory=RequestMeta)
+    _loaders: Loaders | None = None
+
+    @property
+    def actor(self) -> Principal:
+        """The authenticated principal; a request without one cannot reach any data."""
+        if self.principal is None:
+            raise Unauthenticated()
+        return self.principal
+
+    @property
+    def loaders(self) -> Loaders:
+        if self._loaders is None:
+            from resolvers.loaders.registry import Loaders
+
+            self._loaders = Loaders(self)
+        return self._loaders
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A short session of its own: loaders run concurrently and must not share one."""
+        async with self.sessions() as session:
+            yield session
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """One transaction for a whole write: committed on success, rolled back on any error."""
+        async with self.sessions() as session, session.begin():
+            yield session

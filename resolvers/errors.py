@@ -1,0 +1,85 @@
+"""Domain errors: each carries a code that one table maps to GraphQL and one to HTTP."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+
+class ErrorCode(StrEnum):
+    NOT_FOUND = "NOT_FOUND"
+    FORBIDDEN = "FORBIDDEN"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    BAD_USER_INPUT = "BAD_USER_INPUT"
+    CONFLICT = "CONFLICT"
+    PRECONDITION_FAILED = "PRECONDITION_FAILED"
+    LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
+    RATE_LIMITED = "RATE_LIMITED"
+    INTERNAL = "INTERNAL_SERVER_ERROR"
+
+
+class DomainError(Exception):
+    code: ErrorCode = ErrorCode.INTERNAL
+
+    def __init__(self, message: str, **extensions: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.extensions = extensions
+
+
+class NotFound(DomainError):
+    code = ErrorCode.NOT_FOUND
+
+    @classmethod
+    def resource(cls, kind: str, resource_id: str) -> NotFound:
+        return cls(f"{kind} {resource_id} not found", resource_id=resource_id)
+
+
+class AccessDenied(DomainError):
+    code = ErrorCode.FORBIDDEN
+
+    def __init__(self, message: str = "Access denied", **extensions: Any) -> None:
+        super().__init__(message, **extensions)
+
+
+class Unauthenticated(DomainError):
+    code = ErrorCode.UNAUTHENTICATED
+
+    def __init__(self, message: str = "Not authenticated", **extensions: Any) -> None:
+        super().__init__(message, **extensions)
+
+
+class BadInput(DomainError):
+    code = ErrorCode.BAD_USER_INPUT
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}", field=field)
+        self.field = field
+
+
+class Conflict(DomainError):
+    code = ErrorCode.CONFLICT
+
+
+class PreconditionFailed(DomainError):
+    code = ErrorCode.PRECONDITION_FAILED
+
+
+class LimitExceeded(DomainError):
+    code = ErrorCode.LIMIT_EXCEEDED
+
+    def __init__(self, limit: str, value: int) -> None:
+        super().__init__(f"Partner limit reached: {limit} is {value}", limit=limit, value=value)
+
+
+HTTP_STATUS: dict[ErrorCode, int] = {
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.UNAUTHENTICATED: 401,
+    ErrorCode.BAD_USER_INPUT: 422,
+    ErrorCode.CONFLICT: 409,
+    ErrorCode.PRECONDITION_FAILED: 412,
+    ErrorCode.LIMIT_EXCEEDED: 409,
+    ErrorCode.RATE_LIMITED: 429,
+    ErrorCode.INTERNAL: 500,
+}

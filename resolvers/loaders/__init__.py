@@ -1,0 +1,1 @@
+"""Per-request dataloaders: rows by id, and paged relations batched across parents."""

@@ -1,0 +1,110 @@
+"""The loader classes: by id, paged relation, relation count."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from aiodataloader import DataLoader
+from sqlalchemy import ColumnElement, Table, and_, func, select
+
+from resolvers.loaders.relations import Relation
+
+if TYPE_CHECKING:
+    from resolvers.context import RequestContext
+
+
+class RelationKey(NamedTuple):
+    parent_id: str
+    offset: int
+    limit: int
+
+
+class RelationPage(NamedTuple):
+    rows: list[Any]
+    has_next: bool
+
+
+class RowByIdLoader(DataLoader[str, Any]):
+    """Live (not soft-deleted) rows of one table the principal may see, by id."""
+
+    def __init__(
+        self,
+        context: RequestContext,
+        table: Table,
+        scope: Callable[[], ColumnElement[bool]],
+    ) -> None:
+        super().__init__()
+        self.context = context
+        self.table = table
+        self.scope = scope
+
+    async def batch_load_fn(self, keys: Sequence[str]) -> list[Any]:
+        statement = select(self.table).where(
+            self.table.c.id.in_(keys), self.table.c.deleted_at.is_(None), self.scope()
+        )
+        async with self.context.read() as session:
+            rows = {row.id: row for row in await session.execute(statement)}
+        return [rows.get(key) for key in keys]
+
+
+class RelationPageLoader(DataLoader[RelationKey, RelationPage]):
+    """One window of a relation per parent; one statement per distinct window in a batch."""
+
+    def __init__(self, context: RequestContext, relation: Relation) -> None:
+        super().__init__()
+        self.context = context
+        self.relation = relation
+
+    async def batch_load_fn(self, keys: Sequence[RelationKey]) -> list[RelationPage]:
+        by_window: dict[tuple[int, int], list[str]] = defaultdict(list)
+        for key in keys:
+            by_window[(key.offset, key.limit)].append(key.parent_id)
+        found: dict[RelationKey, list[Any]] = defaultdict(list)
+        principal = self.context.actor
+        async with self.context.read() as session:
+            for (offset, limit), parent_ids in by_window.items():
+                inner = self.relation.build(sorted(set(parent_ids)), principal).subquery()
+                position = (
+                    func.row_number()
+                    .over(
+                        partition_by=inner.c.parent_key,
+                        order_by=inner.c[self.relation.order_column],
+                    )
+                    .label("position")
+                )
+                numbered = select(inner, position).subquery()
+                statement = (
+                    select(numbered)
+                    .where(
+                        and_(
+                            numbered.c.position > offset,
+                            numbered.c.position <= offset + limit + 1,
+                        )
+                    )
+                    .order_by(numbered.c.parent_key, numbered.c.position)
+                )
+                for row in await session.execute(statement):
+                    found[RelationKey(row.parent_key, offset, limit)].append(row)
+        pages = []
+        for key in keys:
+            rows = found.get(key, [])
+            pages.append(RelationPage(rows=rows[: key.limit], has_next=len(rows) > key.limit))
+        return pages
+
+
+class RelationCountLoader(DataLoader[str, int]):
+    """How many related rows each parent has (within the principal's scope)."""
+
+    def __init__(self, context: RequestContext, relation: Relation) -> None:
+        super().__init__()
+        self.context = context
+        self.relation = relation
+
+    async def batch_load_fn(self, keys: Sequence[str]) -> list[int]:
+        inner = self.relation.build(sorted(set(keys)), self.context.actor).subquery()
+        statement = select(inner.c.parent_key, func.count()).group_by(inner.c.parent_key)
+        async with self.context.read() as session:
+            counts = {parent: int(n) for parent, n in await session.execute(statement)}
+        return [counts.get(key, 0) for key in keys]

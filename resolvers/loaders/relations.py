@@ -1,0 +1,27 @@
+"""Relations between rows as composable statements, one per parent batch.
+
+A relation's statement selects the child rows plus a `parent_key` column for a batch of
+parent ids; the loaders page it per parent with a window function, so one statement
+serves any number of parents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select
+
+from gateway.principals import Principal
+
+RelationStatement = Callable[[Sequence[str], Principal], Select[Any]]
+
+
+@dataclass(frozen=True)
+class Relation:
+    """`build(parent_ids, principal)` selects scoped child rows labelled with `parent_key`."""
+
+    name: str
+    build: RelationStatement
+    order_column: str = "id"

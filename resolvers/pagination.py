@@ -1,0 +1,86 @@
+"""Offset windows behind both Relay connections (`first`/`after`) and REST pages."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from resolvers.errors import BadInput
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+_CURSOR_PREFIX = "offset:"
+
+
+def encode_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{offset}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        raise BadInput("after", "is not a cursor returned by this API") from exc
+    if not text.startswith(_CURSOR_PREFIX) or not text[len(_CURSOR_PREFIX) :].isdigit():
+        raise BadInput("after", "is not a cursor returned by this API")
+    return int(text[len(_CURSOR_PREFIX) :])
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """`limit` rows starting after `offset` rows."""
+
+    offset: int
+    limit: int
+
+    @classmethod
+    def from_relay(cls, first: int | None, after: str | None) -> Window:
+        size = DEFAULT_PAGE_SIZE if first is None else first
+        if not 0 <= size <= MAX_PAGE_SIZE:
+            raise BadInput("first", f"must be between 0 and {MAX_PAGE_SIZE}")
+        offset = decode_cursor(after) + 1 if after is not None else 0
+        return cls(offset=offset, limit=size)
+
+
+@dataclass
+class Slice:
+    """One window of rows, with the total counted only when someone asks for it."""
+
+    rows: Sequence[Any]
+    window: Window
+    has_next: bool
+    count: Callable[[], Awaitable[int]]
+
+    @property
+    def has_previous(self) -> bool:
+        return self.window.offset > 0
+
+
+async def fetch_slice(
+    read: Callable[[], Any], statement: Select[Any], order_by: Any, window: Window
+) -> Slice:
+    """Runs `statement` for one window (one extra row tells whether more follow)."""
+    async with read() as session:
+        session_: AsyncSession = session
+        result = await session_.execute(
+            statement.order_by(order_by).offset(window.offset).limit(window.limit + 1)
+        )
+        rows = result.all()
+
+    async def count() -> int:
+        async with read() as session:
+            counted = select(func.count()).select_from(statement.order_by(None).subquery())
+            return int((await session.execute(counted)).scalar_one())
+
+    return Slice(
+        rows=rows[: window.limit],
+        window=window,
+        has_next=len(rows) > window.limit,
+        count=count,
+    )

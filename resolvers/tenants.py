@@ -1,0 +1,138 @@
+"""Tenants: reads within the caller's scope; writes at platform tier, within partner limits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, select
+
+from db.base import utcnow
+from db.enums import TenantStatus
+from db.ids import IdPrefix, new_id
+from db.models import Application, Group, Partner, Tenant, User
+from gateway.principals import Principal
+from resolvers import access, validation
+from resolvers.context import RequestContext
+from resolvers.errors import BadInput, Conflict, LimitExceeded, NotFound
+from resolvers.loaders.relations import Relation
+from resolvers.pagination import Slice, Window, fetch_slice
+from resolvers.writes import (
+    apply_patch,
+    count_live,
+    exists_live,
+    load_for_update,
+    soft_delete_where,
+)
+
+KIND = "Tenant"
+_TABLE = Tenant.__table__
+
+
+def _tenants_by_partner_id(parent_ids: Sequence[str], principal: Principal) -> Select[Any]:
+    return select(_TABLE, _TABLE.c.partner_id.label("parent_key")).where(
+        _TABLE.c.partner_id.in_(parent_ids),
+        _TABLE.c.deleted_at.is_(None),
+        access.visible_tenants(principal),
+    )
+
+
+TENANTS_BY_PARTNER_ID = Relation("TenantsByPartnerId", _tenants_by_partner_id)
+
+
+async def get(context: RequestContext, tenant_id: str) -> Any:
+    row = await context.loaders.tenant_by_id.load(tenant_id)
+    if row is None:
+        raise NotFound.resource(KIND, tenant_id)
+    return row
+
+
+async def list_(
+    context: RequestContext,
+    window: Window,
+    *,
+    partner_id: str | None = None,
+    status: TenantStatus | None = None,
+) -> Slice:
+    statement = select(_TABLE).where(
+        _TABLE.c.deleted_at.is_(None), access.visible_tenants(context.actor)
+    )
+    if partner_id is not None:
+        statement = statement.where(_TABLE.c.partner_id == partner_id)
+    if status is not None:
+        statement = statement.where(_TABLE.c.status == status.value)
+    return await fetch_slice(context.read, statement, _TABLE.c.id, window)
+
+
+_VALIDATORS = {
+    "name": lambda v: validation.required_text("name", v, max_length=200),
+    "slug": lambda v: validation.slug("slug", v),
+    "status": lambda v: TenantStatus(v).value,
+    "contact_email": lambda v: validation.email("contact_email", v, required=False),
+    "settings": lambda v: validation.json_object("settings", v),
+    "branding": lambda v: validation.json_object("branding", v),
+}
+
+
+async def _lock_partner_with_room(session: Any, principal: Principal, partner_id: str) -> Partner:
+    partner = await load_for_update(
+        session, Partner, partner_id, access.visible_partners(principal), kind="Partner"
+    )
+    in_use = await count_live(session, Tenant, Tenant.partner_id == partner.id)
+    if in_use >= partner.max_tenants:
+        raise LimitExceeded("max_tenants", partner.max_tenants)
+    return partner
+
+
+async def _ensure_slug_free(session: Any, slug: str, *, except_id: str | None = None) -> None:
+    conditions = [Tenant.slug == slug]
+    if except_id is not None:
+        conditions.append(Tenant.id != except_id)
+    if await exists_live(session, Tenant, *conditions):
+        raise Conflict(f"A tenant with slug '{slug}' already exists", field="slug")
+
+
+async def create(context: RequestContext, fields: dict[str, Any]) -> Tenant:
+    principal = context.actor
+    partner_id = validation.required_text("partner_id", fields.get("partner_id"), max_length=40)
+    tenant = Tenant(id=new_id(IdPrefix.TENANT), settings={}, branding={})
+    apply_patch(tenant, {k: v for k, v in fields.items() if k != "partner_id"}, _VALIDATORS)
+    if not tenant.name or not tenant.slug:
+        raise BadInput("name" if not tenant.name else "slug", "is required")
+    async with context.transaction() as session:
+        partner = await _lock_partner_with_room(session, principal, partner_id)
+        await _ensure_slug_free(session, tenant.slug)
+        tenant.partner_id = partner.id
+        tenant.status = tenant.status or TenantStatus.ACTIVE.value
+        session.add(tenant)
+    return tenant
+
+
+async def update(context: RequestContext, tenant_id: str, changes: dict[str, Any]) -> Tenant:
+    principal = context.actor
+    async with context.transaction() as session:
+        tenant = await load_for_update(
+            session, Tenant, tenant_id, access.visible_tenants(principal), kind=KIND
+        )
+        new_partner = changes.pop("partner_id", None)
+        apply_patch(tenant, changes, _VALIDATORS)
+        if "slug" in changes:
+            await _ensure_slug_free(session, tenant.slug, except_id=tenant.id)
+        if new_partner is not None and new_partner != tenant.partner_id:
+            partner = await _lock_partner_with_room(session, principal, new_partner)
+            tenant.partner_id = partner.id
+        tenant.updated_at = utcnow()
+    return tenant
+
+
+async def delete(context: RequestContext, tenant_id: str) -> Tenant:
+    """Soft-deletes the tenant and, in the same transaction, everything it owns."""
+    principal = context.actor
+    async with context.transaction() as session:
+        tenant = await load_for_update(
+            session, Tenant, tenant_id, access.visible_tenants(principal), kind=KIND
+        )
+        for model in (User, Group, Application):
+            await soft_delete_where(session, model, model.tenant_id == tenant.id)
+        tenant.deleted_at = utcnow()
+    return tenant

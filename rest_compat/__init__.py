@@ -1,0 +1,1 @@
+"""The documented REST paths: route tables over the GraphQL schema, nothing else."""

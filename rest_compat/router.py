@@ -1,0 +1,42 @@
+"""Mounts every route table under its documented prefix."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from rest_compat import tenants
+from rest_compat.openapi import openapi_extra
+from rest_compat.runner import execute
+from rest_compat.table import Route
+
+SCAIKEY_PREFIX = "/api/v1/admin"
+SCAIKEY_ROUTES: list[Route] = [*tenants.ROUTES]
+
+
+def _endpoint(route: Route) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        return await execute(route, request)
+
+    return endpoint
+
+
+def build_router(prefix: str, routes: list[Route], tag: str) -> APIRouter:
+    router = APIRouter(prefix=prefix, tags=[tag])
+    for route in routes:
+        router.add_api_route(
+            route.path,
+            _endpoint(route),
+            methods=[route.method],
+            status_code=route.status,
+            summary=route.summary,
+            name=f"{route.method} {prefix}{route.path}",
+            openapi_extra=openapi_extra(route),
+        )
+    return router
+
+
+def scaikey_router() -> APIRouter:
+    return build_router(SCAIKEY_PREFIX, SCAIKEY_ROUTES, "ScaiKey admin")

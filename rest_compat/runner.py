@@ -1,0 +1,143 @@
+"""Runs a route's GraphQL operation on the shared schema and reshapes the answer."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import JSONResponse, Response
+from graphql import GraphQLInputObjectType, GraphQLNonNull
+
+from gateway.auth import build_request_context
+from resolvers.errors import HTTP_STATUS, ErrorCode
+from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, encode_cursor
+from rest_compat.documents import camel
+from rest_compat.table import Call, Route, Shape
+from schema.context import GraphQLContext
+from schema.schema import schema
+
+
+class RestError(Exception):
+    def __init__(self, status: int, detail: str, code: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.code = code
+
+
+def status_for(code: str) -> int:
+    """Known domain codes map through the one table; GraphQL input errors are 422."""
+    try:
+        return HTTP_STATUS[ErrorCode(code)]
+    except ValueError:
+        return 422
+
+
+def error_response(status: int, detail: str, code: str) -> JSONResponse:
+    return JSONResponse({"detail": detail, "code": code}, status_code=status)
+
+
+def _bad_input(detail: str) -> RestError:
+    return RestError(422, detail, ErrorCode.BAD_USER_INPUT.value)
+
+
+def _positive_int(query: dict[str, str], name: str, default: int, maximum: int | None) -> int:
+    raw = query.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise _bad_input(f"{name} must be a positive integer")
+    value = int(raw)
+    if maximum is not None and value > maximum:
+        raise _bad_input(f"{name} must be at most {maximum}")
+    return value
+
+
+def _check_body(route: Route, body: Any) -> None:
+    if route.body_input is None:
+        return
+    if not isinstance(body, dict):
+        raise _bad_input("Request body must be a JSON object")
+    input_type = schema._schema.get_type(route.body_input)
+    assert isinstance(input_type, GraphQLInputObjectType)
+    known = {camel(key) for key in body}
+    for key in body:
+        if camel(key) not in input_type.fields:
+            raise _bad_input(f"Unknown field '{key}'")
+    for name, field in input_type.fields.items():
+        if isinstance(field.type, GraphQLNonNull) and name not in known:
+            snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
+            raise _bad_input(f"{snake}: is required")
+
+
+async def _read_body(request: Request, route: Route) -> Any:
+    if route.body_input is None:
+        return None
+    raw = await request.body()
+    if not raw:
+        raise _bad_input("Request body must be a JSON object")
+    try:
+        return await request.json()
+    except ValueError as exc:
+        raise _bad_input("Request body is not valid JSON") from exc
+
+
+def _page_variables(route: Route, query: dict[str, str]) -> tuple[dict[str, Any], int, int]:
+    page = _positive_int(query, "page", 1, None)
+    per_page = _positive_int(query, "per_page", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+    variables: dict[str, Any] = {"first": per_page}
+    offset = (page - 1) * per_page
+    if offset:
+        variables["after"] = encode_cursor(offset - 1)
+    for param, variable in route.filters.items():
+        if param in query:
+            variables[variable] = query[param]
+    return variables, page, per_page
+
+
+async def execute(route: Route, request: Request) -> Response:
+    try:
+        return await _execute(route, request)
+    except RestError as exc:
+        return error_response(exc.status, exc.detail, exc.code)
+
+
+async def _execute(route: Route, request: Request) -> Response:
+    context = build_request_context(request)
+    body = await _read_body(request, route)
+    _check_body(route, body)
+    query = dict(request.query_params)
+    call = Call(path=dict(request.path_params), query=query, body=body)
+    variables = route.variables(call)
+    page = per_page = 0
+    if route.shape is Shape.PAGE:
+        extra, page, per_page = _page_variables(route, query)
+        variables.update(extra)
+
+    result = await schema.execute(
+        route.document, variable_values=variables, context_value=GraphQLContext(context)
+    )
+    if result.errors:
+        error = result.errors[0]
+        code = str((error.extensions or {}).get("code", ErrorCode.BAD_USER_INPUT.value))
+        return error_response(status_for(code), error.message, code)
+
+    assert result.data is not None
+    value = result.data[route.field]
+    if route.shape is Shape.NO_CONTENT:
+        return Response(status_code=204)
+    if route.shape is Shape.PAGE:
+        total = value["totalCount"]
+        return JSONResponse(
+            {
+                "data": value["nodes"],
+                "pagination": {
+                    "page": page,
+                    "per_page": per_page,
+                    "total": total,
+                    "total_pages": math.ceil(total / per_page) if per_page else 0,
+                },
+            }
+        )
+    return JSONResponse(value, status_code=route.status)

@@ -1,0 +1,67 @@
+"""What a REST route is: path, method, GraphQL operation, argument mapping, response shape."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from rest_compat.documents import camel
+
+
+class Shape(Enum):
+    ITEM = "item"  # the root field's object, as JSON
+    PAGE = "page"  # a connection, as {"data": [...], "pagination": {...}}
+    NO_CONTENT = "no_content"  # 204, nothing in the body
+
+
+@dataclass(frozen=True)
+class Call:
+    """The parts of one HTTP call that a route maps onto GraphQL variables."""
+
+    path: dict[str, str]
+    query: dict[str, str]
+    body: dict[str, Any] | None
+
+
+VariableMap = Callable[[Call], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    document: str
+    field: str
+    variables: VariableMap
+    shape: Shape = Shape.ITEM
+    status: int = 200
+    summary: str = ""
+    body_input: str | None = None  # the GraphQL input type the JSON body maps onto
+    filters: dict[str, str] = field(default_factory=dict)  # query param → list argument
+    tags: tuple[str, ...] = ()
+
+
+def path_ids(**names: str) -> VariableMap:
+    """Path parameters to variables: `path_ids(id="id", user_id="userId")`."""
+
+    def build(call: Call) -> dict[str, Any]:
+        return {variable: call.path[param] for param, variable in names.items()}
+
+    return build
+
+
+def body_input(*, path: dict[str, str] | None = None) -> VariableMap:
+    """The JSON body, top-level keys camelCased, as `$input` (plus any path ids)."""
+
+    def build(call: Call) -> dict[str, Any]:
+        variables = {var: call.path[param] for param, var in (path or {}).items()}
+        variables["input"] = {camel(key): value for key, value in (call.body or {}).items()}
+        return variables
+
+    return build
+
+
+def no_variables(call: Call) -> dict[str, Any]:
+    return {}

@@ -1,0 +1,1 @@
+"""The GraphQL surface: Strawberry types, inputs, directives, Query and Mutation."""

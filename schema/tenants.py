@@ -1,0 +1,84 @@
+"""Tenant queries and mutations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+
+from resolvers import tenants
+from resolvers.pagination import Window
+from schema.context import request_context
+from schema.directives import PLATFORM_TIER, reads, writes
+from schema.inputs import provided_fields
+from schema.scalars import JSON
+from schema.types.connection import Connection, connection_from_slice
+from schema.types.deleted import DeletedNode
+from schema.types.enums import TenantStatus
+from schema.types.tenant import Tenant
+
+
+@strawberry.input
+class CreateTenantInput:
+    partner_id: strawberry.ID
+    name: str
+    slug: str
+    status: TenantStatus | None = strawberry.UNSET
+    contact_email: str | None = strawberry.UNSET
+    settings: JSON | None = strawberry.UNSET
+    branding: JSON | None = strawberry.UNSET
+
+
+@strawberry.input(description="Only the fields given are changed; `partnerId` moves the tenant.")
+class UpdateTenantInput:
+    name: str | None = strawberry.UNSET
+    slug: str | None = strawberry.UNSET
+    status: TenantStatus | None = strawberry.UNSET
+    contact_email: str | None = strawberry.UNSET
+    partner_id: strawberry.ID | None = strawberry.UNSET
+    settings: JSON | None = strawberry.UNSET
+    branding: JSON | None = strawberry.UNSET
+
+
+@strawberry.type
+class TenantQuery:
+    @strawberry.field(extensions=reads(), description="Tenants the caller may see.")
+    async def tenants(
+        self,
+        info: strawberry.Info,
+        first: int | None = None,
+        after: str | None = None,
+        partner_id: strawberry.ID | None = None,
+        status: TenantStatus | None = None,
+    ) -> Connection[Tenant]:
+        window = Window.from_relay(first, after)
+        page = await tenants.list_(
+            request_context(info), window, partner_id=partner_id, status=status
+        )
+        return connection_from_slice(page)
+
+    @strawberry.field(extensions=reads())
+    async def tenant(self, info: strawberry.Info, id: strawberry.ID) -> Tenant | None:
+        row: Any = await tenants.get(request_context(info), id)
+        return row
+
+
+@strawberry.type
+class TenantMutation:
+    @strawberry.mutation(extensions=writes(*PLATFORM_TIER))
+    async def create_tenant(self, info: strawberry.Info, input: CreateTenantInput) -> Tenant:
+        row: Any = await tenants.create(request_context(info), provided_fields(input))
+        return row
+
+    @strawberry.mutation(extensions=writes(*PLATFORM_TIER))
+    async def update_tenant(
+        self, info: strawberry.Info, id: strawberry.ID, input: UpdateTenantInput
+    ) -> Tenant:
+        row: Any = await tenants.update(request_context(info), id, provided_fields(input))
+        return row
+
+    @strawberry.mutation(extensions=writes(*PLATFORM_TIER))
+    async def delete_tenant(self, info: strawberry.Info, id: strawberry.ID) -> DeletedNode:
+        row = await tenants.delete(request_context(info), id)
+        assert row.deleted_at is not None
+        return DeletedNode(id=strawberry.ID(row.id), deleted_at=row.deleted_at)

@@ -1,0 +1,1 @@
+"""GraphQL object types; each maps a table's row and declares its relations."""

@@ -1,0 +1,76 @@
+"""Relay connections over offset windows, for root lists and nested relations alike."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+import strawberry
+
+from resolvers.loaders.batch import RelationKey
+from resolvers.loaders.relations import Relation
+from resolvers.pagination import Slice, Window, encode_cursor
+from schema.context import request_context
+
+T = TypeVar("T")
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    node: T
+    cursor: str
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    nodes: list[T]
+    page_info: PageInfo
+    _count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="All matching items, not just this page.")
+    async def total_count(self) -> int:
+        return await self._count()
+
+
+def _build(
+    rows: Sequence[Any], window: Window, has_next: bool, count: Callable[[], Awaitable[int]]
+) -> Connection[Any]:
+    edges = [Edge(node=row, cursor=encode_cursor(window.offset + i)) for i, row in enumerate(rows)]
+    return Connection(
+        edges=edges,
+        nodes=list(rows),
+        page_info=PageInfo(
+            has_next_page=has_next,
+            has_previous_page=window.offset > 0,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        _count=count,
+    )
+
+
+def connection_from_slice(page: Slice) -> Connection[Any]:
+    return _build(page.rows, page.window, page.has_next, page.count)
+
+
+async def connection_from_relation(
+    info: Any, relation: Relation, parent_id: str, first: int | None, after: str | None
+) -> Connection[Any]:
+    """A parent's page of `relation`, batched with every sibling parent's in the request."""
+    window = Window.from_relay(first, after)
+    loaders = request_context(info).loaders
+    page = await loaders.page(relation).load(RelationKey(parent_id, window.offset, window.limit))
+
+    async def count() -> int:
+        return await loaders.count(relation).load(parent_id)
+
+    return _build(page.rows, window, page.has_next, count)

@@ -1,0 +1,38 @@
+"""The Partner type."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from db.ids import IdPrefix
+from resolvers.tenants import TENANTS_BY_PARTNER_ID
+from schema.types.connection import Connection, connection_from_relation
+from schema.types.enums import PartnerStatus
+from schema.types.node import Node, is_row_of
+
+if TYPE_CHECKING:
+    from schema.types.tenant import Tenant
+
+
+@strawberry.type(description="A reseller that owns tenants, with its resource limits.")
+class Partner(Node):
+    name: str
+    slug: str
+    status: PartnerStatus
+    contact_email: str | None
+    max_tenants: int
+    max_users_per_tenant: int
+    max_applications_per_tenant: int
+    created_at: datetime
+    updated_at: datetime
+
+    is_type_of = is_row_of(IdPrefix.PARTNER)
+
+    @strawberry.field(description="The partner's tenants that the caller may see.")
+    async def tenants(
+        self, info: strawberry.Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[Tenant, strawberry.lazy("schema.types.tenant")]]:
+        return await connection_from_relation(info, TENANTS_BY_PARTNER_ID, self.id, first, after)

@@ -1,0 +1,65 @@
+"""The Tenant type."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from db.ids import IdPrefix
+from resolvers.applications import APPLICATIONS_BY_TENANT_ID
+from resolvers.groups import GROUPS_BY_TENANT_ID
+from resolvers.users import USERS_BY_TENANT_ID
+from schema.context import request_context
+from schema.scalars import JSON
+from schema.types.connection import Connection, connection_from_relation
+from schema.types.enums import TenantStatus
+from schema.types.node import Node, is_row_of
+
+if TYPE_CHECKING:
+    from schema.types.application import Application
+    from schema.types.group import Group
+    from schema.types.partner import Partner
+    from schema.types.user import User
+
+
+@strawberry.type(description="A customer organisation under a partner.")
+class Tenant(Node):
+    partner_id: strawberry.ID
+    name: str
+    slug: str
+    status: TenantStatus
+    contact_email: str | None
+    settings: JSON
+    branding: JSON
+    created_at: datetime
+    updated_at: datetime
+
+    is_type_of = is_row_of(IdPrefix.TENANT)
+
+    @strawberry.field(description="The owning partner, when the caller may see it.")
+    async def partner(
+        self, info: strawberry.Info
+    ) -> Annotated[Partner, strawberry.lazy("schema.types.partner")] | None:
+        return await request_context(info).loaders.partner_by_id.load(self.partner_id)
+
+    @strawberry.field
+    async def users(
+        self, info: strawberry.Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[User, strawberry.lazy("schema.types.user")]]:
+        return await connection_from_relation(info, USERS_BY_TENANT_ID, self.id, first, after)
+
+    @strawberry.field
+    async def groups(
+        self, info: strawberry.Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[Group, strawberry.lazy("schema.types.group")]]:
+        return await connection_from_relation(info, GROUPS_BY_TENANT_ID, self.id, first, after)
+
+    @strawberry.field(description="Applications owned by this tenant (not global ones).")
+    async def applications(
+        self, info: strawberry.Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[Application, strawberry.lazy("schema.types.application")]]:
+        return await connection_from_relation(
+            info, APPLICATIONS_BY_TENANT_ID, self.id, first, after
+        )

@@ -1,0 +1,60 @@
+"""The User type."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from db.ids import IdPrefix
+from resolvers.group_closure import EFFECTIVE_GROUPS_BY_USER_ID
+from resolvers.groups import GROUPS_BY_USER_ID
+from schema.context import request_context
+from schema.scalars import JSON
+from schema.types.connection import Connection, connection_from_relation
+from schema.types.enums import UserStatus
+from schema.types.node import Node, is_row_of
+
+if TYPE_CHECKING:
+    from schema.types.group import Group
+    from schema.types.tenant import Tenant
+
+
+@strawberry.type(description="A person in a tenant. Passwords are never readable.")
+class User(Node):
+    tenant_id: strawberry.ID
+    email: str
+    display_name: str | None
+    first_name: str | None
+    last_name: str | None
+    status: UserStatus
+    email_verified: bool
+    mfa_enabled: bool
+    must_change_password: bool
+    password_changed_at: datetime | None
+    custom_attributes: JSON
+    created_at: datetime
+    updated_at: datetime
+
+    is_type_of = is_row_of(IdPrefix.USER)
+
+    @strawberry.field
+    async def tenant(
+        self, info: strawberry.Info
+    ) -> Annotated[Tenant, strawberry.lazy("schema.types.tenant")] | None:
+        return await request_context(info).loaders.tenant_by_id.load(self.tenant_id)
+
+    @strawberry.field(description="Groups the user is a direct member of.")
+    async def groups(
+        self, info: strawberry.Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[Group, strawberry.lazy("schema.types.group")]]:
+        return await connection_from_relation(info, GROUPS_BY_USER_ID, self.id, first, after)
+
+    @strawberry.field(description="Every group the user belongs to, directly or through nesting.")
+    async def effective_groups(
+        self, info: strawberry.Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[Group, strawberry.lazy("schema.types.group")]]:
+        return await connection_from_relation(
+            info, EFFECTIVE_GROUPS_BY_USER_ID, self.id, first, after
+        )
