@@ -84,7 +84,7 @@ def _principal_from_claims(claims: dict[str, Any]) -> Principal:
             role=Role.PLATFORM, subject=subject, scopes=frozenset(scope.split()), token_id=token_id
         )
     try:
-        role = Role(claims.get("role"))
+        role = Role(str(claims.get("role")))
     except ValueError as exc:
         raise InvalidToken("Token carries no admin role") from exc
     partner_id = claims.get("partner_id")

@@ -6,7 +6,10 @@ counts), so paging and totals never see rows the caller may not.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
+from sqlalchemy.orm import QueryableAttribute
 
 from db.enums import ApplicationLevel
 from db.models import Application, Partner, Tenant
@@ -37,7 +40,7 @@ def visible_tenants(principal: Principal) -> ColumnElement[bool]:
 
 
 def visible_tenant_ids(
-    principal: Principal, tenant_id: ColumnElement[str | None]
+    principal: Principal, tenant_id: ColumnElement[Any] | QueryableAttribute[Any]
 ) -> ColumnElement[bool]:
     """For a resource owned by a tenant: the owner is one of the principal's tenants."""
     if _platform_wide(principal):

@@ -7,13 +7,19 @@ from collections.abc import Awaitable, Callable
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from rest_compat import tenants
+from rest_compat import applications, groups, partners, tenants, users
 from rest_compat.openapi import openapi_extra
 from rest_compat.runner import execute
 from rest_compat.table import Route
 
 SCAIKEY_PREFIX = "/api/v1/admin"
-SCAIKEY_ROUTES: list[Route] = [*tenants.ROUTES]
+SCAIKEY_ROUTES: list[Route] = [
+    *partners.ROUTES,
+    *tenants.ROUTES,
+    *users.ROUTES,
+    *groups.ROUTES,
+    *applications.ROUTES,
+]
 
 
 def _endpoint(route: Route) -> Callable[[Request], Awaitable[Response]]:

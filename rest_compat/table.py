@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from enum import Enum
 from typing import Any
 
@@ -39,7 +40,7 @@ class Route:
     status: int = 200
     summary: str = ""
     body_input: str | None = None  # the GraphQL input type the JSON body maps onto
-    filters: dict[str, str] = field(default_factory=dict)  # query param → list argument
+    filters: dict[str, str] = dataclass_field(default_factory=dict)  # query param → list argument
     tags: tuple[str, ...] = ()
 
 
@@ -56,7 +57,7 @@ def body_input(*, path: dict[str, str] | None = None) -> VariableMap:
     """The JSON body, top-level keys camelCased, as `$input` (plus any path ids)."""
 
     def build(call: Call) -> dict[str, Any]:
-        variables = {var: call.path[param] for param, var in (path or {}).items()}
+        variables: dict[str, Any] = {var: call.path[param] for param, var in (path or {}).items()}
         variables["input"] = {camel(key): value for key, value in (call.body or {}).items()}
         return variables
 

@@ -52,7 +52,7 @@ class RequiresScopeDirective:
 class RequiresRole(BasePermission):
     def __init__(self, *roles: Role) -> None:
         self.roles = frozenset(roles)
-        self._schema_directive = RequiresRoleDirective(
+        self._schema_directive = RequiresRoleDirective(  # type: ignore[misc]
             roles=[AdminRole(role.value) for role in roles]
         )
 
@@ -66,7 +66,9 @@ class RequiresRole(BasePermission):
 class RequiresScope(BasePermission):
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
-        self._schema_directive = RequiresScopeDirective(scope=AdminScope(scope.value))
+        self._schema_directive = RequiresScopeDirective(  # type: ignore[misc]
+            scope=AdminScope(scope.value)
+        )
 
     def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
         principal = request_context(info).actor

@@ -72,4 +72,5 @@ class ViewerQuery:
         row = await getattr(request_context(info).loaders, loader_name).load(id)
         if row is None:
             raise NotFound.resource("Object", id)
-        return row  # type: ignore[no-any-return]
+        node: Node = row
+        return node

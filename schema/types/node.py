@@ -14,7 +14,7 @@ class Node:
     id: strawberry.ID
 
 
-def is_row_of(prefix: IdPrefix):  # type: ignore[no-untyped-def]
+def is_row_of(prefix: IdPrefix) -> Any:
     """`is_type_of` for a type whose resolvers return plain rows: the ID prefix tells."""
     marker = f"{prefix.value}_"
 

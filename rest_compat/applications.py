@@ -1,0 +1,7 @@
+"""`/api/v1/admin/applications`."""
+
+from __future__ import annotations
+
+from rest_compat.table import Route
+
+ROUTES: list[Route] = []
