@@ -57,10 +57,25 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+def _sqlite_manual_transactions(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" event issue BEGIN itself (see `_sqlite_begin_immediate`).
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin_immediate(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def create_engine(url: str, *, pool_size: int = 10, for_writes: bool = False) -> AsyncEngine:
+    """An engine for `url`. On SQLite, `for_writes` makes every transaction take the write
+    lock at BEGIN, so read-check-write sequences (limits, uniqueness) serialize instead of
+    failing with SQLITE_BUSY when two writers upgrade from the same snapshot."""
     if is_sqlite(url):
         engine = create_async_engine(url)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        if for_writes:
+            event.listen(engine.sync_engine, "connect", _sqlite_manual_transactions)
+            event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
     else:
         engine = create_async_engine(url, pool_size=pool_size, max_overflow=pool_size)
     event.listen(engine.sync_engine, "before_cursor_execute", _on_execute)

@@ -43,10 +43,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
         app.state.engine = engine
         app.state.sessions = create_sessionmaker(engine)
+        write_engine = engine
+        if is_sqlite(settings.database_url):
+            write_engine = create_engine(settings.database_url, for_writes=True)
+        app.state.write_sessions = create_sessionmaker(write_engine)
         try:
             yield
         finally:
             await engine.dispose()
+            await write_engine.dispose()
 
     openapi = settings.openapi_enabled
     app = FastAPI(

@@ -37,10 +37,12 @@ def request_id_of(request: Request) -> str:
 def build_request_context(request: Request) -> RequestContext:
     settings: Settings = request.app.state.settings
     sessions: async_sessionmaker[AsyncSession] = request.app.state.sessions
+    write_sessions: async_sessionmaker[AsyncSession] = request.app.state.write_sessions
     principal = principal_from_header(settings, request.headers.get("authorization"))
     return RequestContext(
         principal=principal,
         sessions=sessions,
+        write_sessions=write_sessions,
         meta=RequestMeta(
             request_id=request_id_of(request),
             ip=request.client.host if request.client else None,

@@ -28,6 +28,7 @@ class RequestContext:
     principal: Principal | None
     sessions: async_sessionmaker[AsyncSession]
     meta: RequestMeta = field(default_factory=RequestMeta)
+    write_sessions: async_sessionmaker[AsyncSession] | None = None
     _loaders: Loaders | None = None
 
     @property
@@ -54,5 +55,5 @@ class RequestContext:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """One transaction for a whole write: committed on success, rolled back on any error."""
-        async with self.sessions() as session, session.begin():
+        async with (self.write_sessions or self.sessions)() as session, session.begin():
             yield session

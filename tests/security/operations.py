@@ -1,0 +1,544 @@
+"""Every GraphQL root field and mutation, paired with its REST route where it has one.
+
+`setup` makes fresh targets for one call (writes consume them), returning their ids.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from tests.factories import (
+    create_application,
+    create_group,
+    create_partner,
+    create_tenant,
+    create_user,
+    nest_group,
+)
+from tests.security.policies import Policy
+from tests.security.principals import World
+
+Sessions = async_sessionmaker[AsyncSession]
+Targets = dict[str, str]
+Setup = Callable[[Sessions, World], Awaitable[Targets]]
+
+_unique = itertools.count(1)
+
+
+def unique() -> int:
+    return next(_unique)
+
+
+@dataclass(frozen=True)
+class GraphQLCall:
+    document: str
+    field: str
+    variables: Callable[[Targets], dict[str, Any]]
+    list_of: bool = False
+
+
+@dataclass(frozen=True)
+class RestCall:
+    method: str
+    path: Callable[[Targets], str]
+    body: Callable[[Targets], dict[str, Any] | None] = lambda _: None
+    list_of: bool = False
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    policy: Policy
+    setup: Setup
+    graphql: GraphQLCall
+    rest: RestCall | None = None
+    target: str = "id"
+
+
+async def _world_targets(sessions: Sessions, world: World) -> Targets:
+    return {"partner": world.partner.id, "tenant": world.tenant.id}
+
+
+async def _fresh_partner(sessions: Sessions, world: World) -> Targets:
+    return {"id": (await create_partner(sessions)).id}
+
+
+async def _fresh_tenant(sessions: Sessions, world: World) -> Targets:
+    return {"id": (await create_tenant(sessions, partner=world.partner)).id}
+
+
+async def _tenant_t(sessions: Sessions, world: World) -> Targets:
+    return {"id": world.tenant.id, "partner": world.partner.id}
+
+
+async def _fresh_user(sessions: Sessions, world: World) -> Targets:
+    return {"id": (await create_user(sessions, tenant=world.tenant)).id, "tenant": world.tenant.id}
+
+
+async def _fresh_group(sessions: Sessions, world: World) -> Targets:
+    return {"id": (await create_group(sessions, tenant=world.tenant)).id, "tenant": world.tenant.id}
+
+
+async def _group_and_user(sessions: Sessions, world: World) -> Targets:
+    user = await create_user(sessions, tenant=world.tenant)
+    group = await create_group(sessions, tenant=world.tenant)
+    return {"id": group.id, "user": user.id}
+
+
+async def _group_with_member(sessions: Sessions, world: World) -> Targets:
+    user = await create_user(sessions, tenant=world.tenant)
+    group = await create_group(sessions, tenant=world.tenant, members=(user,))
+    return {"id": group.id, "user": user.id}
+
+
+async def _two_groups(sessions: Sessions, world: World) -> Targets:
+    parent = await create_group(sessions, tenant=world.tenant)
+    child = await create_group(sessions, tenant=world.tenant)
+    return {"id": parent.id, "child": child.id}
+
+
+async def _nested_groups(sessions: Sessions, world: World) -> Targets:
+    parent = await create_group(sessions, tenant=world.tenant)
+    child = await create_group(sessions, tenant=world.tenant)
+    await nest_group(sessions, parent=parent, child=child)
+    return {"id": parent.id, "child": child.id}
+
+
+async def _tenant_app(sessions: Sessions, world: World) -> Targets:
+    app = await create_application(sessions, tenant=world.tenant)
+    return {"id": app.id, "tenant": world.tenant.id}
+
+
+async def _global_app(sessions: Sessions, world: World) -> Targets:
+    return {"id": (await create_application(sessions, tenant=None)).id}
+
+
+def _page(field: str, args: str = "") -> str:
+    return f"query {{ {field}(first: 100{args}) {{ nodes {{ id }} }} }}"
+
+
+def _one(field: str) -> str:
+    return f"query ($id: ID!) {{ {field}(id: $id) {{ id }} }}"
+
+
+def _by_id(targets: Targets) -> dict[str, Any]:
+    return {"id": targets["id"]}
+
+
+def _none(targets: Targets) -> dict[str, Any]:
+    return {}
+
+
+def _delete(field: str) -> str:
+    return f"mutation ($id: ID!) {{ {field}(id: $id) {{ id }} }}"
+
+
+def _new_partner(_: Targets) -> dict[str, Any]:
+    n = unique()
+    return {"name": f"Matrix partner {n}", "slug": f"matrix-partner-{n}"}
+
+
+def _new_tenant(targets: Targets) -> dict[str, Any]:
+    n = unique()
+    return {"partner_id": targets["partner"], "name": f"Matrix {n}", "slug": f"matrix-{n}"}
+
+
+def _new_user(targets: Targets) -> dict[str, Any]:
+    return {"tenant_id": targets["tenant"], "email": f"matrix{unique()}@example.com"}
+
+
+def _new_group(targets: Targets) -> dict[str, Any]:
+    return {"tenant_id": targets["tenant"], "name": f"Matrix group {unique()}"}
+
+
+def _new_tenant_app(targets: Targets) -> dict[str, Any]:
+    return {
+        "tenant_id": targets["tenant"],
+        "level": "TENANT",
+        "app_type": "WEB",
+        "name": f"Matrix app {unique()}",
+    }
+
+
+def _new_global_app(_: Targets) -> dict[str, Any]:
+    return {"level": "GLOBAL", "app_type": "SERVICE", "name": f"Matrix global {unique()}"}
+
+
+def _camel(body: dict[str, Any]) -> dict[str, Any]:
+    def camel(name: str) -> str:
+        head, *rest = name.split("_")
+        return head + "".join(part.title() for part in rest)
+
+    return {camel(key): value for key, value in body.items()}
+
+
+def _create(field: str, input_type: str, selection: str = "id") -> str:
+    return f"mutation ($input: {input_type}!) {{ {field}(input: $input) {{ {selection} }} }}"
+
+
+def _update(field: str, input_type: str) -> str:
+    return (
+        f"mutation ($id: ID!, $input: {input_type}!) {{ {field}(id: $id, input: $input) {{ id }} }}"
+    )
+
+
+def _input(body: Callable[[Targets], dict[str, Any]]) -> Callable[[Targets], dict[str, Any]]:
+    return lambda targets: {"input": _camel(body(targets))}
+
+
+def _id_and_input(body: dict[str, Any]) -> Callable[[Targets], dict[str, Any]]:
+    return lambda targets: {"id": targets["id"], "input": _camel(body)}
+
+
+A = "/api/v1/admin"
+
+OPERATIONS: list[Operation] = [
+    # --- who am I / any node
+    Operation(
+        "viewer",
+        Policy.ANY_PRINCIPAL,
+        _world_targets,
+        GraphQLCall("query { viewer { role } }", "viewer", _none),
+    ),
+    Operation(
+        "node(tenant)", Policy.READ_ONE, _tenant_t, GraphQLCall(_one("node"), "node", _by_id)
+    ),
+    Operation(
+        "node(user)", Policy.READ_ONE, _fresh_user, GraphQLCall(_one("node"), "node", _by_id)
+    ),
+    # --- partners
+    Operation(
+        "partners",
+        Policy.SUPER_ADMIN_ONLY,
+        _fresh_partner,
+        GraphQLCall(_page("partners"), "partners", _none, list_of=True),
+        RestCall("GET", lambda t: f"{A}/partners?per_page=100", list_of=True),
+    ),
+    Operation(
+        "partner",
+        Policy.SUPER_ADMIN_ONLY,
+        _fresh_partner,
+        GraphQLCall(_one("partner"), "partner", _by_id),
+        RestCall("GET", lambda t: f"{A}/partners/{t['id']}"),
+    ),
+    Operation(
+        "createPartner",
+        Policy.SUPER_ADMIN_ONLY,
+        _world_targets,
+        GraphQLCall(
+            _create("createPartner", "CreatePartnerInput"), "createPartner", _input(_new_partner)
+        ),
+        RestCall("POST", lambda t: f"{A}/partners", _new_partner),
+    ),
+    Operation(
+        "updatePartner",
+        Policy.SUPER_ADMIN_ONLY,
+        _fresh_partner,
+        GraphQLCall(
+            _update("updatePartner", "UpdatePartnerInput"),
+            "updatePartner",
+            _id_and_input({"name": "Renamed"}),
+        ),
+        RestCall("PATCH", lambda t: f"{A}/partners/{t['id']}", lambda t: {"name": "Renamed"}),
+    ),
+    Operation(
+        "deletePartner",
+        Policy.SUPER_ADMIN_ONLY,
+        _fresh_partner,
+        GraphQLCall(_delete("deletePartner"), "deletePartner", _by_id),
+        RestCall("DELETE", lambda t: f"{A}/partners/{t['id']}"),
+    ),
+    # --- tenants
+    Operation(
+        "tenants",
+        Policy.READ_LIST,
+        _tenant_t,
+        GraphQLCall(_page("tenants"), "tenants", _none, list_of=True),
+        RestCall("GET", lambda t: f"{A}/tenants?per_page=100", list_of=True),
+    ),
+    Operation(
+        "tenant",
+        Policy.READ_ONE,
+        _tenant_t,
+        GraphQLCall(_one("tenant"), "tenant", _by_id),
+        RestCall("GET", lambda t: f"{A}/tenants/{t['id']}"),
+    ),
+    Operation(
+        "createTenant",
+        Policy.PLATFORM_TIER_WRITE,
+        _world_targets,
+        GraphQLCall(
+            _create("createTenant", "CreateTenantInput"), "createTenant", _input(_new_tenant)
+        ),
+        RestCall("POST", lambda t: f"{A}/tenants", _new_tenant),
+    ),
+    Operation(
+        "updateTenant",
+        Policy.PLATFORM_TIER_WRITE,
+        _fresh_tenant,
+        GraphQLCall(
+            _update("updateTenant", "UpdateTenantInput"),
+            "updateTenant",
+            _id_and_input({"name": "Renamed"}),
+        ),
+        RestCall("PATCH", lambda t: f"{A}/tenants/{t['id']}", lambda t: {"name": "Renamed"}),
+    ),
+    Operation(
+        "deleteTenant",
+        Policy.PLATFORM_TIER_WRITE,
+        _fresh_tenant,
+        GraphQLCall(_delete("deleteTenant"), "deleteTenant", _by_id),
+        RestCall("DELETE", lambda t: f"{A}/tenants/{t['id']}"),
+    ),
+    # --- users
+    Operation(
+        "users",
+        Policy.READ_LIST,
+        _fresh_user,
+        GraphQLCall(
+            "query ($t: ID) { users(first: 100, tenantId: $t) { nodes { id } } }",
+            "users",
+            lambda t: {"t": t["tenant"]},
+            list_of=True,
+        ),
+        RestCall("GET", lambda t: f"{A}/users?per_page=100&tenant_id={t['tenant']}", list_of=True),
+    ),
+    Operation(
+        "user",
+        Policy.READ_ONE,
+        _fresh_user,
+        GraphQLCall(_one("user"), "user", _by_id),
+        RestCall("GET", lambda t: f"{A}/users/{t['id']}"),
+    ),
+    Operation(
+        "createUser",
+        Policy.TENANT_WRITE,
+        _world_targets,
+        GraphQLCall(_create("createUser", "CreateUserInput"), "createUser", _input(_new_user)),
+        RestCall("POST", lambda t: f"{A}/users", _new_user),
+    ),
+    Operation(
+        "updateUser",
+        Policy.TENANT_WRITE,
+        _fresh_user,
+        GraphQLCall(
+            _update("updateUser", "UpdateUserInput"),
+            "updateUser",
+            _id_and_input({"display_name": "Renamed"}),
+        ),
+        RestCall("PATCH", lambda t: f"{A}/users/{t['id']}", lambda t: {"display_name": "Renamed"}),
+    ),
+    Operation(
+        "deleteUser",
+        Policy.TENANT_WRITE,
+        _fresh_user,
+        GraphQLCall(_delete("deleteUser"), "deleteUser", _by_id),
+        RestCall("DELETE", lambda t: f"{A}/users/{t['id']}"),
+    ),
+    Operation(
+        "resetUserPassword",
+        Policy.TENANT_WRITE,
+        _fresh_user,
+        GraphQLCall(
+            "mutation ($id: ID!) { resetUserPassword(id: $id) { user { id } } }",
+            "resetUserPassword",
+            _by_id,
+        ),
+        RestCall("POST", lambda t: f"{A}/users/{t['id']}/reset-password", lambda t: {}),
+    ),
+    Operation(
+        "disableUserMfa",
+        Policy.TENANT_WRITE,
+        _fresh_user,
+        GraphQLCall(
+            "mutation ($id: ID!) { disableUserMfa(id: $id) { id } }", "disableUserMfa", _by_id
+        ),
+        RestCall("POST", lambda t: f"{A}/users/{t['id']}/mfa/disable"),
+    ),
+    # --- groups
+    Operation(
+        "groups",
+        Policy.READ_LIST,
+        _fresh_group,
+        GraphQLCall(
+            "query ($t: ID) { groups(first: 100, tenantId: $t) { nodes { id } } }",
+            "groups",
+            lambda t: {"t": t["tenant"]},
+            list_of=True,
+        ),
+        RestCall("GET", lambda t: f"{A}/groups?per_page=100&tenant_id={t['tenant']}", list_of=True),
+    ),
+    Operation(
+        "group",
+        Policy.READ_ONE,
+        _fresh_group,
+        GraphQLCall(_one("group"), "group", _by_id),
+        RestCall("GET", lambda t: f"{A}/groups/{t['id']}"),
+    ),
+    Operation(
+        "createGroup",
+        Policy.TENANT_WRITE,
+        _world_targets,
+        GraphQLCall(_create("createGroup", "CreateGroupInput"), "createGroup", _input(_new_group)),
+        RestCall("POST", lambda t: f"{A}/groups", _new_group),
+    ),
+    Operation(
+        "updateGroup",
+        Policy.TENANT_WRITE,
+        _fresh_group,
+        GraphQLCall(
+            _update("updateGroup", "UpdateGroupInput"),
+            "updateGroup",
+            _id_and_input({"description": "Changed"}),
+        ),
+        RestCall("PATCH", lambda t: f"{A}/groups/{t['id']}", lambda t: {"description": "Changed"}),
+    ),
+    Operation(
+        "deleteGroup",
+        Policy.TENANT_WRITE,
+        _fresh_group,
+        GraphQLCall(_delete("deleteGroup"), "deleteGroup", _by_id),
+        RestCall("DELETE", lambda t: f"{A}/groups/{t['id']}"),
+    ),
+    Operation(
+        "addGroupMember",
+        Policy.TENANT_WRITE,
+        _group_and_user,
+        GraphQLCall(
+            "mutation ($id: ID!, $u: ID!) { addGroupMember(groupId: $id, "
+            "input: {userId: $u}) { id } }",
+            "addGroupMember",
+            lambda t: {"id": t["id"], "u": t["user"]},
+        ),
+        RestCall(
+            "POST", lambda t: f"{A}/groups/{t['id']}/members", lambda t: {"user_id": t["user"]}
+        ),
+    ),
+    Operation(
+        "removeGroupMember",
+        Policy.TENANT_WRITE,
+        _group_with_member,
+        GraphQLCall(
+            "mutation ($id: ID!, $u: ID!) { removeGroupMember(groupId: $id, userId: $u) { id } }",
+            "removeGroupMember",
+            lambda t: {"id": t["id"], "u": t["user"]},
+        ),
+        RestCall("DELETE", lambda t: f"{A}/groups/{t['id']}/members/{t['user']}"),
+    ),
+    Operation(
+        "nestGroup",
+        Policy.TENANT_WRITE,
+        _two_groups,
+        GraphQLCall(
+            "mutation ($id: ID!, $c: ID!) { nestGroup(groupId: $id, "
+            "input: {childGroupId: $c}) { id } }",
+            "nestGroup",
+            lambda t: {"id": t["id"], "c": t["child"]},
+        ),
+        RestCall(
+            "POST",
+            lambda t: f"{A}/groups/{t['id']}/nested",
+            lambda t: {"child_group_id": t["child"]},
+        ),
+    ),
+    Operation(
+        "unnestGroup",
+        Policy.TENANT_WRITE,
+        _nested_groups,
+        GraphQLCall(
+            "mutation ($id: ID!, $c: ID!) { unnestGroup(groupId: $id, childGroupId: $c) { id } }",
+            "unnestGroup",
+            lambda t: {"id": t["id"], "c": t["child"]},
+        ),
+        RestCall("DELETE", lambda t: f"{A}/groups/{t['id']}/nested/{t['child']}"),
+    ),
+    # --- applications
+    Operation(
+        "applications",
+        Policy.READ_LIST,
+        _tenant_app,
+        GraphQLCall(_page("applications"), "applications", _none, list_of=True),
+        RestCall("GET", lambda t: f"{A}/applications?per_page=100", list_of=True),
+    ),
+    Operation(
+        "application(tenant)",
+        Policy.READ_ONE,
+        _tenant_app,
+        GraphQLCall(_one("application"), "application", _by_id),
+        RestCall("GET", lambda t: f"{A}/applications/{t['id']}"),
+    ),
+    Operation(
+        "application(global)",
+        Policy.GLOBAL_READ_ONE,
+        _global_app,
+        GraphQLCall(_one("application"), "application", _by_id),
+        RestCall("GET", lambda t: f"{A}/applications/{t['id']}"),
+    ),
+    Operation(
+        "createApplication(tenant)",
+        Policy.TENANT_WRITE,
+        _world_targets,
+        GraphQLCall(
+            _create("createApplication", "CreateApplicationInput", "application { id }"),
+            "createApplication",
+            _input(_new_tenant_app),
+        ),
+        RestCall("POST", lambda t: f"{A}/applications", _new_tenant_app),
+    ),
+    Operation(
+        "createApplication(global)",
+        Policy.GLOBAL_WRITE,
+        _world_targets,
+        GraphQLCall(
+            _create("createApplication", "CreateApplicationInput", "application { id }"),
+            "createApplication",
+            _input(_new_global_app),
+        ),
+        RestCall("POST", lambda t: f"{A}/applications", _new_global_app),
+    ),
+    Operation(
+        "updateApplication(tenant)",
+        Policy.TENANT_WRITE,
+        _tenant_app,
+        GraphQLCall(
+            _update("updateApplication", "UpdateApplicationInput"),
+            "updateApplication",
+            _id_and_input({"token_lifetime": 600}),
+        ),
+        RestCall(
+            "PATCH", lambda t: f"{A}/applications/{t['id']}", lambda t: {"token_lifetime": 600}
+        ),
+    ),
+    Operation(
+        "updateApplication(global)",
+        Policy.GLOBAL_WRITE,
+        _global_app,
+        GraphQLCall(
+            _update("updateApplication", "UpdateApplicationInput"),
+            "updateApplication",
+            _id_and_input({"token_lifetime": 600}),
+        ),
+        RestCall(
+            "PATCH", lambda t: f"{A}/applications/{t['id']}", lambda t: {"token_lifetime": 600}
+        ),
+    ),
+    Operation(
+        "deleteApplication(tenant)",
+        Policy.TENANT_WRITE,
+        _tenant_app,
+        GraphQLCall(_delete("deleteApplication"), "deleteApplication", _by_id),
+        RestCall("DELETE", lambda t: f"{A}/applications/{t['id']}"),
+    ),
+    Operation(
+        "deleteApplication(global)",
+        Policy.GLOBAL_WRITE,
+        _global_app,
+        GraphQLCall(_delete("deleteApplication"), "deleteApplication", _by_id),
+        RestCall("DELETE", lambda t: f"{A}/applications/{t['id']}"),
+    ),
+]

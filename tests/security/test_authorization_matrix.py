@@ -1,0 +1,171 @@
+"""Every caller × every GraphQL root field and mutation × every REST route of the admin API.
+
+Each decision is compared with the table in `policies.py`, and GraphQL and REST must agree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from rest_compat.router import SCAIKEY_PREFIX
+from rest_compat.runner import status_for
+from schema.schema import schema
+from tests.databases import empty_all_tables
+from tests.factories import create_partner, create_tenant
+from tests.security.operations import OPERATIONS, Operation
+from tests.security.policies import EXPECTED, SCOPE_MESSAGES, Outcome, Policy
+from tests.security.principals import Caller, World, token_for
+from tests.tokens import Tokens, bearer
+
+LIMITS = {
+    "max_tenants": 100_000,
+    "max_users_per_tenant": 100_000,
+    "max_applications_per_tenant": 100_000,
+}
+READ_POLICIES = {Policy.READ_ONE, Policy.READ_LIST, Policy.GLOBAL_READ_ONE}
+
+
+@pytest.fixture(scope="module")
+async def world(app: FastAPI, sessions: async_sessionmaker[AsyncSession]) -> World:
+    await empty_all_tables(app.state.engine)
+    partner = await create_partner(sessions, **LIMITS)
+    other = await create_partner(sessions, **LIMITS)
+    return World(
+        partner=partner,
+        other_partner=other,
+        tenant=await create_tenant(sessions, partner=partner),
+        sibling=await create_tenant(sessions, partner=partner),
+        foreign=await create_tenant(sessions, partner=other),
+    )
+
+
+def _headers(token: str | None) -> dict[str, str]:
+    return bearer(token) if token else {}
+
+
+def expected_message(policy: Policy, caller: Caller) -> str:
+    if caller is Caller.PLATFORM_NO_SCOPE and policy in READ_POLICIES:
+        return SCOPE_MESSAGES["read"]
+    platform_on_write = caller in (Caller.PLATFORM_NO_SCOPE, Caller.PLATFORM_READ)
+    if platform_on_write and policy not in READ_POLICIES | {Policy.SUPER_ADMIN_ONLY}:
+        return SCOPE_MESSAGES["write"]
+    return "Access denied"
+
+
+async def graphql_outcome(
+    http: httpx.AsyncClient, operation: Operation, targets: dict[str, str], token: str | None
+) -> tuple[Outcome, str]:
+    call = operation.graphql
+    response = await http.post(
+        "/graphql",
+        json={"query": call.document, "variables": call.variables(targets)},
+        headers=_headers(token),
+    )
+    if response.status_code == 401:
+        return 401, response.json().get("detail", "")
+    body: dict[str, Any] = response.json()
+    assert response.status_code == 200, body
+    if body.get("errors"):
+        error = body["errors"][0]
+        return status_for(error["extensions"]["code"]), error["message"]
+    value = body["data"][call.field]
+    if call.list_of:
+        ids = {node["id"] for node in value["nodes"]}
+        return ("ok" if targets[operation.target] in ids else "hidden"), ""
+    assert value is not None, body
+    if operation.policy in READ_POLICIES:
+        assert value["id"] == targets["id"]
+    return "ok", ""
+
+
+async def rest_outcome(
+    http: httpx.AsyncClient, operation: Operation, targets: dict[str, str], token: str | None
+) -> tuple[Outcome, str]:
+    call = operation.rest
+    assert call is not None
+    response = await http.request(
+        call.method, call.path(targets), json=call.body(targets), headers=_headers(token)
+    )
+    if response.status_code in (200, 201, 204):
+        if call.list_of:
+            ids = {item["id"] for item in response.json()["data"]}
+            return ("ok" if targets[operation.target] in ids else "hidden"), ""
+        return "ok", ""
+    return response.status_code, response.json().get("detail", "")
+
+
+@pytest.mark.parametrize("caller", list(Caller), ids=lambda c: c.value)
+@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda o: o.name)
+async def test_decision(
+    world: World,
+    sessions: async_sessionmaker[AsyncSession],
+    http: httpx.AsyncClient,
+    tokens: Tokens,
+    operation: Operation,
+    caller: Caller,
+) -> None:
+    expected = EXPECTED[operation.policy][caller]
+    token = token_for(caller, world, tokens)
+
+    graphql, graphql_message = await graphql_outcome(
+        http, operation, await operation.setup(sessions, world), token
+    )
+    assert graphql == expected, f"GraphQL {operation.name} as {caller.value}: {graphql_message}"
+    if expected == 403:
+        assert graphql_message == expected_message(operation.policy, caller)
+
+    if operation.rest is not None:
+        rest, rest_message = await rest_outcome(
+            http, operation, await operation.setup(sessions, world), token
+        )
+        assert rest == expected, f"REST {operation.name} as {caller.value}: {rest_message}"
+        assert rest == graphql
+        if expected == 403:
+            assert rest_message == graphql_message
+
+
+class TestTheMatrixIsExhaustive:
+    def test_every_root_field_and_mutation_is_in_the_matrix(self) -> None:
+        covered = {operation.graphql.field for operation in OPERATIONS}
+        query = schema.get_type_by_name("Query")
+        mutation = schema.get_type_by_name("Mutation")
+        assert query is not None and mutation is not None
+        roots = {f.graphql_name or _camel(f.python_name) for f in query.fields + mutation.fields}  # type: ignore[union-attr]
+
+        assert roots - covered == set()
+
+    def test_every_rest_route_is_in_the_matrix(self, app: FastAPI) -> None:
+        routes = [
+            route
+            for route in app.routes
+            if isinstance(route, APIRoute) and route.path.startswith(SCAIKEY_PREFIX)
+        ]
+        covered: set[tuple[str, str]] = set()
+        sample = {
+            "id": "x_1",
+            "user": "usr_1",
+            "child": "grp_1",
+            "tenant": "tnt_1",
+            "partner": "prt_1",
+        }
+        for operation in OPERATIONS:
+            if operation.rest is None:
+                continue
+            path = operation.rest.path(sample).split("?")[0]
+            for route in routes:
+                if operation.rest.method in route.methods and route.path_regex.match(path):
+                    covered.add((operation.rest.method, route.path))
+
+        assert {(m, r.path) for r in routes for m in r.methods} - covered == set()
+        assert len(routes) == 31
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
