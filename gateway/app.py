@@ -12,7 +12,7 @@ from strawberry.fastapi import GraphQLRouter
 
 from db.engine import create_engine, create_sessionmaker, is_sqlite
 from db.migrate import upgrade
-from gateway.auth import build_request_context
+from gateway.auth import AuthenticationFailed, authentication_failed_response, build_request_context
 from gateway.middleware import RequestIdAndStatements
 from gateway.settings import Settings, get_settings
 from rest_compat.router import scaikey_router
@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.add_exception_handler(AuthenticationFailed, authentication_failed_response)
     app.include_router(
         GraphQLRouter(schema, context_getter=_graphql_context, graphql_ide="graphiql"),
         prefix="/graphql",

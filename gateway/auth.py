@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import HTTPException, Request
+from fastapi import Request
+from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.principals import Principal
 from gateway.settings import Settings
 from gateway.tokens import InvalidToken, verify_token
 from resolvers.context import RequestContext, RequestMeta
+from resolvers.errors import ErrorCode
 
 
 def principal_from_header(settings: Settings, authorization: str | None) -> Principal | None:
@@ -26,8 +28,28 @@ def principal_from_header(settings: Settings, authorization: str | None) -> Prin
         raise _unauthorized(str(exc)) from exc
 
 
-def _unauthorized(message: str) -> HTTPException:
-    return HTTPException(status_code=401, detail=message, headers={"WWW-Authenticate": "Bearer"})
+class AuthenticationFailed(Exception):
+    """A bearer token was sent and cannot be accepted: 401 on every surface."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _unauthorized(message: str) -> AuthenticationFailed:
+    return AuthenticationFailed(message)
+
+
+def authentication_failed_response(request: Request, exc: Exception) -> JSONResponse:
+    """GraphQL clients get a GraphQL error document, REST clients `{"detail", "code"}`."""
+    message = exc.message if isinstance(exc, AuthenticationFailed) else "Not authenticated"
+    code = ErrorCode.UNAUTHENTICATED.value
+    body: dict[str, object]
+    if request.url.path.startswith("/graphql"):
+        body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+    else:
+        body = {"detail": message, "code": code}
+    return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": "Bearer"})
 
 
 def request_id_of(request: Request) -> str:

@@ -68,7 +68,8 @@ async def graphql_outcome(
         headers=_headers(token),
     )
     if response.status_code == 401:
-        return 401, response.json().get("detail", "")
+        assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        return 401, response.json()["errors"][0]["message"]
     body: dict[str, Any] = response.json()
     assert response.status_code == 200, body
     if body.get("errors"):
