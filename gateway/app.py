@@ -8,11 +8,11 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from sqlalchemy.engine import make_url
-from strawberry.fastapi import GraphQLRouter
 
 from db.engine import create_engine, create_sessionmaker, is_sqlite
 from db.migrate import upgrade
 from gateway.auth import AuthenticationFailed, authentication_failed_response, build_request_context
+from gateway.graphql_router import GatewayGraphQLRouter
 from gateway.middleware import RequestIdAndStatements
 from gateway.settings import Settings, get_settings
 from rest_compat.router import scaikey_router
@@ -66,7 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.add_exception_handler(AuthenticationFailed, authentication_failed_response)
     app.include_router(
-        GraphQLRouter(schema, context_getter=_graphql_context, graphql_ide="graphiql"),
+        GatewayGraphQLRouter(schema, context_getter=_graphql_context, graphql_ide="graphiql"),
         prefix="/graphql",
     )
     app.include_router(scaikey_router())
