@@ -1,20 +1,39 @@
-"""Applications: global ones (platform tier) and tenant ones (within the caller's tenants)."""
+"""Applications: global ones (platform tier) and tenant ones (within the caller's tenants).
+
+Global applications are visible to every admin but changed only at platform tier. A
+confidential client (SERVICE, WEB) gets a secret at creation: the caller sees it in that
+one response, the database keeps only its Argon2 hash.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Application
-from gateway.principals import Principal
-from resolvers import access
+from db.base import utcnow
+from db.enums import CONFIDENTIAL_APPLICATION_TYPES, ApplicationLevel, ApplicationType
+from db.ids import IdPrefix, new_id
+from db.models import Application, Partner, Tenant
+from gateway.principals import Principal, Role
+from resolvers import access, validation
+from resolvers import secrets as client_secrets
+from resolvers.context import RequestContext
+from resolvers.errors import BadInput, LimitExceeded, NotFound
 from resolvers.loaders.relations import Relation
+from resolvers.pagination import Slice, Window, fetch_slice
 from resolvers.relations_sql import live_children
+from resolvers.writes import apply_patch, count_live, load_for_update
 
 KIND = "Application"
 _TABLE = Application.__table__
+DEFAULT_TOKEN_LIFETIME = 3600
+MIN_TOKEN_LIFETIME = 60
+MAX_TOKEN_LIFETIME = 86400
+_FIXED_AT_CREATION = ("level", "app_type", "tenant_id")
 
 
 def _applications_by_tenant_id(parent_ids: Sequence[str], principal: Principal) -> Select[Any]:
@@ -27,3 +46,181 @@ def _applications_by_tenant_id(parent_ids: Sequence[str], principal: Principal) 
 
 
 APPLICATIONS_BY_TENANT_ID = Relation("ApplicationsByTenantId", _applications_by_tenant_id)
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedApplication:
+    """A new application and, for confidential clients, its secret (never available again)."""
+
+    application: Application
+    client_secret: str | None
+
+
+async def get(context: RequestContext, application_id: str) -> Any:
+    row = await context.loaders.application_by_id.load(application_id)
+    if row is None:
+        raise NotFound.resource(KIND, application_id)
+    return row
+
+
+async def list_(
+    context: RequestContext,
+    window: Window,
+    *,
+    tenant_id: str | None = None,
+    level: ApplicationLevel | None = None,
+) -> Slice:
+    statement = select(_TABLE).where(
+        _TABLE.c.deleted_at.is_(None), access.visible_applications(context.actor)
+    )
+    if tenant_id is not None:
+        statement = statement.where(_TABLE.c.tenant_id == tenant_id)
+    if level is not None:
+        statement = statement.where(_TABLE.c.level == level.value)
+    return await fetch_slice(context.read, statement, _TABLE.c.id, window)
+
+
+def _boolean(field: str) -> Callable[[Any], bool]:
+    def check(value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise BadInput(field, "must be true or false")
+        return value
+
+    return check
+
+
+def _token_lifetime(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise BadInput("token_lifetime", "must be an integer number of seconds")
+    if not MIN_TOKEN_LIFETIME <= value <= MAX_TOKEN_LIFETIME:
+        raise BadInput(
+            "token_lifetime",
+            f"must be between {MIN_TOKEN_LIFETIME} and {MAX_TOKEN_LIFETIME} seconds",
+        )
+    return value
+
+
+_VALIDATORS: dict[str, Callable[[Any], Any]] = {
+    "name": lambda v: validation.required_text("name", v, max_length=200),
+    "description": lambda v: validation.text("description", v, max_length=1000, required=False),
+    "enabled": _boolean("enabled"),
+    "allowed_scopes": lambda v: validation.scopes("allowed_scopes", v),
+    "redirect_uris": lambda v: validation.uris("redirect_uris", v),
+    "allowed_origins": lambda v: validation.origins("allowed_origins", v),
+    "token_lifetime": _token_lifetime,
+    "token_exchange_allowed": _boolean("token_exchange_allowed"),
+}
+
+
+def _level(value: Any) -> ApplicationLevel:
+    if value is None:
+        raise BadInput("level", "is required")
+    return ApplicationLevel(value)
+
+
+def _app_type(value: Any) -> ApplicationType:
+    if value is None:
+        raise BadInput("app_type", "is required")
+    return ApplicationType(value)
+
+
+def _owning_tenant(principal: Principal, level: ApplicationLevel, requested: Any) -> str | None:
+    """The tenant a new application belongs to; a tenant admin's defaults to its own."""
+    if level is ApplicationLevel.GLOBAL:
+        access.ensure_can_write_global(principal)
+        if requested is not None:
+            raise BadInput("tenant_id", "must be absent for GLOBAL applications")
+        return None
+    if requested is not None:
+        return validation.required_text("tenant_id", requested, max_length=40)
+    if principal.role is Role.TENANT_ADMIN and principal.tenant_id is not None:
+        return principal.tenant_id
+    raise BadInput("tenant_id", "is required for TENANT applications")
+
+
+async def _lock_tenant_with_room(
+    session: AsyncSession, principal: Principal, tenant_id: str
+) -> None:
+    """Locks the tenant so that concurrent creates count one after the other."""
+    tenant = await load_for_update(
+        session, Tenant, tenant_id, access.visible_tenants(principal), kind="Tenant"
+    )
+    limit = (
+        await session.execute(
+            select(Partner.max_applications_per_tenant).where(Partner.id == tenant.partner_id)
+        )
+    ).scalar_one()
+    in_use = await count_live(session, Application, Application.tenant_id == tenant.id)
+    if in_use >= limit:
+        raise LimitExceeded("max_applications_per_tenant", limit)
+
+
+async def create(context: RequestContext, fields: dict[str, Any]) -> CreatedApplication:
+    principal = context.actor
+    fields = dict(fields)
+    level = _level(fields.pop("level", None))
+    app_type = _app_type(fields.pop("app_type", None))
+    tenant_id = _owning_tenant(principal, level, fields.pop("tenant_id", None))
+    application = Application(
+        id=new_id(IdPrefix.APPLICATION),
+        tenant_id=tenant_id,
+        level=level.value,
+        app_type=app_type.value,
+        client_id=client_secrets.new_client_id(),
+        enabled=True,
+        allowed_scopes=[],
+        redirect_uris=[],
+        allowed_origins=[],
+        token_lifetime=DEFAULT_TOKEN_LIFETIME,
+        token_exchange_allowed=False,
+    )
+    apply_patch(application, fields, _VALIDATORS)
+    if not application.name:
+        raise BadInput("name", "is required")
+    # Hashing is slow on purpose: do it before taking the tenant lock.
+    issued = (
+        await client_secrets.issue_client_secret()
+        if app_type in CONFIDENTIAL_APPLICATION_TYPES
+        else None
+    )
+    application.client_secret_hash = issued.hash if issued else None
+    async with context.transaction() as session:
+        if tenant_id is not None:
+            await _lock_tenant_with_room(session, principal, tenant_id)
+        session.add(application)
+    return CreatedApplication(application, issued.plain if issued else None)
+
+
+async def _load_writable(
+    session: AsyncSession, principal: Principal, application_id: str
+) -> Application:
+    """Invisible → not found; a visible global application → 403 below platform tier."""
+    application = await load_for_update(
+        session, Application, application_id, access.visible_applications(principal), kind=KIND
+    )
+    if application.level == ApplicationLevel.GLOBAL.value:
+        access.ensure_can_write_global(principal)
+    return application
+
+
+async def update(
+    context: RequestContext, application_id: str, changes: dict[str, Any]
+) -> Application:
+    """Changes only the given fields; level, type and owning tenant are fixed at creation."""
+    principal = context.actor
+    for field in _FIXED_AT_CREATION:
+        if field in changes:
+            raise BadInput(field, "cannot be changed after creation")
+    async with context.transaction() as session:
+        application = await _load_writable(session, principal, application_id)
+        apply_patch(application, changes, _VALIDATORS)
+        application.updated_at = utcnow()
+    return application
+
+
+async def delete(context: RequestContext, application_id: str) -> Application:
+    principal = context.actor
+    async with context.transaction() as session:
+        application = await _load_writable(session, principal, application_id)
+        application.deleted_at = utcnow()
+    return application

@@ -1,19 +1,110 @@
-"""Application queries and mutations."""
+"""Application queries and mutations; the client secret appears only in the create payload."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
+
+from resolvers import applications
+from resolvers.pagination import Window
+from schema.context import request_context
+from schema.directives import reads, writes
+from schema.inputs import provided_fields
+from schema.types.application import Application
+from schema.types.connection import Connection, connection_from_slice
+from schema.types.deleted import DeletedNode
+from schema.types.enums import ApplicationLevel, ApplicationType
+
+
+@strawberry.input
+class CreateApplicationInput:
+    level: ApplicationLevel
+    app_type: ApplicationType
+    name: str
+    description: str | None = strawberry.UNSET
+    tenant_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Required for TENANT applications (a tenant admin's defaults to its "
+        "own tenant); must be absent for GLOBAL ones.",
+    )
+    enabled: bool | None = strawberry.UNSET
+    allowed_scopes: list[str] | None = strawberry.UNSET
+    redirect_uris: list[str] | None = strawberry.UNSET
+    allowed_origins: list[str] | None = strawberry.UNSET
+    token_lifetime: int | None = strawberry.field(
+        default=strawberry.UNSET, description="Seconds, 60 to 86400 (default 3600)."
+    )
+    token_exchange_allowed: bool | None = strawberry.UNSET
+
+
+@strawberry.input(
+    description="Only the fields given are changed; level, type and tenant are fixed."
+)
+class UpdateApplicationInput:
+    name: str | None = strawberry.UNSET
+    description: str | None = strawberry.UNSET
+    enabled: bool | None = strawberry.UNSET
+    allowed_scopes: list[str] | None = strawberry.UNSET
+    redirect_uris: list[str] | None = strawberry.UNSET
+    allowed_origins: list[str] | None = strawberry.UNSET
+    token_lifetime: int | None = strawberry.UNSET
+    token_exchange_allowed: bool | None = strawberry.UNSET
+
+
+@strawberry.type
+class CreateApplicationPayload:
+    application: Application
+    client_secret: str | None = strawberry.field(
+        description="The client secret of a confidential client (SERVICE, WEB), shown only "
+        "in this response; null for public clients."
+    )
 
 
 @strawberry.type
 class ApplicationQuery:
-    @strawberry.field(description="Placeholder until applications are exposed.")
-    def applications_placeholder(self) -> bool:
-        return False
+    @strawberry.field(
+        extensions=reads(), description="Global applications and those of the caller's tenants."
+    )
+    async def applications(
+        self,
+        info: strawberry.Info,
+        first: int | None = None,
+        after: str | None = None,
+        tenant_id: strawberry.ID | None = None,
+        level: ApplicationLevel | None = None,
+    ) -> Connection[Application]:
+        window = Window.from_relay(first, after)
+        page = await applications.list_(
+            request_context(info), window, tenant_id=tenant_id, level=level
+        )
+        return connection_from_slice(page)
+
+    @strawberry.field(extensions=reads())
+    async def application(self, info: strawberry.Info, id: strawberry.ID) -> Application | None:
+        row: Any = await applications.get(request_context(info), id)
+        return row
 
 
 @strawberry.type
 class ApplicationMutation:
-    @strawberry.mutation(description="Placeholder until applications are exposed.")
-    def applications_placeholder(self) -> bool:
-        return False
+    @strawberry.mutation(extensions=writes())
+    async def create_application(
+        self, info: strawberry.Info, input: CreateApplicationInput
+    ) -> CreateApplicationPayload:
+        created = await applications.create(request_context(info), provided_fields(input))
+        row: Any = created.application
+        return CreateApplicationPayload(application=row, client_secret=created.client_secret)
+
+    @strawberry.mutation(extensions=writes())
+    async def update_application(
+        self, info: strawberry.Info, id: strawberry.ID, input: UpdateApplicationInput
+    ) -> Application:
+        row: Any = await applications.update(request_context(info), id, provided_fields(input))
+        return row
+
+    @strawberry.mutation(extensions=writes())
+    async def delete_application(self, info: strawberry.Info, id: strawberry.ID) -> DeletedNode:
+        row = await applications.delete(request_context(info), id)
+        assert row.deleted_at is not None
+        return DeletedNode(id=strawberry.ID(row.id), deleted_at=row.deleted_at)

@@ -1,19 +1,86 @@
-"""Partner queries and mutations."""
+"""Partner queries and mutations: super admins only (platform tokens are refused too)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
+
+from resolvers import partners
+from resolvers.pagination import Window
+from schema.context import request_context
+from schema.directives import super_admin_only
+from schema.inputs import provided_fields
+from schema.types.connection import Connection, connection_from_slice
+from schema.types.deleted import DeletedNode
+from schema.types.enums import PartnerStatus
+from schema.types.partner import Partner
+
+
+@strawberry.input(description="Limits are top-level integers from 0 to 1000000.")
+class CreatePartnerInput:
+    name: str
+    slug: str
+    status: PartnerStatus | None = strawberry.UNSET
+    contact_email: str | None = strawberry.UNSET
+    max_tenants: int | None = strawberry.UNSET
+    max_users_per_tenant: int | None = strawberry.UNSET
+    max_applications_per_tenant: int | None = strawberry.UNSET
+
+
+@strawberry.input(
+    description="Only the fields given are changed. A limit lowered below current usage "
+    "removes nothing; it only refuses new creates until usage falls under it."
+)
+class UpdatePartnerInput:
+    name: str | None = strawberry.UNSET
+    slug: str | None = strawberry.UNSET
+    status: PartnerStatus | None = strawberry.UNSET
+    contact_email: str | None = strawberry.UNSET
+    max_tenants: int | None = strawberry.UNSET
+    max_users_per_tenant: int | None = strawberry.UNSET
+    max_applications_per_tenant: int | None = strawberry.UNSET
 
 
 @strawberry.type
 class PartnerQuery:
-    @strawberry.field(description="Placeholder until partners are exposed.")
-    def partners_placeholder(self) -> bool:
-        return False
+    @strawberry.field(extensions=super_admin_only(), description="All partners.")
+    async def partners(
+        self,
+        info: strawberry.Info,
+        first: int | None = None,
+        after: str | None = None,
+        status: PartnerStatus | None = None,
+    ) -> Connection[Partner]:
+        window = Window.from_relay(first, after)
+        page = await partners.list_(request_context(info), window, status=status)
+        return connection_from_slice(page)
+
+    @strawberry.field(extensions=super_admin_only())
+    async def partner(self, info: strawberry.Info, id: strawberry.ID) -> Partner | None:
+        row: Any = await partners.get(request_context(info), id)
+        return row
 
 
 @strawberry.type
 class PartnerMutation:
-    @strawberry.mutation(description="Placeholder until partners are exposed.")
-    def partners_placeholder(self) -> bool:
-        return False
+    @strawberry.mutation(extensions=super_admin_only())
+    async def create_partner(self, info: strawberry.Info, input: CreatePartnerInput) -> Partner:
+        row: Any = await partners.create(request_context(info), provided_fields(input))
+        return row
+
+    @strawberry.mutation(extensions=super_admin_only())
+    async def update_partner(
+        self, info: strawberry.Info, id: strawberry.ID, input: UpdatePartnerInput
+    ) -> Partner:
+        row: Any = await partners.update(request_context(info), id, provided_fields(input))
+        return row
+
+    @strawberry.mutation(
+        extensions=super_admin_only(),
+        description="Soft-deletes the partner, its tenants and everything they own.",
+    )
+    async def delete_partner(self, info: strawberry.Info, id: strawberry.ID) -> DeletedNode:
+        row = await partners.delete(request_context(info), id)
+        assert row.deleted_at is not None
+        return DeletedNode(id=strawberry.ID(row.id), deleted_at=row.deleted_at)

@@ -27,7 +27,9 @@ NESTED = """
               effectiveGroups(first: 50) { totalCount nodes { id } }
             }
           }
-          groups(first: 50) { nodes { id children { nodes { id } } effectiveMembers { totalCount } } }
+          groups(first: 50) {
+            nodes { id children { nodes { id } } effectiveMembers { totalCount } }
+          }
         }
       }
     }

@@ -1,0 +1,137 @@
+"""Partners: resellers with their resource limits, managed by super admins only."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.base import utcnow
+from db.enums import PartnerStatus
+from db.ids import IdPrefix, new_id
+from db.models import Application, Group, Partner, Tenant, User
+from resolvers import access, validation
+from resolvers.context import RequestContext
+from resolvers.errors import BadInput, Conflict, NotFound
+from resolvers.pagination import Slice, Window, fetch_slice
+from resolvers.writes import apply_patch, exists_live, load_for_update, soft_delete_where
+
+KIND = "Partner"
+_TABLE = Partner.__table__
+MAX_LIMIT = 1_000_000
+LIMIT_FIELDS = ("max_tenants", "max_users_per_tenant", "max_applications_per_tenant")
+
+
+async def get(context: RequestContext, partner_id: str) -> Any:
+    row = await context.loaders.partner_by_id.load(partner_id)
+    if row is None:
+        raise NotFound.resource(KIND, partner_id)
+    return row
+
+
+async def list_(
+    context: RequestContext, window: Window, *, status: PartnerStatus | None = None
+) -> Slice:
+    statement = select(_TABLE).where(
+        _TABLE.c.deleted_at.is_(None), access.visible_partners(context.actor)
+    )
+    if status is not None:
+        statement = statement.where(_TABLE.c.status == status.value)
+    return await fetch_slice(context.read, statement, _TABLE.c.id, window)
+
+
+def _status(value: Any) -> str:
+    if value is None:
+        raise BadInput("status", "must not be null")
+    return PartnerStatus(value).value
+
+
+def _limit(field: str) -> Callable[[Any], int]:
+    return lambda value: validation.positive_int(field, value, maximum=MAX_LIMIT)
+
+
+_VALIDATORS: dict[str, Callable[[Any], Any]] = {
+    "name": lambda v: validation.required_text("name", v, max_length=200),
+    "slug": lambda v: validation.slug("slug", v),
+    "status": _status,
+    "contact_email": lambda v: validation.email("contact_email", v, required=False),
+    **{field: _limit(field) for field in LIMIT_FIELDS},
+}
+
+
+async def _ensure_slug_free(
+    session: AsyncSession, slug: str, *, except_id: str | None = None
+) -> None:
+    conditions = [Partner.slug == slug]
+    if except_id is not None:
+        conditions.append(Partner.id != except_id)
+    if await exists_live(session, Partner, *conditions):
+        raise _slug_taken(slug)
+
+
+def _slug_taken(slug: str) -> Conflict:
+    return Conflict(f"A partner with slug '{slug}' already exists", field="slug")
+
+
+@asynccontextmanager
+async def _write(context: RequestContext, slug: str | None) -> AsyncIterator[AsyncSession]:
+    """A write transaction; a concurrent writer taking the same slug first is a Conflict too."""
+    try:
+        async with context.transaction() as session:
+            yield session
+    except IntegrityError as exc:
+        if slug is None:
+            raise
+        raise _slug_taken(slug) from exc
+
+
+async def create(context: RequestContext, fields: dict[str, Any]) -> Partner:
+    partner = Partner(id=new_id(IdPrefix.PARTNER), status=PartnerStatus.ACTIVE.value)
+    apply_patch(partner, fields, _VALIDATORS)
+    if not partner.name or not partner.slug:
+        raise BadInput("name" if not partner.name else "slug", "is required")
+    async with _write(context, partner.slug) as session:
+        await _ensure_slug_free(session, partner.slug)
+        session.add(partner)
+    return partner
+
+
+async def update(context: RequestContext, partner_id: str, changes: dict[str, Any]) -> Partner:
+    """Changes only the given fields.
+
+    A limit may be lowered below what the partner already uses: nothing existing is removed
+    or disabled, the lower limit only refuses new tenants, users or applications until usage
+    falls under it again.
+    """
+    principal = context.actor
+    async with _write(context, changes.get("slug")) as session:
+        partner = await load_for_update(
+            session, Partner, partner_id, access.visible_partners(principal), kind=KIND
+        )
+        apply_patch(partner, changes, _VALIDATORS)
+        if "slug" in changes:
+            await _ensure_slug_free(session, partner.slug, except_id=partner.id)
+        partner.updated_at = utcnow()
+    return partner
+
+
+async def delete(context: RequestContext, partner_id: str) -> Partner:
+    """Soft-deletes the partner, its tenants and everything they own, in one transaction."""
+    principal = context.actor
+    async with context.transaction() as session:
+        partner = await load_for_update(
+            session, Partner, partner_id, access.visible_partners(principal), kind=KIND
+        )
+        tenant_ids = select(Tenant.id).where(
+            Tenant.partner_id == partner.id, Tenant.deleted_at.is_(None)
+        )
+        # Children first: once the tenants are marked deleted the subquery no longer finds them.
+        for model in (User, Group, Application):
+            await soft_delete_where(session, model, model.tenant_id.in_(tenant_ids))
+        await soft_delete_where(session, Tenant, Tenant.partner_id == partner.id)
+        partner.deleted_at = utcnow()
+    return partner
