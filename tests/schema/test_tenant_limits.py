@@ -40,7 +40,5 @@ class TestConcurrentTenantCreates:
         assert statuses == [201, 409], [r.text for r in responses]
         refused = next(r for r in responses if r.status_code == 409)
         assert refused.json()["code"] == "LIMIT_EXCEEDED"
-        listed = await http.get(
-            f"/api/v1/admin/tenants?partner_id={partner.id}", headers=headers
-        )
+        listed = await http.get(f"/api/v1/admin/tenants?partner_id={partner.id}", headers=headers)
         assert listed.json()["pagination"]["total"] == 1
