@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import GroupMember, User
-from gateway.principals import Principal
-from resolvers import access
+from db.base import utcnow
+from db.enums import UserStatus
+from db.ids import IdPrefix, new_id
+from db.models import GroupMember, Partner, Tenant, User
+from gateway.principals import Principal, Role
+from resolvers import access, passwords, validation
+from resolvers.context import RequestContext
+from resolvers.errors import BadInput, Conflict, LimitExceeded, NotFound
 from resolvers.loaders.relations import Relation
+from resolvers.pagination import Slice, Window, fetch_slice
 from resolvers.relations_sql import live_children
+from resolvers.writes import apply_patch, count_live, exists_live, load_for_update
 
 KIND = "User"
 _TABLE = User.__table__
@@ -38,3 +48,179 @@ def _members_by_group_id(parent_ids: Sequence[str], principal: Principal) -> Sel
 
 USERS_BY_TENANT_ID = Relation("UsersByTenantId", _users_by_tenant_id)
 MEMBERS_BY_GROUP_ID = Relation("MembersByGroupId", _members_by_group_id)
+
+
+def owning_tenant_id(principal: Principal, tenant_id: Any) -> str:
+    """The tenant a new tenant resource goes to: a tenant admin's own one when none is named."""
+    if tenant_id is None and principal.role is Role.TENANT_ADMIN and principal.tenant_id:
+        return principal.tenant_id
+    return validation.required_text("tenant_id", tenant_id, max_length=40)
+
+
+async def get(context: RequestContext, user_id: str) -> Any:
+    row = await context.loaders.user_by_id.load(user_id)
+    if row is None:
+        raise NotFound.resource(KIND, user_id)
+    return row
+
+
+async def list_(
+    context: RequestContext,
+    window: Window,
+    *,
+    tenant_id: str | None = None,
+    status: UserStatus | None = None,
+) -> Slice:
+    statement = select(_TABLE).where(
+        _TABLE.c.deleted_at.is_(None), access.visible_tenant_ids(context.actor, User.tenant_id)
+    )
+    if tenant_id is not None:
+        statement = statement.where(_TABLE.c.tenant_id == tenant_id)
+    if status is not None:
+        statement = statement.where(_TABLE.c.status == status.value)
+    return await fetch_slice(context.read, statement, _TABLE.c.id, window)
+
+
+def _not_null(field: str, value: Any) -> Any:
+    if value is None:
+        raise BadInput(field, "must not be null")
+    return value
+
+
+def _flag(field: str, value: Any) -> bool:
+    if not isinstance(_not_null(field, value), bool):
+        raise BadInput(field, "must be a boolean")
+    return bool(value)
+
+
+_VALIDATORS = {
+    "email": lambda v: validation.email("email", v),
+    "display_name": lambda v: validation.text("display_name", v, max_length=200, required=False),
+    "first_name": lambda v: validation.text("first_name", v, max_length=100, required=False),
+    "last_name": lambda v: validation.text("last_name", v, max_length=100, required=False),
+    "status": lambda v: UserStatus(_not_null("status", v)).value,
+    "email_verified": lambda v: _flag("email_verified", v),
+    "custom_attributes": lambda v: validation.json_object("custom_attributes", v),
+}
+
+
+@contextmanager
+def _email_conflicts(email: str) -> Iterator[None]:
+    """A concurrent write can still hit the partial unique index; it is the same conflict."""
+    try:
+        yield
+    except IntegrityError as exc:
+        if "email" not in str(exc.orig):
+            raise
+        raise _email_taken(email) from exc
+
+
+def _email_taken(email: str) -> Conflict:
+    return Conflict(f"A user with email '{email}' already exists in this tenant", field="email")
+
+
+async def _ensure_email_free(
+    session: AsyncSession, tenant_id: str, email: str, *, except_id: str | None = None
+) -> None:
+    conditions = [User.tenant_id == tenant_id, User.email == email]
+    if except_id is not None:
+        conditions.append(User.id != except_id)
+    if await exists_live(session, User, *conditions):
+        raise _email_taken(email)
+
+
+async def _lock_tenant_with_room(
+    session: AsyncSession, principal: Principal, tenant_id: str
+) -> Tenant:
+    """The tenant row lock makes concurrent creates count one after another."""
+    tenant = await load_for_update(
+        session, Tenant, tenant_id, access.visible_tenants(principal), kind="Tenant"
+    )
+    limit_query = select(Partner.max_users_per_tenant).where(Partner.id == tenant.partner_id)
+    limit = int((await session.execute(limit_query)).scalar_one())
+    if await count_live(session, User, User.tenant_id == tenant.id) >= limit:
+        raise LimitExceeded("max_users_per_tenant", limit)
+    return tenant
+
+
+async def _load(session: AsyncSession, principal: Principal, user_id: str) -> User:
+    return await load_for_update(
+        session, User, user_id, access.visible_tenant_ids(principal, User.tenant_id), kind=KIND
+    )
+
+
+async def create(context: RequestContext, fields: dict[str, Any]) -> User:
+    principal = context.actor
+    tenant_id = owning_tenant_id(principal, fields.pop("tenant_id", None))
+    password = fields.pop("password", None)
+    user = User(
+        id=new_id(IdPrefix.USER),
+        status=UserStatus.ACTIVE.value,
+        email_verified=False,
+        mfa_enabled=False,
+        must_change_password=False,
+        custom_attributes={},
+    )
+    apply_patch(user, fields, _VALIDATORS)
+    if not user.email:
+        raise BadInput("email", "is required")
+    if password is not None:
+        user.password_hash = await passwords.hash_password(
+            validation.password("password", password)
+        )
+        user.password_changed_at = utcnow()
+    with _email_conflicts(user.email):
+        async with context.transaction() as session:
+            tenant = await _lock_tenant_with_room(session, principal, tenant_id)
+            await _ensure_email_free(session, tenant.id, user.email)
+            user.tenant_id = tenant.id
+            session.add(user)
+    return user
+
+
+async def update(context: RequestContext, user_id: str, changes: dict[str, Any]) -> User:
+    principal = context.actor
+    email = validation.email("email", changes.get("email"), required=False)
+    with _email_conflicts(email or ""):
+        async with context.transaction() as session:
+            user = await _load(session, principal, user_id)
+            apply_patch(user, changes, _VALIDATORS)
+            if "email" in changes:
+                await _ensure_email_free(session, user.tenant_id, user.email, except_id=user.id)
+            user.updated_at = utcnow()
+    return user
+
+
+async def delete(context: RequestContext, user_id: str) -> User:
+    """Soft delete; membership rows stay, and every relation skips deleted users."""
+    async with context.transaction() as session:
+        user = await _load(session, context.actor, user_id)
+        user.deleted_at = utcnow()
+    return user
+
+
+async def reset_password(
+    context: RequestContext, user_id: str, password: str | None
+) -> tuple[User, str | None]:
+    """Sets the caller's password, or a generated one that must be changed at next sign-in.
+
+    Returns the user and the generated password, which is shown this once and never again.
+    """
+    temporary = passwords.temporary_password() if password is None else None
+    chosen = temporary if temporary is not None else validation.password("password", password)
+    password_hash = await passwords.hash_password(chosen)
+    async with context.transaction() as session:
+        user = await _load(session, context.actor, user_id)
+        user.password_hash = password_hash
+        user.must_change_password = temporary is not None
+        user.password_changed_at = user.updated_at = utcnow()
+    return user, temporary
+
+
+async def disable_mfa(context: RequestContext, user_id: str) -> User:
+    async with context.transaction() as session:
+        user = await _load(session, context.actor, user_id)
+        user.mfa_enabled = False
+        user.mfa_secret = None
+        user.updated_at = utcnow()
+    return user

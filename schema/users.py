@@ -2,18 +2,114 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
+
+from resolvers import users
+from resolvers.pagination import Window
+from schema.context import request_context
+from schema.directives import reads, writes
+from schema.inputs import provided_fields
+from schema.scalars import JSON
+from schema.types.connection import Connection, connection_from_slice
+from schema.types.deleted import DeletedNode
+from schema.types.enums import UserStatus
+from schema.types.user import User
+
+
+@strawberry.input(description="`tenantId` may be left out by a tenant admin: its own tenant.")
+class CreateUserInput:
+    email: str
+    tenant_id: strawberry.ID | None = strawberry.UNSET
+    display_name: str | None = strawberry.UNSET
+    first_name: str | None = strawberry.UNSET
+    last_name: str | None = strawberry.UNSET
+    status: UserStatus | None = strawberry.UNSET
+    email_verified: bool | None = strawberry.UNSET
+    password: str | None = strawberry.field(
+        default=strawberry.UNSET, description="At least 12 characters; stored as an Argon2 hash."
+    )
+    custom_attributes: JSON | None = strawberry.UNSET
+
+
+@strawberry.input(
+    description="Only the fields given are changed. Passwords change through `resetUserPassword`."
+)
+class UpdateUserInput:
+    email: str | None = strawberry.UNSET
+    display_name: str | None = strawberry.UNSET
+    first_name: str | None = strawberry.UNSET
+    last_name: str | None = strawberry.UNSET
+    status: UserStatus | None = strawberry.UNSET
+    email_verified: bool | None = strawberry.UNSET
+    custom_attributes: JSON | None = strawberry.UNSET
+
+
+@strawberry.input(description="Leave `password` out to have a temporary one generated.")
+class ResetPasswordInput:
+    password: str | None = strawberry.UNSET
+
+
+@strawberry.type
+class ResetPasswordPayload:
+    user: User
+    temporary_password: str | None = strawberry.field(
+        description="The generated password, shown this once; null when the caller chose one."
+    )
 
 
 @strawberry.type
 class UserQuery:
-    @strawberry.field(description="Placeholder until users are exposed.")
-    def users_placeholder(self) -> bool:
-        return False
+    @strawberry.field(extensions=reads(), description="Users the caller may see.")
+    async def users(
+        self,
+        info: strawberry.Info,
+        first: int | None = None,
+        after: str | None = None,
+        tenant_id: strawberry.ID | None = None,
+        status: UserStatus | None = None,
+    ) -> Connection[User]:
+        window = Window.from_relay(first, after)
+        page = await users.list_(request_context(info), window, tenant_id=tenant_id, status=status)
+        return connection_from_slice(page)
+
+    @strawberry.field(extensions=reads())
+    async def user(self, info: strawberry.Info, id: strawberry.ID) -> User | None:
+        row: Any = await users.get(request_context(info), id)
+        return row
 
 
 @strawberry.type
 class UserMutation:
-    @strawberry.mutation(description="Placeholder until users are exposed.")
-    def users_placeholder(self) -> bool:
-        return False
+    @strawberry.mutation(extensions=writes())
+    async def create_user(self, info: strawberry.Info, input: CreateUserInput) -> User:
+        row: Any = await users.create(request_context(info), provided_fields(input))
+        return row
+
+    @strawberry.mutation(extensions=writes())
+    async def update_user(
+        self, info: strawberry.Info, id: strawberry.ID, input: UpdateUserInput
+    ) -> User:
+        row: Any = await users.update(request_context(info), id, provided_fields(input))
+        return row
+
+    @strawberry.mutation(extensions=writes())
+    async def delete_user(self, info: strawberry.Info, id: strawberry.ID) -> DeletedNode:
+        row = await users.delete(request_context(info), id)
+        assert row.deleted_at is not None
+        return DeletedNode(id=strawberry.ID(row.id), deleted_at=row.deleted_at)
+
+    @strawberry.mutation(extensions=writes())
+    async def reset_user_password(
+        self, info: strawberry.Info, id: strawberry.ID, input: ResetPasswordInput | None = None
+    ) -> ResetPasswordPayload:
+        password = provided_fields(input).get("password") if input is not None else None
+        row: Any
+        row, temporary = await users.reset_password(request_context(info), id, password)
+        return ResetPasswordPayload(user=row, temporary_password=temporary)
+
+    @strawberry.mutation(extensions=writes(), description="Turns MFA off and forgets its secret.")
+    async def disable_user_mfa(self, info: strawberry.Info, id: strawberry.ID) -> User:
+        row: Any = await users.disable_mfa(request_context(info), id)
+        return row
