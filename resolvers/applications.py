@@ -17,16 +17,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.base import utcnow
 from db.enums import CONFIDENTIAL_APPLICATION_TYPES, ApplicationLevel, ApplicationType
 from db.ids import IdPrefix, new_id
-from db.models import Application, Partner, Tenant
-from gateway.principals import Principal, Role
+from db.models import Application, Partner
+from gateway.principals import Principal
 from resolvers import access, validation
 from resolvers import secrets as client_secrets
 from resolvers.context import RequestContext
-from resolvers.errors import BadInput, LimitExceeded, NotFound
+from resolvers.errors import BadInput, NotFound
 from resolvers.loaders.relations import Relation
 from resolvers.pagination import Slice, Window, fetch_slice
 from resolvers.relations_sql import live_children
-from resolvers.writes import apply_patch, count_live, load_for_update
+from resolvers.tenant_limits import lock_tenant_with_room, owning_tenant_id
+from resolvers.writes import apply_patch, load_for_update
 
 KIND = "Application"
 _TABLE = Application.__table__
@@ -131,28 +132,7 @@ def _owning_tenant(principal: Principal, level: ApplicationLevel, requested: Any
         if requested is not None:
             raise BadInput("tenant_id", "must be absent for GLOBAL applications")
         return None
-    if requested is not None:
-        return validation.required_text("tenant_id", requested, max_length=40)
-    if principal.role is Role.TENANT_ADMIN and principal.tenant_id is not None:
-        return principal.tenant_id
-    raise BadInput("tenant_id", "is required for TENANT applications")
-
-
-async def _lock_tenant_with_room(
-    session: AsyncSession, principal: Principal, tenant_id: str
-) -> None:
-    """Locks the tenant so that concurrent creates count one after the other."""
-    tenant = await load_for_update(
-        session, Tenant, tenant_id, access.visible_tenants(principal), kind="Tenant"
-    )
-    limit = (
-        await session.execute(
-            select(Partner.max_applications_per_tenant).where(Partner.id == tenant.partner_id)
-        )
-    ).scalar_one()
-    in_use = await count_live(session, Application, Application.tenant_id == tenant.id)
-    if in_use >= limit:
-        raise LimitExceeded("max_applications_per_tenant", limit)
+    return owning_tenant_id(principal, requested, missing="is required for TENANT applications")
 
 
 async def create(context: RequestContext, fields: dict[str, Any]) -> CreatedApplication:
@@ -186,7 +166,13 @@ async def create(context: RequestContext, fields: dict[str, Any]) -> CreatedAppl
     application.client_secret_hash = issued.hash if issued else None
     async with context.transaction() as session:
         if tenant_id is not None:
-            await _lock_tenant_with_room(session, principal, tenant_id)
+            await lock_tenant_with_room(
+                session,
+                principal,
+                tenant_id,
+                model=Application,
+                limit=Partner.max_applications_per_tenant,
+            )
         session.add(application)
     return CreatedApplication(application, issued.plain if issued else None)
 

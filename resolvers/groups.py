@@ -22,7 +22,7 @@ from resolvers.group_closure import descendants
 from resolvers.loaders.relations import Relation
 from resolvers.pagination import Slice, Window, fetch_slice
 from resolvers.relations_sql import live_children
-from resolvers.users import owning_tenant_id
+from resolvers.tenant_limits import owning_tenant_id
 from resolvers.writes import apply_patch, exists_live, load_for_update
 
 KIND = "Group"

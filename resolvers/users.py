@@ -13,15 +13,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.base import utcnow
 from db.enums import UserStatus
 from db.ids import IdPrefix, new_id
-from db.models import GroupMember, Partner, Tenant, User
-from gateway.principals import Principal, Role
+from db.models import GroupMember, Partner, User
+from gateway.principals import Principal
 from resolvers import access, passwords, validation
 from resolvers.context import RequestContext
-from resolvers.errors import BadInput, Conflict, LimitExceeded, NotFound
+from resolvers.errors import BadInput, Conflict, NotFound
 from resolvers.loaders.relations import Relation
 from resolvers.pagination import Slice, Window, fetch_slice
 from resolvers.relations_sql import live_children
-from resolvers.writes import apply_patch, count_live, exists_live, load_for_update
+from resolvers.tenant_limits import lock_tenant_with_room, owning_tenant_id
+from resolvers.writes import apply_patch, exists_live, load_for_update
 
 KIND = "User"
 _TABLE = User.__table__
@@ -48,13 +49,6 @@ def _members_by_group_id(parent_ids: Sequence[str], principal: Principal) -> Sel
 
 USERS_BY_TENANT_ID = Relation("UsersByTenantId", _users_by_tenant_id)
 MEMBERS_BY_GROUP_ID = Relation("MembersByGroupId", _members_by_group_id)
-
-
-def owning_tenant_id(principal: Principal, tenant_id: Any) -> str:
-    """The tenant a new tenant resource goes to: a tenant admin's own one when none is named."""
-    if tenant_id is None and principal.role is Role.TENANT_ADMIN and principal.tenant_id:
-        return principal.tenant_id
-    return validation.required_text("tenant_id", tenant_id, max_length=40)
 
 
 async def get(context: RequestContext, user_id: str) -> Any:
@@ -129,20 +123,6 @@ async def _ensure_email_free(
         raise _email_taken(email)
 
 
-async def _lock_tenant_with_room(
-    session: AsyncSession, principal: Principal, tenant_id: str
-) -> Tenant:
-    """The tenant row lock makes concurrent creates count one after another."""
-    tenant = await load_for_update(
-        session, Tenant, tenant_id, access.visible_tenants(principal), kind="Tenant"
-    )
-    limit_query = select(Partner.max_users_per_tenant).where(Partner.id == tenant.partner_id)
-    limit = int((await session.execute(limit_query)).scalar_one())
-    if await count_live(session, User, User.tenant_id == tenant.id) >= limit:
-        raise LimitExceeded("max_users_per_tenant", limit)
-    return tenant
-
-
 async def _load(session: AsyncSession, principal: Principal, user_id: str) -> User:
     return await load_for_update(
         session, User, user_id, access.visible_tenant_ids(principal, User.tenant_id), kind=KIND
@@ -171,7 +151,9 @@ async def create(context: RequestContext, fields: dict[str, Any]) -> User:
         user.password_changed_at = utcnow()
     with _email_conflicts(user.email):
         async with context.transaction() as session:
-            tenant = await _lock_tenant_with_room(session, principal, tenant_id)
+            tenant = await lock_tenant_with_room(
+                session, principal, tenant_id, model=User, limit=Partner.max_users_per_tenant
+            )
             await _ensure_email_free(session, tenant.id, user.email)
             user.tenant_id = tenant.id
             session.add(user)

@@ -14,6 +14,7 @@ from graphql import (
     GraphQLScalarType,
 )
 
+from rest_compat.runner import body_is_optional
 from rest_compat.table import Route, Shape
 from schema.schema import schema
 
@@ -86,7 +87,7 @@ def openapi_extra(route: Route) -> dict[str, Any]:
         extra["parameters"] = parameters
     if route.body_input:
         extra["requestBody"] = {
-            "required": True,
+            "required": not body_is_optional(route.body_input),
             "content": {"application/json": {"schema": input_schema(route.body_input)}},
         }
     return extra

@@ -71,11 +71,20 @@ def _check_body(route: Route, body: Any) -> None:
             raise _bad_input(f"{snake}: is required")
 
 
+def body_is_optional(input_name: str) -> bool:
+    """A body may be left out when its input type has no required field."""
+    input_type = schema._schema.get_type(input_name)
+    assert isinstance(input_type, GraphQLInputObjectType)
+    return not any(isinstance(f.type, GraphQLNonNull) for f in input_type.fields.values())
+
+
 async def _read_body(request: Request, route: Route) -> Any:
     if route.body_input is None:
         return None
     raw = await request.body()
-    if not raw:
+    if not raw.strip():
+        if body_is_optional(route.body_input):
+            return {}
         raise _bad_input("Request body must be a JSON object")
     try:
         return await request.json()

@@ -161,6 +161,28 @@ class TestResetPassword:
         assert stored is not None and stored.password_hash is not None
         assert PasswordHasher().verify(stored.password_hash, body["temporary_password"])
 
+    async def test_no_body_at_all_also_gets_a_temporary_password(
+        self, db: None, sessions: Sessions, http: httpx.AsyncClient, tokens: Tokens
+    ) -> None:
+        user = await create_user(
+            sessions, tenant=await create_tenant(sessions, partner=await create_partner(sessions))
+        )
+
+        response = await http.post(
+            f"{USERS}/{user.id}/reset-password", headers=bearer(tokens.super_admin())
+        )
+
+        assert response.status_code == 200, response.text
+        assert len(response.json()["temporary_password"]) >= 16
+
+    async def test_a_create_without_a_body_is_refused(
+        self, db: None, http: httpx.AsyncClient, tokens: Tokens
+    ) -> None:
+        response = await http.post(USERS, headers=bearer(tokens.super_admin()))
+
+        assert response.status_code == 422
+        assert response.json()["detail"] == "Request body must be a JSON object"
+
     async def test_a_chosen_password_is_set_and_not_echoed(
         self, db: None, sessions: Sessions, http: httpx.AsyncClient, tokens: Tokens
     ) -> None:
