@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that seed a data set, serve it and print throughput and latency."""

@@ -1,0 +1,351 @@
+"""The `scaigate` command: serve, migrate, seed, issue tokens, print the schema and the OpenAPI.
+
+The heavy imports (the schema, the app, uvicorn) happen inside the commands that need them,
+so that `scaigate token` answers at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from db.engine import is_sqlite
+from db.ids import IdPrefix, prefix_of
+from gateway.principals import Role
+from gateway.settings import Settings
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from db.seed import SeedPlan, SeedReport
+
+app = typer.Typer(
+    name="scaigate",
+    help="ScaiGate: one GraphQL API (and the documented REST paths) over Scai admin data.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+_stderr = Console(stderr=True)
+
+# Seeds larger than this show a progress bar.
+_PROGRESS_FROM_ROWS = 5_000
+
+# A young-generation collection every 50,000 net allocations instead of every 700: a nested
+# GraphQL request allocates heavily, and under load the default thresholds spent a quarter to
+# a half of the CPU in the collector.
+_GC_THRESHOLDS = (50_000, 20, 100)
+
+
+def _settings() -> Settings:
+    """The configured settings, read afresh; a bad configuration is a usage error."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise typer.BadParameter(
+            "; ".join(_problem(error) for error in exc.errors()), param_hint="the configuration"
+        ) from exc
+
+
+def _problem(error: Any) -> str:
+    """A validation error named by its environment variable (`SCAIGATE_…`)."""
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if not error["loc"]:
+        return message
+    prefix = Settings.model_config.get("env_prefix", "")
+    name = f"{prefix}{'_'.join(str(part) for part in error['loc'])}".upper()
+    return f"{name}: {message}"
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    gc_tuning: Annotated[
+        bool, typer.Option(help="Freeze start-up objects and raise the GC thresholds.")
+    ] = True,
+    access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
+) -> None:
+    """Serve GraphQL at /graphql and the REST paths under /api/v1 (uvicorn)."""
+    import uvicorn
+
+    from gateway.app import prepare_database
+
+    settings = _settings()
+    if workers > 1:
+        # The embedded database migrates itself at start; with several workers that would
+        # be several concurrent migrations, so do it once before they are spawned.
+        asyncio.run(prepare_database(settings))
+    factory = "gateway.cli:tuned_app" if gc_tuning else "gateway.app:create_app"
+    uvicorn.run(
+        factory,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        # "auto" picks uvloop and httptools when they are installed (uvicorn[standard]).
+        loop="auto",
+        http="auto",
+        access_log=access_log,
+    )
+
+
+def tuned_app() -> FastAPI:
+    """The app with the garbage collector tuned for a server (uvicorn factory, one per worker).
+
+    Everything alive once start-up is done (modules, the schema, the engine) is frozen out
+    of collection, and collections run less often.
+    """
+    from gateway.app import create_app
+
+    gc.set_threshold(*_GC_THRESHOLDS)
+    application = create_app()
+    startup = application.router.lifespan_context
+    application.router.lifespan_context = _freeze_after(startup)
+    return application
+
+
+def _freeze_after(
+    lifespan: Callable[[Any], AbstractAsyncContextManager[Any]],
+) -> Callable[[Any], AbstractAsyncContextManager[Any]]:
+    @asynccontextmanager
+    async def frozen(application: Any) -> AsyncIterator[Any]:
+        async with lifespan(application) as state:
+            gc.collect()
+            gc.freeze()
+            yield state
+
+    return frozen
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Migrate the configured database to the newest schema (Alembic upgrade head)."""
+    from db.migrate import upgrade_sync
+
+    settings = _settings()
+    _make_sqlite_directory(settings.database_url)
+    with _database_errors(settings.database_url, migrated=False):
+        upgrade_sync(settings.database_url)
+    _stderr.print(f"Database is up to date: {_redacted(settings.database_url)}")
+
+
+@app.command()
+def seed(
+    demo: Annotated[bool, typer.Option("--demo", help="A small, realistic demo data set.")] = False,
+    partners: Annotated[int | None, typer.Option(min=1, help="Partners to create.")] = None,
+    tenants_per_partner: Annotated[int, typer.Option(min=0)] = 10,
+    users_per_tenant: Annotated[int, typer.Option(min=0)] = 50,
+    groups_per_tenant: Annotated[int, typer.Option(min=0)] = 5,
+) -> None:
+    """Seed an empty database: `--demo`, or a generated size with `--partners N …`.
+
+    A database that already has partners is left untouched.
+    """
+    from db.seed import DEMO_PLAN, SeedPlan
+    from gateway.app import prepare_database
+
+    if demo == (partners is not None):
+        raise typer.BadParameter(
+            "give either --demo or --partners N (with the per-level sizes)",
+            param_hint="'--demo' / '--partners'",
+        )
+    plan = DEMO_PLAN
+    if partners is not None:
+        plan = SeedPlan.uniform(
+            partners=partners,
+            tenants_per_partner=tenants_per_partner,
+            users_per_tenant=users_per_tenant,
+            groups_per_tenant=groups_per_tenant,
+        )
+    settings = _settings()
+    with _database_errors(settings.database_url):
+        asyncio.run(prepare_database(settings))
+        report = _seed_with_progress(settings.database_url, plan)
+    if report.skipped:
+        typer.echo(
+            f"The database already has {report.existing_partners} partner(s); nothing seeded."
+        )
+        return
+    counts = ", ".join(f"{count} {table}" for table, count in report.rows.items())
+    typer.echo(f"Seeded {_redacted(settings.database_url)}: {counts}.")
+    for client in report.platform_clients:
+        typer.echo(
+            f"Platform client {client.name!r} ({' '.join(client.scopes)}): "
+            f"client_id={client.client_id} client_secret={client.client_secret}"
+        )
+    if report.platform_clients:
+        typer.echo("Client secrets are stored hashed and are not shown again.")
+
+
+def _seed_with_progress(url: str, plan: SeedPlan) -> SeedReport:
+    from db.seed import seed as seed_database
+
+    if plan.total_rows < _PROGRESS_FROM_ROWS:
+        return asyncio.run(seed_database(url, plan))
+    with _progress() as progress:
+        task = progress.add_task("Seeding", total=plan.total_rows)
+        return asyncio.run(
+            seed_database(url, plan, progress=lambda rows: progress.advance(task, rows))
+        )
+
+
+@contextmanager
+def _database_errors(url: str, *, migrated: bool = True) -> Iterator[None]:
+    """A database that cannot be reached or is not migrated ends the command with a reason."""
+    try:
+        yield
+    except (SQLAlchemyError, OSError) as exc:
+        reason = getattr(exc, "orig", None) or exc
+        question = "Is it reachable, and migrated (`scaigate db upgrade`)?"
+        _stderr.print(
+            f"[red]Database error[/red] at {_redacted(url)}: {reason}\n"
+            + (question if migrated else "Is it reachable?"),
+            highlight=False,
+        )
+        raise typer.Exit(1) from exc
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("rows"),
+        TimeElapsedColumn(),
+        console=_stderr,
+    )
+
+
+@app.command()
+def token(
+    role: Annotated[
+        Role | None, typer.Option(help="Admin role; omit for a platform token with --scope.")
+    ] = None,
+    partner: Annotated[
+        str | None, typer.Option(help="Partner id (prt_…) of a partner_admin.")
+    ] = None,
+    tenant: Annotated[str | None, typer.Option(help="Tenant id (tnt_…) of a tenant_admin.")] = None,
+    scope: Annotated[
+        list[str] | None,
+        typer.Option(help="Scope of a platform token, e.g. admin:read (repeatable)."),
+    ] = None,
+    subject: Annotated[str | None, typer.Option(help="The token's `sub` claim.")] = None,
+    ttl: Annotated[
+        int | None, typer.Option(min=1, help="Lifetime in seconds (default: settings).")
+    ] = None,
+) -> None:
+    """Print a bearer JWT signed with the configured key (only the token, on stdout)."""
+    from gateway.tokens import issue_token
+
+    scopes = scope or []
+    role = _token_role(role, scopes)
+    _check_token_ids(role, partner=partner, tenant=tenant)
+    settings = _settings()
+    default_subject = "app_scaigate_cli" if role is Role.PLATFORM else "usr_scaigate_cli"
+    typer.echo(
+        issue_token(
+            settings,
+            role=role,
+            subject=subject or default_subject,
+            partner_id=partner,
+            tenant_id=tenant,
+            scopes=scopes,
+            ttl_seconds=ttl,
+        )
+    )
+
+
+def _token_role(role: Role | None, scopes: list[str]) -> Role:
+    if scopes and role not in (None, Role.PLATFORM):
+        raise typer.BadParameter(
+            f"--scope makes a platform token; it cannot be combined with --role {role}",
+            param_hint="'--scope'",
+        )
+    if role is None and not scopes:
+        raise typer.BadParameter(
+            "give --role (super_admin, partner_admin, tenant_admin) or --scope",
+            param_hint="'--role' / '--scope'",
+        )
+    if role is Role.PLATFORM and not scopes:
+        raise typer.BadParameter(
+            "a platform token needs at least one --scope", param_hint="'--scope'"
+        )
+    if any(not s.strip() or any(c.isspace() for c in s) for s in scopes):
+        raise typer.BadParameter("a scope is one word without spaces", param_hint="'--scope'")
+    return role or Role.PLATFORM
+
+
+def _check_token_ids(role: Role, *, partner: str | None, tenant: str | None) -> None:
+    if role is Role.PARTNER_ADMIN:
+        if not partner:
+            raise typer.BadParameter(
+                "required by --role partner_admin (a prt_… id)", param_hint="'--partner'"
+            )
+        _check_prefix("--partner", partner, IdPrefix.PARTNER)
+    elif partner:
+        raise typer.BadParameter(
+            f"only --role partner_admin takes a partner, not {role}", param_hint="'--partner'"
+        )
+    if role is Role.TENANT_ADMIN:
+        if not tenant:
+            raise typer.BadParameter(
+                "required by --role tenant_admin (a tnt_… id)", param_hint="'--tenant'"
+            )
+        _check_prefix("--tenant", tenant, IdPrefix.TENANT)
+    elif tenant:
+        raise typer.BadParameter(
+            f"only --role tenant_admin takes a tenant, not {role}", param_hint="'--tenant'"
+        )
+
+
+def _check_prefix(option: str, value: str, prefix: IdPrefix) -> None:
+    if prefix_of(value) is not prefix:
+        raise typer.BadParameter(
+            f"expected a {prefix.value}_… id, got {value!r}", param_hint=f"'{option}'"
+        )
+
+
+@app.command("schema")
+def print_schema() -> None:
+    """Print the GraphQL schema (SDL), directives included."""
+    from schema.schema import schema
+
+    typer.echo(schema.as_str())
+
+
+@app.command("openapi")
+def print_openapi() -> None:
+    """Print the OpenAPI document of the REST paths (JSON)."""
+    from gateway.app import create_app
+
+    typer.echo(json.dumps(create_app(_settings()).openapi(), indent=2))
+
+
+def _make_sqlite_directory(url: str) -> None:
+    database = make_url(url).database
+    if is_sqlite(url) and database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _redacted(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,283 @@
+"""The `scaigate` command: tokens, the schema and OpenAPI documents, seeding, the served app."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import jwt
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import func, select
+from typer.testing import CliRunner, Result
+
+from db.engine import create_engine
+from db.enums import ApplicationLevel, ApplicationType
+from db.models import Application, Group, GroupMember, GroupNesting, Partner, Tenant, User
+from gateway.cli import app, tuned_app
+from gateway.principals import Principal, Role
+from gateway.settings import Settings, get_settings
+from gateway.tokens import verify_token
+from tests.databases import fresh_database
+
+SIGNING_KEY = "cli-test-signing-key-0123456789-abcdefghij"
+
+
+def scaigate(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(
+        app, list(args), env={"SCAIGATE_JWT_SIGNING_KEY": SIGNING_KEY, **(env or {})}
+    )
+
+
+def plain(text: str) -> str:
+    """CLI output without the error box drawing and line wrapping."""
+    return " ".join(text.replace("│", " ").split())
+
+
+def verified(result: Result) -> tuple[str, Principal]:
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1, "token prints the JWT and nothing else"
+    settings = Settings(jwt_signing_key=SIGNING_KEY)
+    return lines[0], verify_token(settings, lines[0])
+
+
+class TestToken:
+    def test_super_admin(self) -> None:
+        _, principal = verified(scaigate("token", "--role", "super_admin"))
+
+        assert principal.role is Role.SUPER_ADMIN
+        assert (principal.partner_id, principal.tenant_id, principal.scopes) == (
+            None,
+            None,
+            frozenset(),
+        )
+
+    def test_partner_admin_of_a_partner(self) -> None:
+        _, principal = verified(
+            scaigate("token", "--role", "partner_admin", "--partner", "prt_01abc")
+        )
+
+        assert principal.role is Role.PARTNER_ADMIN
+        assert principal.partner_id == "prt_01abc"
+        assert principal.tenant_id is None
+
+    def test_tenant_admin_of_a_tenant(self) -> None:
+        _, principal = verified(
+            scaigate("token", "--role", "tenant_admin", "--tenant", "tnt_01abc")
+        )
+
+        assert principal.role is Role.TENANT_ADMIN
+        assert principal.tenant_id == "tnt_01abc"
+
+    def test_platform_token_carries_every_scope_given(self) -> None:
+        _, principal = verified(
+            scaigate("token", "--scope", "admin:read", "--scope", "reports:export")
+        )
+
+        assert principal.role is Role.PLATFORM
+        assert principal.scopes == frozenset({"admin:read", "reports:export"})
+
+    def test_platform_role_may_be_named(self) -> None:
+        _, principal = verified(scaigate("token", "--role", "platform", "--scope", "admin:write"))
+
+        assert principal.scopes == frozenset({"admin:write"})
+
+    def test_lifetime_and_subject(self) -> None:
+        token, principal = verified(
+            scaigate("token", "--role", "super_admin", "--ttl", "120", "--subject", "usr_ops")
+        )
+
+        claims = jwt.decode(token, options={"verify_signature": False})
+        assert claims["exp"] - claims["iat"] == 120
+        assert principal.subject == "usr_ops"
+
+
+class TestTokenRejectsBadCombinations:
+    @pytest.mark.parametrize(
+        ("args", "complaint"),
+        [
+            ([], "give --role"),
+            (["--role", "partner_admin"], "required by --role partner_admin"),
+            (["--role", "tenant_admin"], "required by --role tenant_admin"),
+            (["--role", "partner_admin", "--partner", "tnt_01abc"], "expected a prt_… id"),
+            (["--role", "tenant_admin", "--tenant", "prt_01abc"], "expected a tnt_… id"),
+            (["--role", "super_admin", "--partner", "prt_01abc"], "only --role partner_admin"),
+            (["--role", "partner_admin", "--partner", "prt_1", "--tenant", "tnt_1"], "--tenant"),
+            (["--role", "super_admin", "--scope", "admin:read"], "--scope makes a platform"),
+            (["--role", "platform"], "at least one --scope"),
+            (["--scope", "admin read"], "without spaces"),
+            (["--role", "owner"], "--role"),
+            (["--role", "super_admin", "--ttl", "0"], "--ttl"),
+        ],
+    )
+    def test_exits_2_with_a_message(self, args: list[str], complaint: str) -> None:
+        result = scaigate("token", *args)
+
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        assert complaint in plain(result.stderr)
+
+    def test_invalid_configuration_is_named(self) -> None:
+        result = scaigate(
+            "token", "--role", "super_admin", env={"SCAIGATE_JWT_SIGNING_KEY": "short"}
+        )
+
+        assert result.exit_code == 2
+        assert "SCAIGATE_JWT_SIGNING_KEY" in plain(result.stderr)
+
+
+class TestSchemaAndOpenapi:
+    def test_schema_prints_the_sdl_with_its_directives(self) -> None:
+        result = scaigate("schema")
+
+        assert result.exit_code == 0, result.output
+        assert "directive @requiresRole" in result.stdout
+        assert "@requiresRole(roles: [" in result.stdout
+        assert "type Query" in result.stdout
+
+    def test_openapi_prints_the_rest_paths(self) -> None:
+        result = scaigate("openapi")
+
+        assert result.exit_code == 0, result.output
+        document = json.loads(result.stdout)
+        assert document["info"]["title"] == "ScaiGate"
+        assert "/api/v1/admin/tenants" in document["paths"]
+
+
+@pytest.fixture
+async def empty_database_url(db_kind: str, tmp_path: Path) -> AsyncIterator[str]:
+    async with fresh_database(db_kind, tmp_path) as url:
+        yield url
+
+
+async def row_counts(url: str) -> dict[str, int]:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return {
+                model.__tablename__: int(
+                    await connection.scalar(select(func.count()).select_from(model)) or 0
+                )
+                for model in (Partner, Tenant, User, Group, GroupMember, GroupNesting, Application)
+            }
+    finally:
+        await engine.dispose()
+
+
+async def global_service_applications(url: str) -> dict[str, str]:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            rows = await connection.execute(
+                select(Application.client_id, Application.client_secret_hash).where(
+                    Application.level == ApplicationLevel.GLOBAL.value,
+                    Application.app_type == ApplicationType.SERVICE.value,
+                )
+            )
+            return {client_id: secret_hash or "" for client_id, secret_hash in rows}
+    finally:
+        await engine.dispose()
+
+
+async def seed_in_thread(url: str, *args: str) -> Result:
+    # The command runs its own event loop, which cannot nest inside the test's.
+    return await asyncio.to_thread(scaigate, "seed", *args, env={"SCAIGATE_DATABASE_URL": url})
+
+
+class TestSeed:
+    async def test_demo_creates_a_small_realistic_data_set(self, empty_database_url: str) -> None:
+        # when
+        result = await seed_in_thread(empty_database_url, "--demo")
+
+        # then
+        assert result.exit_code == 0, result.output
+        counts = await row_counts(empty_database_url)
+        assert counts["partners"] == 3
+        assert counts["tenants"] == 8
+        assert counts["users"] == 8 * 25
+        assert counts["groups"] > counts["tenants"]
+        assert counts["group_nesting"] > 0
+        assert counts["group_members"] >= counts["users"]
+        services = await global_service_applications(empty_database_url)
+        assert 1 <= len(services) <= 2
+        assert counts["applications"] == counts["tenants"] + len(services)
+
+    async def test_demo_prints_platform_secrets_once_and_stores_them_hashed(
+        self, empty_database_url: str
+    ) -> None:
+        result = await seed_in_thread(empty_database_url, "--demo")
+
+        services = await global_service_applications(empty_database_url)
+        printed = dict(re.findall(r"client_id=(\S+) client_secret=(\S+)", result.stdout))
+        assert printed.keys() == services.keys()
+        for client_id, secret in printed.items():
+            assert secret not in services[client_id]
+            assert PasswordHasher().verify(services[client_id], secret)
+
+    async def test_demo_is_idempotent(self, empty_database_url: str) -> None:
+        # given
+        first = await seed_in_thread(empty_database_url, "--demo")
+        assert first.exit_code == 0, first.output
+        before = await row_counts(empty_database_url)
+
+        # when
+        again = await seed_in_thread(empty_database_url, "--demo")
+
+        # then
+        assert again.exit_code == 0, again.output
+        assert "already has 3 partner(s); nothing seeded" in again.stdout
+        assert await row_counts(empty_database_url) == before
+
+    async def test_generated_sizes(self, empty_database_url: str) -> None:
+        result = await seed_in_thread(
+            empty_database_url,
+            "--partners", "2", "--tenants-per-partner", "3",
+            "--users-per-tenant", "4", "--groups-per-tenant", "5",
+        )  # fmt: skip
+
+        assert result.exit_code == 0, result.output
+        assert await row_counts(empty_database_url) == {
+            "partners": 2,
+            "tenants": 6,
+            "users": 24,
+            "groups": 30,
+            "group_members": 24 * 2,
+            "group_nesting": 6 * 4,
+            "applications": 6 + 1,
+        }
+
+    def test_needs_demo_or_sizes(self) -> None:
+        result = scaigate("seed")
+
+        assert result.exit_code == 2
+        assert "--demo or --partners" in plain(result.stderr)
+
+
+class TestServedApp:
+    async def test_tuned_app_freezes_start_up_objects_and_collects_less_often(
+        self, empty_database_url: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # given
+        monkeypatch.setenv("SCAIGATE_DATABASE_URL", empty_database_url)
+        thresholds = gc.get_threshold()
+        get_settings.cache_clear()
+        try:
+            application = tuned_app()
+
+            # when
+            async with application.router.lifespan_context(application):
+                frozen = gc.get_freeze_count()
+                tuned = gc.get_threshold()
+        finally:
+            gc.unfreeze()
+            gc.set_threshold(*thresholds)
+            get_settings.cache_clear()
+
+        # then
+        assert frozen > 0
+        assert tuned[0] >= 10_000

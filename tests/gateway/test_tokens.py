@@ -1,0 +1,100 @@
+"""Verifying bearer tokens: what is accepted, and a distinct reason for each rejection."""
+
+from __future__ import annotations
+
+import jwt
+import pytest
+
+from gateway.principals import Role
+from gateway.settings import Settings
+from gateway.tokens import InvalidToken, issue_token, verify_token
+
+SIGNING_KEY = "token-test-signing-key-0123456789-abcdefghij"
+
+
+@pytest.fixture(scope="module")
+def token_settings() -> Settings:
+    return Settings(jwt_signing_key=SIGNING_KEY, _env_file=None)  # type: ignore[call-arg]
+
+
+def rejection(settings: Settings, token: str) -> str:
+    with pytest.raises(InvalidToken) as raised:
+        verify_token(settings, token)
+    return str(raised.value)
+
+
+class TestVerifyToken:
+    def test_accepts_a_token_it_issued(self, token_settings: Settings) -> None:
+        # given
+        token = issue_token(
+            token_settings, role=Role.TENANT_ADMIN, subject="usr_a", tenant_id="tnt_a"
+        )
+
+        # when
+        principal = verify_token(token_settings, token)
+
+        # then
+        assert (principal.role, principal.subject, principal.tenant_id) == (
+            Role.TENANT_ADMIN,
+            "usr_a",
+            "tnt_a",
+        )
+        assert principal.partner_id is None
+
+    def test_rejects_an_expired_token(self, token_settings: Settings) -> None:
+        token = issue_token(token_settings, role=Role.SUPER_ADMIN, subject="usr_a", ttl_seconds=-60)
+
+        assert rejection(token_settings, token) == "Token has expired"
+
+    def test_rejects_a_token_for_another_audience(self, token_settings: Settings) -> None:
+        elsewhere = token_settings.model_copy(update={"jwt_audience": "another-service"})
+        token = issue_token(elsewhere, role=Role.SUPER_ADMIN, subject="usr_a")
+
+        assert rejection(token_settings, token) == "Token audience is not accepted"
+
+    def test_rejects_a_token_signed_with_another_key(self, token_settings: Settings) -> None:
+        forger = token_settings.model_copy(
+            update={"jwt_signing_key": "a-different-signing-key-0123456789-abcdefgh"}
+        )
+        token = issue_token(forger, role=Role.SUPER_ADMIN, subject="usr_a")
+
+        assert rejection(token_settings, token) == "Token signature is invalid"
+
+    @pytest.mark.parametrize("token", ["not-a-jwt", "a.b.c", ""])
+    def test_rejects_a_malformed_token(self, token_settings: Settings, token: str) -> None:
+        assert rejection(token_settings, token).startswith("Token is malformed")
+
+    def test_rejects_a_signed_token_without_a_role(self, token_settings: Settings) -> None:
+        token = jwt.encode(
+            {"sub": "usr_a", "aud": token_settings.jwt_audience, "iss": "scaigate",
+             "iat": 1, "exp": 4_000_000_000},
+            SIGNING_KEY,
+            algorithm="HS256",
+        )  # fmt: skip
+
+        assert rejection(token_settings, token) == "Token carries no admin role"
+
+    def test_each_rejection_says_why_in_its_own_words(self, token_settings: Settings) -> None:
+        # given one token for each way of being wrong
+        expired = issue_token(
+            token_settings, role=Role.SUPER_ADMIN, subject="usr_a", ttl_seconds=-60
+        )
+        wrong_audience = issue_token(
+            token_settings.model_copy(update={"jwt_audience": "elsewhere"}),
+            role=Role.SUPER_ADMIN,
+            subject="usr_a",
+        )
+        forged = issue_token(
+            token_settings.model_copy(update={"jwt_signing_key": "x" * 40}),
+            role=Role.SUPER_ADMIN,
+            subject="usr_a",
+        )
+
+        # when
+        messages = {
+            rejection(token_settings, token)
+            for token in (expired, wrong_audience, forged, "malformed")
+        }
+
+        # then
+        assert len(messages) == 4
