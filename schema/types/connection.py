@@ -1,4 +1,8 @@
-"""Relay connections over offset windows, for root lists and nested relations alike."""
+"""Relay connections over offset windows, for root lists and nested relations alike.
+
+`nodes` is the rows themselves; edges and cursors are built only when a query asks for them,
+since dashboards mostly read `nodes`.
+"""
 
 from __future__ import annotations
 
@@ -31,10 +35,28 @@ class Edge(Generic[T]):
 
 @strawberry.type
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
     nodes: list[T]
-    page_info: PageInfo
+    _window: strawberry.Private[Window]
+    _has_next: strawberry.Private[bool]
     _count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field
+    def edges(self) -> list[Edge[T]]:
+        offset = self._window.offset
+        return [
+            Edge(node=row, cursor=encode_cursor(offset + i)) for i, row in enumerate(self.nodes)
+        ]
+
+    @strawberry.field
+    def page_info(self) -> PageInfo:
+        offset = self._window.offset
+        last = offset + len(self.nodes) - 1
+        return PageInfo(
+            has_next_page=self._has_next,
+            has_previous_page=offset > 0,
+            start_cursor=encode_cursor(offset) if self.nodes else None,
+            end_cursor=encode_cursor(last) if self.nodes else None,
+        )
 
     @strawberry.field(description="All matching items, not just this page.")
     async def total_count(self) -> int:
@@ -44,18 +66,7 @@ class Connection(Generic[T]):
 def _build(
     rows: Sequence[Any], window: Window, has_next: bool, count: Callable[[], Awaitable[int]]
 ) -> Connection[Any]:
-    edges = [Edge(node=row, cursor=encode_cursor(window.offset + i)) for i, row in enumerate(rows)]
-    return Connection(
-        edges=edges,
-        nodes=list(rows),
-        page_info=PageInfo(
-            has_next_page=has_next,
-            has_previous_page=window.offset > 0,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-        _count=count,
-    )
+    return Connection(nodes=list(rows), _window=window, _has_next=has_next, _count=count)
 
 
 def connection_from_slice(page: Slice) -> Connection[Any]:
