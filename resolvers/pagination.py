@@ -12,6 +12,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.errors import BadInput
+from resolvers.rows import lean
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -71,7 +72,7 @@ async def fetch_slice(
         result = await session_.execute(
             statement.order_by(order_by).offset(window.offset).limit(window.limit + 1)
         )
-        rows = result.all()
+        rows = lean(result)
 
     async def count() -> int:
         async with read() as session:

@@ -10,6 +10,7 @@ from aiodataloader import DataLoader
 from sqlalchemy import ColumnElement, Table, and_, func, select
 
 from resolvers.loaders.relations import Relation
+from resolvers.rows import lean
 
 if TYPE_CHECKING:
     from resolvers.context import RequestContext
@@ -45,7 +46,7 @@ class RowByIdLoader(DataLoader[str, Any]):
             self.table.c.id.in_(keys), self.table.c.deleted_at.is_(None), self.scope()
         )
         async with self.context.read() as session:
-            rows = {row.id: row for row in await session.execute(statement)}
+            rows = {row.id: row for row in lean(await session.execute(statement))}
         return [rows.get(key) for key in keys]
 
 
@@ -85,7 +86,7 @@ class RelationPageLoader(DataLoader[RelationKey, RelationPage]):
                     )
                     .order_by(numbered.c.parent_key, numbered.c.position)
                 )
-                for row in await session.execute(statement):
+                for row in lean(await session.execute(statement)):
                     found[RelationKey(row.parent_key, offset, limit)].append(row)
         pages = []
         for key in keys:
