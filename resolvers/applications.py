@@ -81,15 +81,6 @@ async def list_(
     return await fetch_slice(context.read, statement, _TABLE.c.id, window)
 
 
-def _boolean(field: str) -> Callable[[Any], bool]:
-    def check(value: Any) -> bool:
-        if not isinstance(value, bool):
-            raise BadInput(field, "must be true or false")
-        return value
-
-    return check
-
-
 def _token_lifetime(value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
         raise BadInput("token_lifetime", "must be an integer number of seconds")
@@ -104,12 +95,12 @@ def _token_lifetime(value: Any) -> int:
 _VALIDATORS: dict[str, Callable[[Any], Any]] = {
     "name": lambda v: validation.required_text("name", v, max_length=200),
     "description": lambda v: validation.text("description", v, max_length=1000, required=False),
-    "enabled": _boolean("enabled"),
+    "enabled": lambda v: validation.flag("enabled", v),
     "allowed_scopes": lambda v: validation.scopes("allowed_scopes", v),
     "redirect_uris": lambda v: validation.uris("redirect_uris", v),
     "allowed_origins": lambda v: validation.origins("allowed_origins", v),
     "token_lifetime": _token_lifetime,
-    "token_exchange_allowed": _boolean("token_exchange_allowed"),
+    "token_exchange_allowed": lambda v: validation.flag("token_exchange_allowed", v),
 }
 
 

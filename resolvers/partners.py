@@ -44,12 +44,6 @@ async def list_(
     return await fetch_slice(context.read, statement, _TABLE.c.id, window)
 
 
-def _status(value: Any) -> str:
-    if value is None:
-        raise BadInput("status", "must not be null")
-    return PartnerStatus(value).value
-
-
 def _limit(field: str) -> Callable[[Any], int]:
     return lambda value: validation.positive_int(field, value, maximum=MAX_LIMIT)
 
@@ -57,7 +51,7 @@ def _limit(field: str) -> Callable[[Any], int]:
 _VALIDATORS: dict[str, Callable[[Any], Any]] = {
     "name": lambda v: validation.required_text("name", v, max_length=200),
     "slug": lambda v: validation.slug("slug", v),
-    "status": _status,
+    "status": lambda v: validation.choice("status", v, PartnerStatus),
     "contact_email": lambda v: validation.email("contact_email", v, required=False),
     **{field: _limit(field) for field in LIMIT_FIELDS},
 }

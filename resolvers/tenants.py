@@ -67,7 +67,7 @@ async def list_(
 _VALIDATORS = {
     "name": lambda v: validation.required_text("name", v, max_length=200),
     "slug": lambda v: validation.slug("slug", v),
-    "status": lambda v: TenantStatus(v).value,
+    "status": lambda v: validation.choice("status", v, TenantStatus),
     "contact_email": lambda v: validation.email("contact_email", v, required=False),
     "settings": lambda v: validation.json_object("settings", v),
     "branding": lambda v: validation.json_object("branding", v),

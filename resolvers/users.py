@@ -75,25 +75,13 @@ async def list_(
     return await fetch_slice(context.read, statement, _TABLE.c.id, window)
 
 
-def _not_null(field: str, value: Any) -> Any:
-    if value is None:
-        raise BadInput(field, "must not be null")
-    return value
-
-
-def _flag(field: str, value: Any) -> bool:
-    if not isinstance(_not_null(field, value), bool):
-        raise BadInput(field, "must be a boolean")
-    return bool(value)
-
-
 _VALIDATORS = {
     "email": lambda v: validation.email("email", v),
     "display_name": lambda v: validation.text("display_name", v, max_length=200, required=False),
     "first_name": lambda v: validation.text("first_name", v, max_length=100, required=False),
     "last_name": lambda v: validation.text("last_name", v, max_length=100, required=False),
-    "status": lambda v: UserStatus(_not_null("status", v)).value,
-    "email_verified": lambda v: _flag("email_verified", v),
+    "status": lambda v: validation.choice("status", v, UserStatus),
+    "email_verified": lambda v: validation.flag("email_verified", v),
     "custom_attributes": lambda v: validation.json_object("custom_attributes", v),
 }
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from resolvers.errors import BadInput
@@ -115,4 +116,24 @@ def password(field: str, value: Any) -> str:
         raise BadInput(field, "must be at least 12 characters")
     if len(value) > 256:
         raise BadInput(field, "must be at most 256 characters")
+    return value
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def choice(field: str, value: Any, allowed: type[E]) -> str:
+    """One of an enumeration's stored values; `null` is refused by name."""
+    if value is None:
+        raise BadInput(field, "must not be null")
+    try:
+        return allowed(value).value
+    except ValueError as exc:
+        names = ", ".join(member.name for member in allowed)
+        raise BadInput(field, f"must be one of {names}") from exc
+
+
+def flag(field: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise BadInput(field, "must be true or false")
     return value
