@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, CursorResult, Delete, Select, select
 from sqlalchemy import delete as delete_rows
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import utcnow
@@ -17,13 +15,14 @@ from db.models import Group, GroupMember, GroupNesting, Tenant, User
 from gateway.principals import Principal
 from resolvers import access, validation
 from resolvers.context import RequestContext
-from resolvers.errors import BadInput, Conflict, NotFound
+from resolvers.errors import BadInput, NotFound
 from resolvers.group_closure import descendants
 from resolvers.loaders.relations import Relation
 from resolvers.pagination import Slice, Window, fetch_slice
 from resolvers.relations_sql import live_children
 from resolvers.tenant_limits import owning_tenant_id
-from resolvers.writes import apply_patch, exists_live, load_for_update
+from resolvers.uniqueness import LiveUnique
+from resolvers.writes import apply_patch, load_for_update
 
 KIND = "Group"
 _TABLE = Group.__table__
@@ -95,29 +94,12 @@ _VALIDATORS = {
 }
 
 
-@contextmanager
-def _name_conflicts(name: str) -> Iterator[None]:
-    """A concurrent write can still hit the partial unique index; it is the same conflict."""
-    try:
-        yield
-    except IntegrityError as exc:
-        if "name" not in str(exc.orig):
-            raise
-        raise _name_taken(name) from exc
-
-
-def _name_taken(name: str) -> Conflict:
-    return Conflict(f"A group named '{name}' already exists in this tenant", field="name")
-
-
-async def _ensure_name_free(
-    session: AsyncSession, tenant_id: str, name: str, *, except_id: str | None = None
-) -> None:
-    conditions = [Group.tenant_id == tenant_id, Group.name == name]
-    if except_id is not None:
-        conditions.append(Group.id != except_id)
-    if await exists_live(session, Group, *conditions):
-        raise _name_taken(name)
+NAME = LiveUnique(
+    Group,
+    "name",
+    lambda name: f"A group named '{name}' already exists in this tenant",
+    within="tenant_id",
+)
 
 
 def _scope(principal: Principal) -> ColumnElement[bool]:
@@ -135,12 +117,12 @@ async def create(context: RequestContext, fields: dict[str, Any]) -> Group:
     apply_patch(group, fields, _VALIDATORS)
     if not group.name:
         raise BadInput("name", "is required")
-    with _name_conflicts(group.name):
+    with NAME.violations(group.name):
         async with context.transaction() as session:
             tenant = await load_for_update(
                 session, Tenant, tenant_id, access.visible_tenants(principal), kind="Tenant"
             )
-            await _ensure_name_free(session, tenant.id, group.name)
+            await NAME.ensure_free(session, group.name, within=tenant.id)
             group.tenant_id = tenant.id
             session.add(group)
     return group
@@ -148,12 +130,14 @@ async def create(context: RequestContext, fields: dict[str, Any]) -> Group:
 
 async def update(context: RequestContext, group_id: str, changes: dict[str, Any]) -> Group:
     name = validation.text("name", changes.get("name"), max_length=200, required=False)
-    with _name_conflicts(name or ""):
+    with NAME.violations(name):
         async with context.transaction() as session:
             group = await _load(session, context.actor, group_id)
             apply_patch(group, changes, _VALIDATORS)
             if "name" in changes:
-                await _ensure_name_free(session, group.tenant_id, group.name, except_id=group.id)
+                await NAME.ensure_free(
+                    session, group.name, within=group.tenant_id, except_id=group.id
+                )
             group.updated_at = utcnow()
     return group
 

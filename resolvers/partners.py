@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import utcnow
@@ -16,9 +15,10 @@ from db.ids import IdPrefix, new_id
 from db.models import Application, Group, Partner, Tenant, User
 from resolvers import access, validation
 from resolvers.context import RequestContext
-from resolvers.errors import BadInput, Conflict, NotFound
+from resolvers.errors import BadInput, NotFound
 from resolvers.pagination import Slice, Window, fetch_slice
-from resolvers.writes import apply_patch, exists_live, load_for_update, soft_delete_where
+from resolvers.uniqueness import LiveUnique
+from resolvers.writes import apply_patch, load_for_update, soft_delete_where
 
 KIND = "Partner"
 _TABLE = Partner.__table__
@@ -57,30 +57,15 @@ _VALIDATORS: dict[str, Callable[[Any], Any]] = {
 }
 
 
-async def _ensure_slug_free(
-    session: AsyncSession, slug: str, *, except_id: str | None = None
-) -> None:
-    conditions = [Partner.slug == slug]
-    if except_id is not None:
-        conditions.append(Partner.id != except_id)
-    if await exists_live(session, Partner, *conditions):
-        raise _slug_taken(slug)
-
-
-def _slug_taken(slug: str) -> Conflict:
-    return Conflict(f"A partner with slug '{slug}' already exists", field="slug")
+SLUG = LiveUnique(Partner, "slug", lambda slug: f"A partner with slug '{slug}' already exists")
 
 
 @asynccontextmanager
-async def _write(context: RequestContext, slug: str | None) -> AsyncIterator[AsyncSession]:
+async def _write(context: RequestContext, slug: Any) -> AsyncIterator[AsyncSession]:
     """A write transaction; a concurrent writer taking the same slug first is a Conflict too."""
-    try:
+    with SLUG.violations(slug if isinstance(slug, str) else None):
         async with context.transaction() as session:
             yield session
-    except IntegrityError as exc:
-        if slug is None:
-            raise
-        raise _slug_taken(slug) from exc
 
 
 async def create(context: RequestContext, fields: dict[str, Any]) -> Partner:
@@ -89,7 +74,7 @@ async def create(context: RequestContext, fields: dict[str, Any]) -> Partner:
     if not partner.name or not partner.slug:
         raise BadInput("name" if not partner.name else "slug", "is required")
     async with _write(context, partner.slug) as session:
-        await _ensure_slug_free(session, partner.slug)
+        await SLUG.ensure_free(session, partner.slug)
         session.add(partner)
     return partner
 
@@ -108,7 +93,7 @@ async def update(context: RequestContext, partner_id: str, changes: dict[str, An
         )
         apply_patch(partner, changes, _VALIDATORS)
         if "slug" in changes:
-            await _ensure_slug_free(session, partner.slug, except_id=partner.id)
+            await SLUG.ensure_free(session, partner.slug, except_id=partner.id)
         partner.updated_at = utcnow()
     return partner
 

@@ -14,13 +14,13 @@ from db.models import Application, Group, Partner, Tenant, User
 from gateway.principals import Principal
 from resolvers import access, validation
 from resolvers.context import RequestContext
-from resolvers.errors import BadInput, Conflict, LimitExceeded, NotFound
+from resolvers.errors import BadInput, LimitExceeded, NotFound
 from resolvers.loaders.relations import Relation
 from resolvers.pagination import Slice, Window, fetch_slice
+from resolvers.uniqueness import LiveUnique
 from resolvers.writes import (
     apply_patch,
     count_live,
-    exists_live,
     load_for_update,
     soft_delete_where,
 )
@@ -84,12 +84,7 @@ async def _lock_partner_with_room(session: Any, principal: Principal, partner_id
     return partner
 
 
-async def _ensure_slug_free(session: Any, slug: str, *, except_id: str | None = None) -> None:
-    conditions = [Tenant.slug == slug]
-    if except_id is not None:
-        conditions.append(Tenant.id != except_id)
-    if await exists_live(session, Tenant, *conditions):
-        raise Conflict(f"A tenant with slug '{slug}' already exists", field="slug")
+SLUG = LiveUnique(Tenant, "slug", lambda slug: f"A tenant with slug '{slug}' already exists")
 
 
 async def create(context: RequestContext, fields: dict[str, Any]) -> Tenant:
@@ -99,29 +94,32 @@ async def create(context: RequestContext, fields: dict[str, Any]) -> Tenant:
     apply_patch(tenant, {k: v for k, v in fields.items() if k != "partner_id"}, _VALIDATORS)
     if not tenant.name or not tenant.slug:
         raise BadInput("name" if not tenant.name else "slug", "is required")
-    async with context.transaction() as session:
-        partner = await _lock_partner_with_room(session, principal, partner_id)
-        await _ensure_slug_free(session, tenant.slug)
-        tenant.partner_id = partner.id
-        tenant.status = tenant.status or TenantStatus.ACTIVE.value
-        session.add(tenant)
+    with SLUG.violations(tenant.slug):
+        async with context.transaction() as session:
+            partner = await _lock_partner_with_room(session, principal, partner_id)
+            await SLUG.ensure_free(session, tenant.slug)
+            tenant.partner_id = partner.id
+            tenant.status = tenant.status or TenantStatus.ACTIVE.value
+            session.add(tenant)
     return tenant
 
 
 async def update(context: RequestContext, tenant_id: str, changes: dict[str, Any]) -> Tenant:
     principal = context.actor
-    async with context.transaction() as session:
-        tenant = await load_for_update(
-            session, Tenant, tenant_id, access.visible_tenants(principal), kind=KIND
-        )
-        new_partner = changes.pop("partner_id", None)
-        apply_patch(tenant, changes, _VALIDATORS)
-        if "slug" in changes:
-            await _ensure_slug_free(session, tenant.slug, except_id=tenant.id)
-        if new_partner is not None and new_partner != tenant.partner_id:
-            partner = await _lock_partner_with_room(session, principal, new_partner)
-            tenant.partner_id = partner.id
-        tenant.updated_at = utcnow()
+    slug = changes.get("slug")
+    with SLUG.violations(slug if isinstance(slug, str) else None):
+        async with context.transaction() as session:
+            tenant = await load_for_update(
+                session, Tenant, tenant_id, access.visible_tenants(principal), kind=KIND
+            )
+            new_partner = changes.pop("partner_id", None)
+            apply_patch(tenant, changes, _VALIDATORS)
+            if "slug" in changes:
+                await SLUG.ensure_free(session, tenant.slug, except_id=tenant.id)
+            if new_partner is not None and new_partner != tenant.partner_id:
+                partner = await _lock_partner_with_room(session, principal, new_partner)
+                tenant.partner_id = partner.id
+            tenant.updated_at = utcnow()
     return tenant
 
 

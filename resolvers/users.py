@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import utcnow
@@ -17,12 +15,13 @@ from db.models import GroupMember, Partner, User
 from gateway.principals import Principal
 from resolvers import access, passwords, validation
 from resolvers.context import RequestContext
-from resolvers.errors import BadInput, Conflict, NotFound
+from resolvers.errors import BadInput, NotFound
 from resolvers.loaders.relations import Relation
 from resolvers.pagination import Slice, Window, fetch_slice
 from resolvers.relations_sql import live_children
 from resolvers.tenant_limits import lock_tenant_with_room, owning_tenant_id
-from resolvers.writes import apply_patch, exists_live, load_for_update
+from resolvers.uniqueness import LiveUnique
+from resolvers.writes import apply_patch, load_for_update
 
 KIND = "User"
 _TABLE = User.__table__
@@ -86,29 +85,12 @@ _VALIDATORS = {
 }
 
 
-@contextmanager
-def _email_conflicts(email: str) -> Iterator[None]:
-    """A concurrent write can still hit the partial unique index; it is the same conflict."""
-    try:
-        yield
-    except IntegrityError as exc:
-        if "email" not in str(exc.orig):
-            raise
-        raise _email_taken(email) from exc
-
-
-def _email_taken(email: str) -> Conflict:
-    return Conflict(f"A user with email '{email}' already exists in this tenant", field="email")
-
-
-async def _ensure_email_free(
-    session: AsyncSession, tenant_id: str, email: str, *, except_id: str | None = None
-) -> None:
-    conditions = [User.tenant_id == tenant_id, User.email == email]
-    if except_id is not None:
-        conditions.append(User.id != except_id)
-    if await exists_live(session, User, *conditions):
-        raise _email_taken(email)
+EMAIL = LiveUnique(
+    User,
+    "email",
+    lambda email: f"A user with email '{email}' already exists in this tenant",
+    within="tenant_id",
+)
 
 
 async def _load(session: AsyncSession, principal: Principal, user_id: str) -> User:
@@ -137,12 +119,12 @@ async def create(context: RequestContext, fields: dict[str, Any]) -> User:
             validation.password("password", password)
         )
         user.password_changed_at = utcnow()
-    with _email_conflicts(user.email):
+    with EMAIL.violations(user.email):
         async with context.transaction() as session:
             tenant = await lock_tenant_with_room(
                 session, principal, tenant_id, model=User, limit=Partner.max_users_per_tenant
             )
-            await _ensure_email_free(session, tenant.id, user.email)
+            await EMAIL.ensure_free(session, user.email, within=tenant.id)
             user.tenant_id = tenant.id
             session.add(user)
     return user
@@ -151,12 +133,14 @@ async def create(context: RequestContext, fields: dict[str, Any]) -> User:
 async def update(context: RequestContext, user_id: str, changes: dict[str, Any]) -> User:
     principal = context.actor
     email = validation.email("email", changes.get("email"), required=False)
-    with _email_conflicts(email or ""):
+    with EMAIL.violations(email):
         async with context.transaction() as session:
             user = await _load(session, principal, user_id)
             apply_patch(user, changes, _VALIDATORS)
             if "email" in changes:
-                await _ensure_email_free(session, user.tenant_id, user.email, except_id=user.id)
+                await EMAIL.ensure_free(
+                    session, user.email, within=user.tenant_id, except_id=user.id
+                )
             user.updated_at = utcnow()
     return user
 

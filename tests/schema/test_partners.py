@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.base import ResourceColumns
-from resolvers import partners
+from resolvers.uniqueness import LiveUnique
 from tests.conftest import GraphQLClient
 from tests.factories import (
     create_application,
@@ -248,7 +248,7 @@ class TestCreatePartner:
         async def slug_looked_free(*args: Any, **kwargs: Any) -> None:
             return None
 
-        monkeypatch.setattr(partners, "_ensure_slug_free", slug_looked_free)
+        monkeypatch.setattr(LiveUnique, "ensure_free", slug_looked_free)
 
         # when the unique index refuses the insert
         result = await gql(
