@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Stamp of the last `pip install`: reinstalls whenever pyproject.toml changes.
 INSTALLED := $(VENV)/.installed
+# Stamp of the last `npm ci`: the explorers' front-end files (frontend/package-lock.json).
+FRONTEND := frontend/node_modules/.installed
 
 SERVE_ARGS ?=
 BENCH_ARGS ?=
@@ -18,11 +20,16 @@ $(INSTALLED): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -e '.[dev]'
 	touch $@
 
-serve: $(INSTALLED)
+$(FRONTEND): frontend/package.json frontend/package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js) is needed: apt-get install nodejs npm" >&2; exit 1; }
+	npm ci --prefix frontend
+	touch $@
+
+serve: $(INSTALLED) $(FRONTEND)
 	$(BIN)/scaigate seed --demo
 	$(BIN)/scaigate serve $(SERVE_ARGS)
 
-test: $(INSTALLED)
+test: $(INSTALLED) $(FRONTEND)
 	scripts/test
 
 bench: $(INSTALLED)

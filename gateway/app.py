@@ -12,8 +12,14 @@ from sqlalchemy.engine import make_url
 from db.engine import create_engine, create_sessionmaker, is_sqlite
 from db.migrate import upgrade
 from gateway.auth import AuthenticationFailed, authentication_failed_response, build_request_context
+from gateway.body_limit import BodySizeLimit
+from gateway.explorer import add_swagger_ui, install_vendor_files
 from gateway.graphql_router import GatewayGraphQLRouter
+from gateway.health import health_router
+from gateway.logs import configure_logging
+from gateway.metrics import metrics_router, worker_stopped
 from gateway.middleware import RequestIdAndStatements
+from gateway.observability import AccessLogAndMetrics
 from gateway.settings import Settings, get_settings
 from rest_compat.router import scaikey_router
 from schema.context import GraphQLContext
@@ -34,8 +40,12 @@ async def prepare_database(settings: Settings) -> None:
     await upgrade(settings.database_url)
 
 
+GRAPHQL_PATH = "/graphql"
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    configure_logging(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -52,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await engine.dispose()
             await write_engine.dispose()
+            worker_stopped()
 
     openapi = settings.openapi_enabled
     app = FastAPI(
@@ -60,15 +71,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         openapi_url="/openapi.json" if openapi else None,
-        docs_url="/docs" if openapi else None,
+        docs_url=None,  # our own /docs below, on same-origin files
         redoc_url=None,
     )
     app.state.settings = settings
     app.add_exception_handler(AuthenticationFailed, authentication_failed_response)
     app.include_router(
-        GatewayGraphQLRouter(schema, context_getter=_graphql_context, graphql_ide="graphiql"),
-        prefix="/graphql",
+        GatewayGraphQLRouter(
+            schema,
+            context_getter=_graphql_context,
+            graphql_ide="graphiql" if settings.explorer_enabled else None,
+        ),
+        prefix=GRAPHQL_PATH,
     )
     app.include_router(scaikey_router())
+    install_vendor_files(app)
+    if openapi:
+        add_swagger_ui(app)
+    app.include_router(health_router())
+    if settings.enable_metrics:
+        app.include_router(metrics_router())
+    app.add_middleware(
+        BodySizeLimit, max_bytes=settings.limit_max_body_bytes, graphql_path=GRAPHQL_PATH
+    )
+    app.add_middleware(
+        AccessLogAndMetrics, access_log=settings.access_log, graphql_path=GRAPHQL_PATH
+    )
     app.add_middleware(RequestIdAndStatements, report_statements=settings.env != "production")
     return app

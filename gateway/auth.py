@@ -8,6 +8,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from gateway.graphql_http import JSON, content_type, negotiate
 from gateway.principals import Principal
 from gateway.settings import Settings
 from gateway.tokens import InvalidToken, verify_token
@@ -45,11 +46,18 @@ def authentication_failed_response(request: Request, exc: Exception) -> JSONResp
     message = exc.message if isinstance(exc, AuthenticationFailed) else "Not authenticated"
     code = ErrorCode.UNAUTHENTICATED.value
     body: dict[str, object]
+    media_type = JSON
     if request.url.path.startswith("/graphql"):
         body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+        media_type = negotiate(request.headers.get("accept")) or JSON
     else:
         body = {"detail": message, "code": code}
-    return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+    return JSONResponse(
+        body,
+        status_code=401,
+        headers={"WWW-Authenticate": "Bearer"},
+        media_type=content_type(media_type),
+    )
 
 
 def request_id_of(request: Request) -> str:
@@ -65,6 +73,8 @@ def build_request_context(request: Request) -> RequestContext:
         principal=principal,
         sessions=sessions,
         write_sessions=write_sessions,
+        production=settings.env == "production",
+        operation_limits=settings.operation_limits,
         meta=RequestMeta(
             request_id=request_id_of(request),
             ip=request.client.host if request.client else None,

@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
+import os
+import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from pathlib import Path
@@ -39,6 +41,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+operations_app = typer.Typer(help="Persisted GraphQL operations.", no_args_is_help=True)
+app.add_typer(operations_app, name="operations")
 
 _stderr = Console(stderr=True)
 
@@ -49,6 +53,9 @@ _PROGRESS_FROM_ROWS = 5_000
 # GraphQL request allocates heavily, and under load the default thresholds spent a quarter to
 # a half of the CPU in the collector.
 _GC_THRESHOLDS = (50_000, 20, 100)
+
+# Where the workers of `serve --workers N` keep their Prometheus samples (gateway/metrics.py).
+MULTIPROC_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
 
 
 def _settings() -> Settings:
@@ -81,12 +88,25 @@ def serve(
     ] = True,
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
 ) -> None:
-    """Serve GraphQL at /graphql and the REST paths under /api/v1 (uvicorn)."""
+    """Serve GraphQL at /graphql and the REST paths under /api/v1 (uvicorn).
+
+    On SIGTERM or SIGINT it stops accepting connections and lets the requests in flight
+    finish, for up to SCAIGATE_SHUTDOWN_GRACE_SECONDS.
+    """
+    if not access_log:
+        os.environ["SCAIGATE_ACCESS_LOG"] = "false"  # read by each worker's settings
+    settings = _settings()
+    with _metrics_directory(workers):
+        _serve(settings, host=host, port=port, workers=workers, gc_tuning=gc_tuning)
+
+
+def _serve(settings: Settings, *, host: str, port: int, workers: int, gc_tuning: bool) -> None:
     import uvicorn
 
     from gateway.app import prepare_database
+    from gateway.logs import configure_logging
 
-    settings = _settings()
+    configure_logging(settings)
     if workers > 1:
         # The embedded database migrates itself at start; with several workers that would
         # be several concurrent migrations, so do it once before they are spawned.
@@ -101,8 +121,28 @@ def serve(
         # "auto" picks uvloop and httptools when they are installed (uvicorn[standard]).
         loop="auto",
         http="auto",
-        access_log=access_log,
+        # The app writes its own access line and configures logging (gateway/logs.py).
+        access_log=False,
+        log_config=None,
+        log_level=settings.log_level.lower(),
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
     )
+
+
+@contextmanager
+def _metrics_directory(workers: int) -> Iterator[None]:
+    """With several workers, a fresh PROMETHEUS_MULTIPROC_DIR for their metric files (unless
+    one is configured), removed when the server stops. It is set before any worker imports
+    prometheus-client, which reads it once."""
+    if workers == 1 or os.environ.get(MULTIPROC_DIR_VARIABLE):
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="scaigate-metrics-") as directory:
+        os.environ[MULTIPROC_DIR_VARIABLE] = directory
+        try:
+            yield
+        finally:
+            del os.environ[MULTIPROC_DIR_VARIABLE]
 
 
 def tuned_app() -> FastAPI:
@@ -335,6 +375,52 @@ def print_openapi() -> None:
     from gateway.app import create_app
 
     typer.echo(json.dumps(create_app(_settings()).openapi(), indent=2))
+
+
+@operations_app.command("register")
+def operations_register(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True, dir_okay=False, readable=True, help="A .graphql file of operations."
+        ),
+    ],
+) -> None:
+    """Register every operation of a .graphql file, printing each one's name and hash.
+
+    Registered operations are the ones that run when SCAIGATE_PERSISTED_OPERATIONS=allowlist.
+    Each is stored as its canonical text: the operation alone, with the fragments it uses.
+    Clients send its hash (extensions.persistedQuery.sha256Hash) or the operation itself.
+    Registering an operation again changes nothing.
+    """
+    from graphql import GraphQLError, parse, validate
+
+    from gateway.app import prepare_database
+    from gateway.persisted_operations import register_operations, standalone_documents
+    from schema.schema import schema
+
+    try:
+        document = parse(file.read_text(encoding="utf-8"))
+    except (GraphQLError, UnicodeDecodeError) as exc:
+        raise typer.BadParameter(f"{file}: {exc}", param_hint="FILE") from exc
+    operations = standalone_documents(document)
+    if not operations:
+        raise typer.BadParameter(f"{file} holds no operation", param_hint="FILE")
+    if errors := validate(schema._schema, document):
+        for error in errors:
+            _stderr.print(f"[red]{file}[/red]: {error.message}", highlight=False)
+        _stderr.print("Nothing registered: the operations do not validate against the schema.")
+        raise typer.Exit(1)
+    settings = _settings()
+    with _database_errors(settings.database_url):
+        asyncio.run(prepare_database(settings))
+        registered = asyncio.run(register_operations(settings.database_url, operations))
+    for name, sha256 in registered:
+        typer.echo(f"{name or '(anonymous)'}  {sha256}")
+    _stderr.print(
+        f"Registered {len(registered)} operation(s) in {_redacted(settings.database_url)}.",
+        highlight=False,
+    )
 
 
 def _make_sqlite_directory(url: str) -> None:

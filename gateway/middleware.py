@@ -6,6 +6,7 @@ import re
 import uuid
 from typing import Any
 
+import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from db.engine import count_statements
@@ -14,8 +15,9 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 
 
 class RequestIdAndStatements:
-    """Gives each request an id (kept from `X-Request-ID` when sane) and, outside production,
-    reports the SQL statements it ran in `X-SQL-Statements`."""
+    """Gives each request an id (kept from `X-Request-ID` when sane; bound to every log line
+    written while it runs) and, outside production, reports the SQL statements it ran in
+    `X-SQL-Statements`."""
 
     def __init__(self, app: ASGIApp, *, report_statements: bool) -> None:
         self.app = app
@@ -29,7 +31,11 @@ class RequestIdAndStatements:
         request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
 
-        with count_statements() as counter:
+        with (
+            structlog.contextvars.bound_contextvars(request_id=request_id),
+            count_statements() as counter,
+        ):
+            scope["state"]["sql_statements"] = counter  # read by the access log and metrics
 
             async def send_with_headers(message: Message) -> None:
                 if message["type"] == "http.response.start":

@@ -8,6 +8,9 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from gateway.limits import DEFAULT_OPERATION_LIMITS as _LIMITS
+from gateway.limits import OperationLimits
+
 DEVELOPMENT_SIGNING_KEY = "scaigate-development-signing-key-change-me-0123456789"
 
 
@@ -23,6 +26,26 @@ class Settings(BaseSettings):
     token_ttl_seconds: int = Field(default=3600, ge=60, le=7 * 24 * 3600)
     db_pool_size: int = Field(default=10, ge=1, le=200)
     enable_openapi: bool | None = None
+    # Production mode and operations.
+    enable_explorer: bool | None = None
+    enable_metrics: bool = True
+    log_format: Literal["json", "console"] | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    access_log: bool = True
+    shutdown_grace_seconds: int = Field(default=30, ge=0, le=3600)
+    # Operation limits (README "Operation limits").
+    limit_max_depth: int = Field(default=_LIMITS.max_depth, ge=1)
+    limit_max_aliases: int = Field(default=_LIMITS.max_aliases, ge=0)
+    limit_max_root_fields: int = Field(default=_LIMITS.max_root_fields, ge=1)
+    limit_max_tokens: int = Field(default=_LIMITS.max_tokens, ge=100)
+    limit_cost_super_admin: int = Field(default=_LIMITS.cost_super_admin, ge=1)
+    limit_cost_partner_admin: int = Field(default=_LIMITS.cost_partner_admin, ge=1)
+    limit_cost_tenant_admin: int = Field(default=_LIMITS.cost_tenant_admin, ge=1)
+    limit_cost_platform: int = Field(default=_LIMITS.cost_platform, ge=1)
+    limit_max_body_bytes: int = Field(default=100 * 1024, ge=1024)
+    limit_max_batch: int = Field(default=0, ge=0, le=100)  # 0: batched requests are refused
+    # Persisted operations (README "Persisted operations").
+    persisted_operations: Literal["apq", "allowlist", "off"] = "apq"
 
     @model_validator(mode="after")
     def _refuse_development_key_in_production(self) -> Settings:
@@ -35,6 +58,33 @@ class Settings(BaseSettings):
         if self.enable_openapi is not None:
             return self.enable_openapi
         return self.env != "production"
+
+    @property
+    def explorer_enabled(self) -> bool:
+        """Whether `GET /graphql` serves the GraphiQL explorer."""
+        if self.enable_explorer is not None:
+            return self.enable_explorer
+        return self.env != "production"
+
+    @property
+    def operation_limits(self) -> OperationLimits:
+        return OperationLimits(
+            max_depth=self.limit_max_depth,
+            max_aliases=self.limit_max_aliases,
+            max_root_fields=self.limit_max_root_fields,
+            max_tokens=self.limit_max_tokens,
+            cost_super_admin=self.limit_cost_super_admin,
+            cost_partner_admin=self.limit_cost_partner_admin,
+            cost_tenant_admin=self.limit_cost_tenant_admin,
+            cost_platform=self.limit_cost_platform,
+        )
+
+    @property
+    def log_json(self) -> bool:
+        """JSON log lines: always in production unless `SCAIGATE_LOG_FORMAT=console`."""
+        if self.log_format is not None:
+            return self.log_format == "json"
+        return self.env == "production"
 
 
 @lru_cache(maxsize=1)

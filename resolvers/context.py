@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from gateway.limits import DEFAULT_OPERATION_LIMITS, OperationLimits
 from gateway.principals import Principal
 from resolvers.errors import Unauthenticated
 
@@ -29,6 +30,8 @@ class RequestContext:
     sessions: async_sessionmaker[AsyncSession]
     meta: RequestMeta = field(default_factory=RequestMeta)
     write_sessions: async_sessionmaker[AsyncSession] | None = None
+    production: bool = False  # SCAIGATE_ENV=production: the schema's shape is not shown
+    operation_limits: OperationLimits = DEFAULT_OPERATION_LIMITS  # enforced by schema.limits
     _loaders: Loaders | None = None
 
     @property

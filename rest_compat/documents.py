@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
+
+def snake(name: str) -> str:
+    return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
+
 
 def camel(name: str) -> str:
     head, *rest = name.split("_")

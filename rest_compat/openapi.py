@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from graphql import (
@@ -14,6 +13,7 @@ from graphql import (
     GraphQLScalarType,
 )
 
+from rest_compat.documents import snake
 from rest_compat.runner import body_is_optional
 from rest_compat.table import Route, Shape
 from schema.schema import schema
@@ -27,10 +27,6 @@ _SCALARS: dict[str, dict[str, Any]] = {
     "DateTime": {"type": "string", "format": "date-time"},
     "JSON": {"type": "object"},
 }
-
-
-def snake(name: str) -> str:
-    return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
 
 
 def _type_schema(graphql_type: GraphQLInputType) -> dict[str, Any]:

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from graphql import GraphQLInputObjectType, GraphQLNonNull
+from starlette.requests import ClientDisconnect
 
-from gateway.auth import build_request_context
+from gateway.auth import AuthenticationFailed, build_request_context, request_id_of
 from resolvers.errors import HTTP_STATUS, ErrorCode
 from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, encode_cursor
-from rest_compat.documents import camel
+from rest_compat.documents import camel, snake
 from rest_compat.table import Call, Route, Shape
 from schema.context import GraphQLContext
+from schema.errors import log_unexpected, masked_message
 from schema.schema import schema
 
 
@@ -26,6 +29,19 @@ class RestError(Exception):
         self.code = code
 
 
+_INVALID_VARIABLE = re.compile(
+    r"^Variable '\$input' has invalid value at \.(\w+)[^:]*: (.*)$", re.S
+)
+
+
+def rest_message(message: str) -> str:
+    """GraphQL's coercion message, in the REST body's terms: `contact_email: <why>`."""
+    match = _INVALID_VARIABLE.match(message)
+    if match is None:
+        return message
+    return f"{snake(match.group(1))}: {match.group(2)}"
+
+
 def status_for(code: str) -> int:
     """Known domain codes map through the one table; GraphQL input errors are 422."""
     try:
@@ -34,8 +50,13 @@ def status_for(code: str) -> int:
         return 422
 
 
-def error_response(status: int, detail: str, code: str) -> JSONResponse:
-    return JSONResponse({"detail": detail, "code": code}, status_code=status)
+def error_response(
+    status: int, detail: str, code: str, error_id: str | None = None
+) -> JSONResponse:
+    body = {"detail": detail, "code": code}
+    if error_id:
+        body["error_id"] = error_id  # an unexpected error: the id of its log line
+    return JSONResponse(body, status_code=status)
 
 
 def _bad_input(detail: str) -> RestError:
@@ -67,8 +88,7 @@ def _check_body(route: Route, body: Any) -> None:
             raise _bad_input(f"Unknown field '{key}'")
     for name, field in input_type.fields.items():
         if isinstance(field.type, GraphQLNonNull) and name not in known:
-            snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
-            raise _bad_input(f"{snake}: is required")
+            raise _bad_input(f"{snake(name)}: is required")
 
 
 def body_is_optional(input_name: str) -> bool:
@@ -110,6 +130,13 @@ async def execute(route: Route, request: Request) -> Response:
         return await _execute(route, request)
     except RestError as exc:
         return error_response(exc.status, exc.detail, exc.code)
+    except (AuthenticationFailed, ClientDisconnect):
+        raise
+    except Exception as exc:
+        # Masked like GraphQL's unexpected errors: an id that matches the log line, no more.
+        error_id = log_unexpected(exc, request_id=request_id_of(request), route=route.path)
+        code = ErrorCode.INTERNAL.value
+        return error_response(status_for(code), masked_message(error_id), code, error_id)
 
 
 async def _execute(route: Route, request: Request) -> Response:
@@ -130,7 +157,8 @@ async def _execute(route: Route, request: Request) -> Response:
     if result.errors:
         error = result.errors[0]
         code = str((error.extensions or {}).get("code", ErrorCode.BAD_USER_INPUT.value))
-        return error_response(status_for(code), error.message, code)
+        error_id = (error.extensions or {}).get("error_id")
+        return error_response(status_for(code), rest_message(error.message), code, error_id)
 
     assert result.data is not None
     value = result.data[route.field]

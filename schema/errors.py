@@ -2,27 +2,45 @@
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
+import structlog
 from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import SchemaExtension
 
 from resolvers.errors import DomainError, ErrorCode
 
-logger = logging.getLogger("scaigate.errors")
+logger = structlog.stdlib.get_logger("scaigate.errors")
 
 
-def _classify(error: GraphQLError) -> None:
+def log_unexpected(error: BaseException, *, request_id: str | None = None, **where: Any) -> str:
+    """Logs an unexpected error with its traceback under a new error id, and returns the id.
+
+    The line (`event: unexpected_error`) carries `error_id` and the request's `request_id`,
+    so the id a client was shown finds the traceback; the client is shown nothing else.
+    """
+    error_id = uuid.uuid4().hex
+    fields: dict[str, Any] = {"error_id": error_id, **where}
+    if request_id:
+        fields["request_id"] = request_id
+    logger.error("unexpected_error", exc_info=error, **fields)
+    return error_id
+
+
+def masked_message(error_id: str) -> str:
+    return f"Internal server error (error id {error_id})"
+
+
+def _classify(error: GraphQLError, request_id: str | None = None) -> None:
     original = error.original_error
     if isinstance(original, DomainError):
         error.message = original.message
         error.extensions = {"code": original.code.value, **original.extensions}
-    elif original is not None:
-        error_id = uuid.uuid4().hex
-        logger.error("unexpected error %s at %s", error_id, error.path, exc_info=original)
-        error.message = f"Internal server error (error id {error_id})"
+    elif original is not None and not isinstance(original, GraphQLError):
+        error_id = log_unexpected(original, request_id=request_id, path=error.path)
+        error.message = masked_message(error_id)
         error.extensions = {"code": ErrorCode.INTERNAL.value, "error_id": error_id}
     elif isinstance(error, GraphQLSyntaxError):
         error.extensions = {"code": "GRAPHQL_PARSE_FAILED"}
@@ -34,8 +52,15 @@ def _classify(error: GraphQLError) -> None:
 
 class DomainErrors(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
-        yield
+        request_context = getattr(self.execution_context.context, "request_context", None)
+        request_id = request_context.meta.request_id if request_context else None
+        try:
+            yield
+        except GraphQLError as error:
+            # A parse error raised by the parser cache passes through here on its way out.
+            _classify(error, request_id)
+            raise
         result = self.execution_context.result
-        if result is not None and result.errors:
-            for error in result.errors:
-                _classify(error)
+        errors = (result.errors if result else None) or self.execution_context.pre_execution_errors
+        for found in errors or ():
+            _classify(found, request_id)

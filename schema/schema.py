@@ -11,6 +11,8 @@ from strawberry.tools import merge_types
 from schema.applications import ApplicationMutation, ApplicationQuery
 from schema.errors import DomainErrors
 from schema.groups import GroupMutation, GroupQuery
+from schema.limits import OPERATION_LIMITS
+from schema.observability import OperationLabels
 from schema.partners import PartnerMutation, PartnerQuery
 from schema.tenants import TenantMutation, TenantQuery
 from schema.types.application import Application
@@ -20,6 +22,7 @@ from schema.types.tenant import Tenant
 from schema.types.user import User
 from schema.users import UserMutation, UserQuery
 from schema.viewer import ViewerQuery
+from schema.visibility import SchemaVisibility
 
 Query = merge_types(
     "Query", (ViewerQuery, PartnerQuery, TenantQuery, UserQuery, GroupQuery, ApplicationQuery)
@@ -41,8 +44,12 @@ def build_schema() -> GatewaySchema:
         types=[Partner, Tenant, User, Group, Application],
         extensions=[
             DomainErrors,
+            SchemaVisibility,
+            OperationLabels,
             lambda: ParserCache(maxsize=1024),
             lambda: ValidationCache(maxsize=1024),
+            # After ValidationCache: the cost check reads the validation's result.
+            *OPERATION_LIMITS,
         ],
     )
 

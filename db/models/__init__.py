@@ -3,7 +3,17 @@
 from db.models.applications import Application
 from db.models.groups import Group, GroupMember, GroupNesting
 from db.models.partners import Partner
+from db.models.persisted_operations import PersistedOperation
 from db.models.tenants import Tenant
 from db.models.users import User
 
-__all__ = ["Application", "Group", "GroupMember", "GroupNesting", "Partner", "Tenant", "User"]
+__all__ = [
+    "Application",
+    "Group",
+    "GroupMember",
+    "GroupNesting",
+    "Partner",
+    "PersistedOperation",
+    "Tenant",
+    "User",
+]

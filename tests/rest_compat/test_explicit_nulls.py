@@ -8,7 +8,7 @@ import pytest
 from graphql import GraphQLInputObjectType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from rest_compat.openapi import snake
+from rest_compat.documents import snake
 from schema.schema import schema
 from tests.factories import (
     create_application,

@@ -1,0 +1,116 @@
+"""GraphiQL and Swagger UI in a real browser: they work, and never reach another host."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from playwright.async_api import Browser, Page, expect
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from tests.factories import create_partner, create_tenant
+from tests.tokens import Tokens
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+NO_NETWORK_SCHEMES = {"data", "blob", "about"}
+
+
+@dataclass
+class Traffic:
+    """Everything a page asked for, and what went wrong."""
+
+    urls: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+    def to_other_hosts(self) -> list[str]:
+        return [
+            url
+            for url in self.urls
+            if urlsplit(url).scheme not in NO_NETWORK_SCHEMES
+            and urlsplit(url).hostname not in LOCAL_HOSTS
+        ]
+
+
+@asynccontextmanager
+async def opened(browser: Browser, url: str) -> AsyncIterator[tuple[Page, Traffic]]:
+    context = await browser.new_context()
+    traffic = Traffic()
+    context.on("request", lambda request: traffic.urls.append(request.url))
+    context.on(
+        "requestfailed",
+        lambda request: traffic.failures.append(f"{request.url}: {request.failure}"),
+    )
+    context.on(
+        "response",
+        lambda response: (
+            traffic.failures.append(f"{response.url}: {response.status}")
+            if response.status >= 400
+            else None
+        ),
+    )
+    page = await context.new_page()
+    page.on("websocket", lambda websocket: traffic.urls.append(websocket.url))
+    page.on("pageerror", lambda error: traffic.page_errors.append(str(error)))
+    try:
+        await page.goto(url)
+        yield page, traffic
+    finally:
+        await context.close()
+
+
+def assert_stayed_local(traffic: Traffic) -> None:
+    assert traffic.urls, "the page made no request at all"
+    assert traffic.to_other_hosts() == []
+    assert traffic.failures == []
+    assert traffic.page_errors == []
+
+
+async def test_graphiql_runs_a_query_with_the_bearer_token_typed_into_its_headers(
+    browser: Browser,
+    live_server: str,
+    sessions: async_sessionmaker[AsyncSession],
+    tokens: Tokens,
+) -> None:
+    partner = await create_partner(sessions)
+    tenant = await create_tenant(sessions, partner=partner, name="Tenant Seen In Chromium")
+
+    async with opened(browser, f"{live_server}/graphql") as (page, traffic):
+        query_editor = page.locator(".graphiql-query-editor .CodeMirror")
+        await query_editor.click()
+        await page.keyboard.press("Control+A")
+        await page.keyboard.press("Delete")
+        await page.keyboard.type(f'{{ tenant(id: "{tenant.id}") {{ id name }} }}')
+
+        # The headers pane is open from the start, with the Authorization header to fill in.
+        headers_editor = page.locator(
+            ".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror"
+        )
+        await expect(headers_editor).to_contain_text('"Authorization": "Bearer "')
+        await headers_editor.click()
+        await page.keyboard.press("Control+A")
+        await page.keyboard.press("Delete")
+        await page.keyboard.insert_text(f'{{"Authorization": "Bearer {tokens.super_admin()}"}}')
+
+        await page.locator(".graphiql-execute-button").click()
+        response = page.locator(".graphiql-response")
+        await expect(response).to_contain_text("Tenant Seen In Chromium", timeout=10_000)
+        await expect(response).to_contain_text(tenant.id)
+
+    assert any(urlsplit(url).path.startswith("/static/vendor/graphiql/") for url in traffic.urls)
+    assert_stayed_local(traffic)
+
+
+async def test_swagger_ui_renders_the_scaikey_operations(
+    browser: Browser, live_server: str
+) -> None:
+    async with opened(browser, f"{live_server}/docs") as (page, traffic):
+        await expect(page.locator(".opblock-tag", has_text="ScaiKey admin")).to_be_visible()
+        tenants = page.locator(".opblock-summary-path", has_text="/api/v1/admin/tenants")
+        await expect(tenants.first).to_be_visible()
+        assert await page.locator(".opblock").count() > 20
+
+    assert any(urlsplit(url).path == "/openapi.json" for url in traffic.urls)
+    assert_stayed_local(traffic)
