@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from fastapi.security import HTTPBearer
 
 from rest_compat import applications, groups, partners, tenants, users
 from rest_compat.openapi import openapi_extra
@@ -30,7 +31,13 @@ def _endpoint(route: Route) -> Callable[[Request], Awaitable[Response]]:
 
 
 def build_router(prefix: str, routes: list[Route], tag: str) -> APIRouter:
-    router = APIRouter(prefix=prefix, tags=[tag])
+    # The bearer scheme is declared for the OpenAPI document (Swagger UI's "Authorize");
+    # the token itself is verified once, with the GraphQL context, by the runner.
+    router = APIRouter(
+        prefix=prefix,
+        tags=[tag],
+        dependencies=[Depends(HTTPBearer(auto_error=False, bearerFormat="JWT"))],
+    )
     for route in routes:
         router.add_api_route(
             route.path,

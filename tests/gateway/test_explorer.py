@@ -110,3 +110,17 @@ async def test_without_the_installed_files_the_pages_say_what_to_run(
             assert "graphiql" in response.text
         asset = "/static/vendor/graphiql/graphiql.min.js"
         assert (await http.get(asset)).status_code == 404
+
+
+class TestOpenAPIDocument:
+    async def test_declares_the_bearer_scheme_on_every_admin_route(
+        self, http: httpx.AsyncClient
+    ) -> None:
+        document = (await http.get("/openapi.json")).json()
+
+        assert document["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+        admin = {p: ops for p, ops in document["paths"].items() if p.startswith("/api/v1/admin")}
+        assert len([op for ops in admin.values() for op in ops]) == 31
+        for operations in admin.values():
+            for operation in operations.values():
+                assert operation["security"] == [{"HTTPBearer": []}]
