@@ -56,4 +56,6 @@ class ResourceColumns:
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False
     )
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
+    # No index: live rows (deleted_at IS NULL) are nearly all rows, so one would never
+    # narrow a read, and without statistics SQLite would pick it over the useful ones.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
