@@ -22,17 +22,15 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import asyncpg
 import httpx
 
 from bench.load import LoadResult, Send, failure_of, run_load
-from db.migrate import upgrade
+from db.scratch import scratch_database
 from db.seed import SeedPlan, seed
 from gateway.principals import Role
 from gateway.settings import Settings
@@ -100,33 +98,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.duration <= 0:
         parser.error("--duration must be positive")
     return args
-
-
-@asynccontextmanager
-async def fresh_database(kind: str, workdir: Path) -> AsyncIterator[str]:
-    """The URL of a new, migrated database of `kind`, dropped afterwards."""
-    if kind == "sqlite":
-        url = f"sqlite+aiosqlite:///{workdir / 'bench.db'}"
-        await upgrade(url)
-        yield url
-        return
-    name = f"scaigate_bench_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(POSTGRES_ADMIN_DSN)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    base = POSTGRES_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
-    url = f"{base}/{name}"
-    try:
-        await upgrade(url)
-        yield url
-    finally:
-        admin = await asyncpg.connect(POSTGRES_ADMIN_DSN)
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
 
 
 def free_port() -> int:
@@ -229,7 +200,9 @@ async def main(args: argparse.Namespace) -> int:
     )
     with tempfile.TemporaryDirectory(prefix="scaigate-bench-") as tmp:
         workdir = Path(tmp)
-        async with fresh_database(args.db, workdir) as url:
+        async with scratch_database(
+            args.db, workdir, postgres_admin_dsn=POSTGRES_ADMIN_DSN, label="bench"
+        ) as url:
             started = time.perf_counter()
             report = await seed(url, plan)
             print(
