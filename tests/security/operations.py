@@ -6,26 +6,13 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from tests.factories import (
-    create_application,
-    create_group,
-    create_partner,
-    create_tenant,
-    create_user,
-    nest_group,
-)
+from tests.security import targets as setups
 from tests.security.policies import Policy
-from tests.security.principals import World
-
-Sessions = async_sessionmaker[AsyncSession]
-Targets = dict[str, str]
-Setup = Callable[[Sessions, World], Awaitable[Targets]]
+from tests.security.targets import Setup, Targets
 
 _unique = itertools.count(1)
 
@@ -58,64 +45,6 @@ class Operation:
     graphql: GraphQLCall
     rest: RestCall | None = None
     target: str = "id"
-
-
-async def _world_targets(sessions: Sessions, world: World) -> Targets:
-    return {"partner": world.partner.id, "tenant": world.tenant.id}
-
-
-async def _fresh_partner(sessions: Sessions, world: World) -> Targets:
-    return {"id": (await create_partner(sessions)).id}
-
-
-async def _fresh_tenant(sessions: Sessions, world: World) -> Targets:
-    return {"id": (await create_tenant(sessions, partner=world.partner)).id}
-
-
-async def _tenant_t(sessions: Sessions, world: World) -> Targets:
-    return {"id": world.tenant.id, "partner": world.partner.id}
-
-
-async def _fresh_user(sessions: Sessions, world: World) -> Targets:
-    return {"id": (await create_user(sessions, tenant=world.tenant)).id, "tenant": world.tenant.id}
-
-
-async def _fresh_group(sessions: Sessions, world: World) -> Targets:
-    return {"id": (await create_group(sessions, tenant=world.tenant)).id, "tenant": world.tenant.id}
-
-
-async def _group_and_user(sessions: Sessions, world: World) -> Targets:
-    user = await create_user(sessions, tenant=world.tenant)
-    group = await create_group(sessions, tenant=world.tenant)
-    return {"id": group.id, "user": user.id}
-
-
-async def _group_with_member(sessions: Sessions, world: World) -> Targets:
-    user = await create_user(sessions, tenant=world.tenant)
-    group = await create_group(sessions, tenant=world.tenant, members=(user,))
-    return {"id": group.id, "user": user.id}
-
-
-async def _two_groups(sessions: Sessions, world: World) -> Targets:
-    parent = await create_group(sessions, tenant=world.tenant)
-    child = await create_group(sessions, tenant=world.tenant)
-    return {"id": parent.id, "child": child.id}
-
-
-async def _nested_groups(sessions: Sessions, world: World) -> Targets:
-    parent = await create_group(sessions, tenant=world.tenant)
-    child = await create_group(sessions, tenant=world.tenant)
-    await nest_group(sessions, parent=parent, child=child)
-    return {"id": parent.id, "child": child.id}
-
-
-async def _tenant_app(sessions: Sessions, world: World) -> Targets:
-    app = await create_application(sessions, tenant=world.tenant)
-    return {"id": app.id, "tenant": world.tenant.id}
-
-
-async def _global_app(sessions: Sessions, world: World) -> Targets:
-    return {"id": (await create_application(sessions, tenant=None)).id}
 
 
 def _page(field: str, args: str = "") -> str:
@@ -202,34 +131,34 @@ OPERATIONS: list[Operation] = [
     Operation(
         "viewer",
         Policy.ANY_PRINCIPAL,
-        _world_targets,
+        setups.world_targets,
         GraphQLCall("query { viewer { role } }", "viewer", _none),
     ),
     Operation(
-        "node(tenant)", Policy.READ_ONE, _tenant_t, GraphQLCall(_one("node"), "node", _by_id)
+        "node(tenant)", Policy.READ_ONE, setups.tenant_t, GraphQLCall(_one("node"), "node", _by_id)
     ),
     Operation(
-        "node(user)", Policy.READ_ONE, _fresh_user, GraphQLCall(_one("node"), "node", _by_id)
+        "node(user)", Policy.READ_ONE, setups.fresh_user, GraphQLCall(_one("node"), "node", _by_id)
     ),
     # --- partners
     Operation(
         "partners",
         Policy.SUPER_ADMIN_ONLY,
-        _fresh_partner,
+        setups.fresh_partner,
         GraphQLCall(_page("partners"), "partners", _none, list_of=True),
         RestCall("GET", lambda t: f"{A}/partners?per_page=100", list_of=True),
     ),
     Operation(
         "partner",
         Policy.SUPER_ADMIN_ONLY,
-        _fresh_partner,
+        setups.fresh_partner,
         GraphQLCall(_one("partner"), "partner", _by_id),
         RestCall("GET", lambda t: f"{A}/partners/{t['id']}"),
     ),
     Operation(
         "createPartner",
         Policy.SUPER_ADMIN_ONLY,
-        _world_targets,
+        setups.world_targets,
         GraphQLCall(
             _create("createPartner", "CreatePartnerInput"), "createPartner", _input(_new_partner)
         ),
@@ -238,7 +167,7 @@ OPERATIONS: list[Operation] = [
     Operation(
         "updatePartner",
         Policy.SUPER_ADMIN_ONLY,
-        _fresh_partner,
+        setups.fresh_partner,
         GraphQLCall(
             _update("updatePartner", "UpdatePartnerInput"),
             "updatePartner",
@@ -249,7 +178,7 @@ OPERATIONS: list[Operation] = [
     Operation(
         "deletePartner",
         Policy.SUPER_ADMIN_ONLY,
-        _fresh_partner,
+        setups.fresh_partner,
         GraphQLCall(_delete("deletePartner"), "deletePartner", _by_id),
         RestCall("DELETE", lambda t: f"{A}/partners/{t['id']}"),
     ),
@@ -257,21 +186,21 @@ OPERATIONS: list[Operation] = [
     Operation(
         "tenants",
         Policy.READ_LIST,
-        _tenant_t,
+        setups.tenant_t,
         GraphQLCall(_page("tenants"), "tenants", _none, list_of=True),
         RestCall("GET", lambda t: f"{A}/tenants?per_page=100", list_of=True),
     ),
     Operation(
         "tenant",
         Policy.READ_ONE,
-        _tenant_t,
+        setups.tenant_t,
         GraphQLCall(_one("tenant"), "tenant", _by_id),
         RestCall("GET", lambda t: f"{A}/tenants/{t['id']}"),
     ),
     Operation(
         "createTenant",
         Policy.PLATFORM_TIER_WRITE,
-        _world_targets,
+        setups.world_targets,
         GraphQLCall(
             _create("createTenant", "CreateTenantInput"), "createTenant", _input(_new_tenant)
         ),
@@ -280,7 +209,7 @@ OPERATIONS: list[Operation] = [
     Operation(
         "updateTenant",
         Policy.PLATFORM_TIER_WRITE,
-        _fresh_tenant,
+        setups.fresh_tenant,
         GraphQLCall(
             _update("updateTenant", "UpdateTenantInput"),
             "updateTenant",
@@ -291,7 +220,7 @@ OPERATIONS: list[Operation] = [
     Operation(
         "deleteTenant",
         Policy.PLATFORM_TIER_WRITE,
-        _fresh_tenant,
+        setups.fresh_tenant,
         GraphQLCall(_delete("deleteTenant"), "deleteTenant", _by_id),
         RestCall("DELETE", lambda t: f"{A}/tenants/{t['id']}"),
     ),
@@ -299,7 +228,7 @@ OPERATIONS: list[Operation] = [
     Operation(
         "users",
         Policy.READ_LIST,
-        _fresh_user,
+        setups.fresh_user,
         GraphQLCall(
             "query ($t: ID) { users(first: 100, tenantId: $t) { nodes { id } } }",
             "users",
@@ -311,21 +240,21 @@ OPERATIONS: list[Operation] = [
     Operation(
         "user",
         Policy.READ_ONE,
-        _fresh_user,
+        setups.fresh_user,
         GraphQLCall(_one("user"), "user", _by_id),
         RestCall("GET", lambda t: f"{A}/users/{t['id']}"),
     ),
     Operation(
         "createUser",
         Policy.TENANT_WRITE,
-        _world_targets,
+        setups.world_targets,
         GraphQLCall(_create("createUser", "CreateUserInput"), "createUser", _input(_new_user)),
         RestCall("POST", lambda t: f"{A}/users", _new_user),
     ),
     Operation(
         "updateUser",
         Policy.TENANT_WRITE,
-        _fresh_user,
+        setups.fresh_user,
         GraphQLCall(
             _update("updateUser", "UpdateUserInput"),
             "updateUser",
@@ -336,14 +265,14 @@ OPERATIONS: list[Operation] = [
     Operation(
         "deleteUser",
         Policy.TENANT_WRITE,
-        _fresh_user,
+        setups.fresh_user,
         GraphQLCall(_delete("deleteUser"), "deleteUser", _by_id),
         RestCall("DELETE", lambda t: f"{A}/users/{t['id']}"),
     ),
     Operation(
         "resetUserPassword",
         Policy.TENANT_WRITE,
-        _fresh_user,
+        setups.fresh_user,
         GraphQLCall(
             "mutation ($id: ID!) { resetUserPassword(id: $id) { user { id } } }",
             "resetUserPassword",
@@ -354,7 +283,7 @@ OPERATIONS: list[Operation] = [
     Operation(
         "disableUserMfa",
         Policy.TENANT_WRITE,
-        _fresh_user,
+        setups.fresh_user,
         GraphQLCall(
             "mutation ($id: ID!) { disableUserMfa(id: $id) { id } }", "disableUserMfa", _by_id
         ),
@@ -364,7 +293,7 @@ OPERATIONS: list[Operation] = [
     Operation(
         "groups",
         Policy.READ_LIST,
-        _fresh_group,
+        setups.fresh_group,
         GraphQLCall(
             "query ($t: ID) { groups(first: 100, tenantId: $t) { nodes { id } } }",
             "groups",
@@ -376,21 +305,21 @@ OPERATIONS: list[Operation] = [
     Operation(
         "group",
         Policy.READ_ONE,
-        _fresh_group,
+        setups.fresh_group,
         GraphQLCall(_one("group"), "group", _by_id),
         RestCall("GET", lambda t: f"{A}/groups/{t['id']}"),
     ),
     Operation(
         "createGroup",
         Policy.TENANT_WRITE,
-        _world_targets,
+        setups.world_targets,
         GraphQLCall(_create("createGroup", "CreateGroupInput"), "createGroup", _input(_new_group)),
         RestCall("POST", lambda t: f"{A}/groups", _new_group),
     ),
     Operation(
         "updateGroup",
         Policy.TENANT_WRITE,
-        _fresh_group,
+        setups.fresh_group,
         GraphQLCall(
             _update("updateGroup", "UpdateGroupInput"),
             "updateGroup",
@@ -401,14 +330,14 @@ OPERATIONS: list[Operation] = [
     Operation(
         "deleteGroup",
         Policy.TENANT_WRITE,
-        _fresh_group,
+        setups.fresh_group,
         GraphQLCall(_delete("deleteGroup"), "deleteGroup", _by_id),
         RestCall("DELETE", lambda t: f"{A}/groups/{t['id']}"),
     ),
     Operation(
         "addGroupMember",
         Policy.TENANT_WRITE,
-        _group_and_user,
+        setups.group_and_user,
         GraphQLCall(
             "mutation ($id: ID!, $u: ID!) { addGroupMember(groupId: $id, "
             "input: {userId: $u}) { id } }",
@@ -422,7 +351,7 @@ OPERATIONS: list[Operation] = [
     Operation(
         "removeGroupMember",
         Policy.TENANT_WRITE,
-        _group_with_member,
+        setups.group_with_member,
         GraphQLCall(
             "mutation ($id: ID!, $u: ID!) { removeGroupMember(groupId: $id, userId: $u) { id } }",
             "removeGroupMember",
@@ -433,7 +362,7 @@ OPERATIONS: list[Operation] = [
     Operation(
         "nestGroup",
         Policy.TENANT_WRITE,
-        _two_groups,
+        setups.two_groups,
         GraphQLCall(
             "mutation ($id: ID!, $c: ID!) { nestGroup(groupId: $id, "
             "input: {childGroupId: $c}) { id } }",
@@ -449,7 +378,7 @@ OPERATIONS: list[Operation] = [
     Operation(
         "unnestGroup",
         Policy.TENANT_WRITE,
-        _nested_groups,
+        setups.nested_groups,
         GraphQLCall(
             "mutation ($id: ID!, $c: ID!) { unnestGroup(groupId: $id, childGroupId: $c) { id } }",
             "unnestGroup",
@@ -461,28 +390,28 @@ OPERATIONS: list[Operation] = [
     Operation(
         "applications",
         Policy.READ_LIST,
-        _tenant_app,
+        setups.tenant_app,
         GraphQLCall(_page("applications"), "applications", _none, list_of=True),
         RestCall("GET", lambda t: f"{A}/applications?per_page=100", list_of=True),
     ),
     Operation(
         "application(tenant)",
         Policy.READ_ONE,
-        _tenant_app,
+        setups.tenant_app,
         GraphQLCall(_one("application"), "application", _by_id),
         RestCall("GET", lambda t: f"{A}/applications/{t['id']}"),
     ),
     Operation(
         "application(global)",
         Policy.GLOBAL_READ_ONE,
-        _global_app,
+        setups.global_app,
         GraphQLCall(_one("application"), "application", _by_id),
         RestCall("GET", lambda t: f"{A}/applications/{t['id']}"),
     ),
     Operation(
         "createApplication(tenant)",
         Policy.TENANT_WRITE,
-        _world_targets,
+        setups.world_targets,
         GraphQLCall(
             _create("createApplication", "CreateApplicationInput", "application { id }"),
             "createApplication",
@@ -493,7 +422,7 @@ OPERATIONS: list[Operation] = [
     Operation(
         "createApplication(global)",
         Policy.GLOBAL_WRITE,
-        _world_targets,
+        setups.world_targets,
         GraphQLCall(
             _create("createApplication", "CreateApplicationInput", "application { id }"),
             "createApplication",
@@ -504,7 +433,7 @@ OPERATIONS: list[Operation] = [
     Operation(
         "updateApplication(tenant)",
         Policy.TENANT_WRITE,
-        _tenant_app,
+        setups.tenant_app,
         GraphQLCall(
             _update("updateApplication", "UpdateApplicationInput"),
             "updateApplication",
@@ -517,7 +446,7 @@ OPERATIONS: list[Operation] = [
     Operation(
         "updateApplication(global)",
         Policy.GLOBAL_WRITE,
-        _global_app,
+        setups.global_app,
         GraphQLCall(
             _update("updateApplication", "UpdateApplicationInput"),
             "updateApplication",
@@ -530,14 +459,14 @@ OPERATIONS: list[Operation] = [
     Operation(
         "deleteApplication(tenant)",
         Policy.TENANT_WRITE,
-        _tenant_app,
+        setups.tenant_app,
         GraphQLCall(_delete("deleteApplication"), "deleteApplication", _by_id),
         RestCall("DELETE", lambda t: f"{A}/applications/{t['id']}"),
     ),
     Operation(
         "deleteApplication(global)",
         Policy.GLOBAL_WRITE,
-        _global_app,
+        setups.global_app,
         GraphQLCall(_delete("deleteApplication"), "deleteApplication", _by_id),
         RestCall("DELETE", lambda t: f"{A}/applications/{t['id']}"),
     ),
