@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -33,6 +34,11 @@ def masked_message(error_id: str) -> str:
     return f"Internal server error (error id {error_id})"
 
 
+# graphql-core's wording when a variable's value does not fit its type (validation messages
+# such as "Variable '$x' is never used." are about the document, not the input).
+_VARIABLE_COERCION = re.compile(r"^Variable '\$\w+' has invalid (default )?value")
+
+
 def _classify(error: GraphQLError, request_id: str | None = None) -> None:
     original = error.original_error
     if isinstance(original, DomainError):
@@ -44,7 +50,7 @@ def _classify(error: GraphQLError, request_id: str | None = None) -> None:
         error.extensions = {"code": ErrorCode.INTERNAL.value, "error_id": error_id}
     elif isinstance(error, GraphQLSyntaxError):
         error.extensions = {"code": "GRAPHQL_PARSE_FAILED"}
-    elif error.message.startswith("Variable '$"):
+    elif _VARIABLE_COERCION.match(error.message):
         error.extensions = {"code": ErrorCode.BAD_USER_INPUT.value}
     else:
         error.extensions = {"code": "GRAPHQL_VALIDATION_FAILED", **(error.extensions or {})}

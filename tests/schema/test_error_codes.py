@@ -48,3 +48,12 @@ class TestDocumentErrors:
         result = await gql("{ tenants ", token=tokens.super_admin())
 
         assert result["errors"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
+
+    async def test_an_unused_variable_is_a_validation_failure(
+        self, db: None, gql: GraphQLClient, tokens: Tokens
+    ) -> None:
+        result = await gql(
+            "query ($x: Int) { viewer { role } }", {"x": 1}, token=tokens.super_admin()
+        )
+
+        assert result["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
