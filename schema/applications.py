@@ -11,6 +11,7 @@ from resolvers.pagination import Window
 from schema.context import request_context
 from schema.directives import reads, writes
 from schema.inputs import provided_fields
+from schema.prefetch import prefetched
 from schema.types.application import Application
 from schema.types.connection import Connection, connection_from_slice
 from schema.types.deleted import DeletedNode
@@ -78,7 +79,7 @@ class ApplicationQuery:
         page = await applications.list_(
             request_context(info), window, tenant_id=tenant_id, level=level
         )
-        return connection_from_slice(page)
+        return await prefetched(info, connection_from_slice(page))
 
     @strawberry.field(extensions=reads())
     async def application(self, info: strawberry.Info, id: strawberry.ID) -> Application | None:

@@ -11,6 +11,7 @@ from resolvers.pagination import Window
 from schema.context import request_context
 from schema.directives import reads, writes
 from schema.inputs import provided_fields
+from schema.prefetch import prefetched
 from schema.types.connection import Connection, connection_from_slice
 from schema.types.deleted import DeletedNode
 from schema.types.group import Group
@@ -51,7 +52,7 @@ class GroupQuery:
     ) -> Connection[Group]:
         window = Window.from_relay(first, after)
         page = await groups.list_(request_context(info), window, tenant_id=tenant_id)
-        return connection_from_slice(page)
+        return await prefetched(info, connection_from_slice(page))
 
     @strawberry.field(extensions=reads())
     async def group(self, info: strawberry.Info, id: strawberry.ID) -> Group | None:

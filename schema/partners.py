@@ -11,6 +11,7 @@ from resolvers.pagination import Window
 from schema.context import request_context
 from schema.directives import super_admin_only
 from schema.inputs import provided_fields
+from schema.prefetch import prefetched
 from schema.types.connection import Connection, connection_from_slice
 from schema.types.deleted import DeletedNode
 from schema.types.enums import PartnerStatus
@@ -54,7 +55,7 @@ class PartnerQuery:
     ) -> Connection[Partner]:
         window = Window.from_relay(first, after)
         page = await partners.list_(request_context(info), window, status=status)
-        return connection_from_slice(page)
+        return await prefetched(info, connection_from_slice(page))
 
     @strawberry.field(extensions=super_admin_only())
     async def partner(self, info: strawberry.Info, id: strawberry.ID) -> Partner | None:

@@ -18,6 +18,7 @@ from schema.tenants import TenantMutation, TenantQuery
 from schema.types.application import Application
 from schema.types.group import Group
 from schema.types.partner import Partner
+from schema.types.relation import resolve_relations_directly
 from schema.types.tenant import Tenant
 from schema.types.user import User
 from schema.users import UserMutation, UserQuery
@@ -38,7 +39,7 @@ class GatewaySchema(strawberry.Schema):
 
 
 def build_schema() -> GatewaySchema:
-    return GatewaySchema(
+    built = GatewaySchema(
         query=Query,
         mutation=Mutation,
         types=[Partner, Tenant, User, Group, Application],
@@ -52,6 +53,8 @@ def build_schema() -> GatewaySchema:
             *OPERATION_LIMITS,
         ],
     )
+    resolve_relations_directly(built._schema)
+    return built
 
 
 schema = build_schema()

@@ -11,6 +11,7 @@ from resolvers.pagination import Window
 from schema.context import request_context
 from schema.directives import PLATFORM_TIER, reads, writes
 from schema.inputs import provided_fields
+from schema.prefetch import prefetched
 from schema.scalars import JSON
 from schema.types.connection import Connection, connection_from_slice
 from schema.types.deleted import DeletedNode
@@ -55,7 +56,7 @@ class TenantQuery:
         page = await tenants.list_(
             request_context(info), window, partner_id=partner_id, status=status
         )
-        return connection_from_slice(page)
+        return await prefetched(info, connection_from_slice(page))
 
     @strawberry.field(extensions=reads())
     async def tenant(self, info: strawberry.Info, id: strawberry.ID) -> Tenant | None:

@@ -11,6 +11,7 @@ from resolvers.pagination import Window
 from schema.context import request_context
 from schema.directives import reads, writes
 from schema.inputs import provided_fields
+from schema.prefetch import prefetched
 from schema.scalars import JSON
 from schema.types.connection import Connection, connection_from_slice
 from schema.types.deleted import DeletedNode
@@ -72,7 +73,7 @@ class UserQuery:
     ) -> Connection[User]:
         window = Window.from_relay(first, after)
         page = await users.list_(request_context(info), window, tenant_id=tenant_id, status=status)
-        return connection_from_slice(page)
+        return await prefetched(info, connection_from_slice(page))
 
     @strawberry.field(extensions=reads())
     async def user(self, info: strawberry.Info, id: strawberry.ID) -> User | None:

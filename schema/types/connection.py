@@ -7,14 +7,17 @@ since dashboards mostly read `nodes`.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import strawberry
 
-from resolvers.loaders.batch import RelationKey
+from resolvers.loaders.batch import RelationKey, RelationPage
 from resolvers.loaders.relations import Relation
 from resolvers.pagination import Slice, Window, encode_cursor
 from schema.context import request_context
+
+if TYPE_CHECKING:
+    from resolvers.loaders.registry import Loaders
 
 T = TypeVar("T")
 
@@ -73,6 +76,17 @@ def connection_from_slice(page: Slice) -> Connection[Any]:
     return _build(page.rows, page.window, page.has_next, page.count)
 
 
+def connection_from_page(
+    loaders: Loaders, relation: Relation, parent_id: str, window: Window, page: RelationPage
+) -> Connection[Any]:
+    """A parent's loaded page of `relation`; its total is counted only when asked for."""
+
+    async def count() -> int:
+        return await loaders.count(relation).load(parent_id)
+
+    return _build(page.rows, window, page.has_next, count)
+
+
 async def connection_from_relation(
     info: Any, relation: Relation, parent_id: str, first: int | None, after: str | None
 ) -> Connection[Any]:
@@ -80,8 +94,4 @@ async def connection_from_relation(
     window = Window.from_relay(first, after)
     loaders = request_context(info).loaders
     page = await loaders.page(relation).load(RelationKey(parent_id, window.offset, window.limit))
-
-    async def count() -> int:
-        return await loaders.count(relation).load(parent_id)
-
-    return _build(page.rows, window, page.has_next, count)
+    return connection_from_page(loaders, relation, parent_id, window, page)

@@ -12,8 +12,9 @@ from resolvers.group_closure import EFFECTIVE_MEMBERS_BY_GROUP_ID
 from resolvers.groups import CHILDREN_BY_GROUP_ID, PARENTS_BY_GROUP_ID
 from resolvers.users import MEMBERS_BY_GROUP_ID
 from schema.context import request_context
-from schema.types.connection import Connection, connection_from_relation
+from schema.types.connection import Connection
 from schema.types.node import Node, is_row_of
+from schema.types.relation import relation_field
 
 if TYPE_CHECKING:
     from schema.types.tenant import Tenant
@@ -36,28 +37,23 @@ class Group(Node):
     ) -> Annotated[Tenant, strawberry.lazy("schema.types.tenant")] | None:
         return await request_context(info).loaders.tenant_by_id.load(self.tenant_id)
 
-    @strawberry.field(description="Users directly in this group.")
-    async def members(
-        self, info: strawberry.Info, first: int | None = None, after: str | None = None
-    ) -> Connection[Annotated[User, strawberry.lazy("schema.types.user")]]:
-        return await connection_from_relation(info, MEMBERS_BY_GROUP_ID, self.id, first, after)
-
-    @strawberry.field(description="Users in this group or in any group nested under it.")
-    async def effective_members(
-        self, info: strawberry.Info, first: int | None = None, after: str | None = None
-    ) -> Connection[Annotated[User, strawberry.lazy("schema.types.user")]]:
-        return await connection_from_relation(
-            info, EFFECTIVE_MEMBERS_BY_GROUP_ID, self.id, first, after
-        )
-
-    @strawberry.field(description="Groups nested directly in this group.")
-    async def children(
-        self, info: strawberry.Info, first: int | None = None, after: str | None = None
-    ) -> Connection[Group]:
-        return await connection_from_relation(info, CHILDREN_BY_GROUP_ID, self.id, first, after)
-
-    @strawberry.field(description="Groups this group is nested in directly.")
-    async def parents(
-        self, info: strawberry.Info, first: int | None = None, after: str | None = None
-    ) -> Connection[Group]:
-        return await connection_from_relation(info, PARENTS_BY_GROUP_ID, self.id, first, after)
+    members = relation_field(
+        MEMBERS_BY_GROUP_ID,
+        Connection[Annotated["User", strawberry.lazy("schema.types.user")]],
+        description="Users directly in this group.",
+    )
+    effective_members = relation_field(
+        EFFECTIVE_MEMBERS_BY_GROUP_ID,
+        Connection[Annotated["User", strawberry.lazy("schema.types.user")]],
+        description="Users in this group or in any group nested under it.",
+    )
+    children = relation_field(
+        CHILDREN_BY_GROUP_ID,
+        Connection["Group"],
+        description="Groups nested directly in this group.",
+    )
+    parents = relation_field(
+        PARENTS_BY_GROUP_ID,
+        Connection["Group"],
+        description="Groups this group is nested in directly.",
+    )

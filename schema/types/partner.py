@@ -9,9 +9,10 @@ import strawberry
 
 from db.ids import IdPrefix
 from resolvers.tenants import TENANTS_BY_PARTNER_ID
-from schema.types.connection import Connection, connection_from_relation
+from schema.types.connection import Connection
 from schema.types.enums import PartnerStatus
 from schema.types.node import Node, is_row_of
+from schema.types.relation import relation_field
 
 if TYPE_CHECKING:
     from schema.types.tenant import Tenant
@@ -31,8 +32,8 @@ class Partner(Node):
 
     is_type_of = is_row_of(IdPrefix.PARTNER)
 
-    @strawberry.field(description="The partner's tenants that the caller may see.")
-    async def tenants(
-        self, info: strawberry.Info, first: int | None = None, after: str | None = None
-    ) -> Connection[Annotated[Tenant, strawberry.lazy("schema.types.tenant")]]:
-        return await connection_from_relation(info, TENANTS_BY_PARTNER_ID, self.id, first, after)
+    tenants = relation_field(
+        TENANTS_BY_PARTNER_ID,
+        Connection[Annotated["Tenant", strawberry.lazy("schema.types.tenant")]],
+        description="The partner's tenants that the caller may see.",
+    )

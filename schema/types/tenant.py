@@ -13,9 +13,10 @@ from resolvers.groups import GROUPS_BY_TENANT_ID
 from resolvers.users import USERS_BY_TENANT_ID
 from schema.context import request_context
 from schema.scalars import JSON
-from schema.types.connection import Connection, connection_from_relation
+from schema.types.connection import Connection
 from schema.types.enums import TenantStatus
 from schema.types.node import Node, is_row_of
+from schema.types.relation import relation_field
 
 if TYPE_CHECKING:
     from schema.types.application import Application
@@ -44,22 +45,14 @@ class Tenant(Node):
     ) -> Annotated[Partner, strawberry.lazy("schema.types.partner")] | None:
         return await request_context(info).loaders.partner_by_id.load(self.partner_id)
 
-    @strawberry.field
-    async def users(
-        self, info: strawberry.Info, first: int | None = None, after: str | None = None
-    ) -> Connection[Annotated[User, strawberry.lazy("schema.types.user")]]:
-        return await connection_from_relation(info, USERS_BY_TENANT_ID, self.id, first, after)
-
-    @strawberry.field
-    async def groups(
-        self, info: strawberry.Info, first: int | None = None, after: str | None = None
-    ) -> Connection[Annotated[Group, strawberry.lazy("schema.types.group")]]:
-        return await connection_from_relation(info, GROUPS_BY_TENANT_ID, self.id, first, after)
-
-    @strawberry.field(description="Applications owned by this tenant (not global ones).")
-    async def applications(
-        self, info: strawberry.Info, first: int | None = None, after: str | None = None
-    ) -> Connection[Annotated[Application, strawberry.lazy("schema.types.application")]]:
-        return await connection_from_relation(
-            info, APPLICATIONS_BY_TENANT_ID, self.id, first, after
-        )
+    users = relation_field(
+        USERS_BY_TENANT_ID, Connection[Annotated["User", strawberry.lazy("schema.types.user")]]
+    )
+    groups = relation_field(
+        GROUPS_BY_TENANT_ID, Connection[Annotated["Group", strawberry.lazy("schema.types.group")]]
+    )
+    applications = relation_field(
+        APPLICATIONS_BY_TENANT_ID,
+        Connection[Annotated["Application", strawberry.lazy("schema.types.application")]],
+        description="Applications owned by this tenant (not global ones).",
+    )

@@ -12,9 +12,10 @@ from resolvers.group_closure import EFFECTIVE_GROUPS_BY_USER_ID
 from resolvers.groups import GROUPS_BY_USER_ID
 from schema.context import request_context
 from schema.scalars import JSON
-from schema.types.connection import Connection, connection_from_relation
+from schema.types.connection import Connection
 from schema.types.enums import UserStatus
 from schema.types.node import Node, is_row_of
+from schema.types.relation import relation_field
 
 if TYPE_CHECKING:
     from schema.types.group import Group
@@ -45,16 +46,13 @@ class User(Node):
     ) -> Annotated[Tenant, strawberry.lazy("schema.types.tenant")] | None:
         return await request_context(info).loaders.tenant_by_id.load(self.tenant_id)
 
-    @strawberry.field(description="Groups the user is a direct member of.")
-    async def groups(
-        self, info: strawberry.Info, first: int | None = None, after: str | None = None
-    ) -> Connection[Annotated[Group, strawberry.lazy("schema.types.group")]]:
-        return await connection_from_relation(info, GROUPS_BY_USER_ID, self.id, first, after)
-
-    @strawberry.field(description="Every group the user belongs to, directly or through nesting.")
-    async def effective_groups(
-        self, info: strawberry.Info, first: int | None = None, after: str | None = None
-    ) -> Connection[Annotated[Group, strawberry.lazy("schema.types.group")]]:
-        return await connection_from_relation(
-            info, EFFECTIVE_GROUPS_BY_USER_ID, self.id, first, after
-        )
+    groups = relation_field(
+        GROUPS_BY_USER_ID,
+        Connection[Annotated["Group", strawberry.lazy("schema.types.group")]],
+        description="Groups the user is a direct member of.",
+    )
+    effective_groups = relation_field(
+        EFFECTIVE_GROUPS_BY_USER_ID,
+        Connection[Annotated["Group", strawberry.lazy("schema.types.group")]],
+        description="Every group the user belongs to, directly or through nesting.",
+    )
