@@ -1,4 +1,5 @@
-"""Password hashing with Argon2id, and temporary passwords for admin resets."""
+"""Argon2id hashes for what the gateway must check but never show: user passwords and
+application client secrets. Hashing is deliberately slow, so it runs off the event loop."""
 
 from __future__ import annotations
 
@@ -12,11 +13,11 @@ _HASHER = PasswordHasher()
 
 
 async def hash_password(password: str) -> str:
-    """Hashing is deliberately slow; it runs off the event loop so other requests keep going."""
     return await asyncio.to_thread(_HASHER.hash, password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
+    """Whether `password` matches; a malformed stored hash never matches."""
     try:
         return _HASHER.verify(password_hash, password)
     except (VerificationError, InvalidHashError):

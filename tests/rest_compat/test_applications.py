@@ -9,7 +9,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from resolvers.secrets import verify_secret
+from resolvers.passwords import verify_password
 from tests.factories import create_application, create_partner, create_tenant
 from tests.factories_apps import stored_application
 from tests.tokens import Tokens, bearer
@@ -55,7 +55,7 @@ class TestCreateApplication:
         assert application["has_client_secret"] is True
         stored = await stored_application(sessions, application_id=app_id)
         assert stored.client_secret_hash is not None
-        assert verify_secret(stored.client_secret_hash, secret)
+        assert verify_password(stored.client_secret_hash, secret)
         # and neither the secret nor its hash is ever readable again
         assert read.status_code == 200
         assert read.json() == application

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.models import Tenant
-from resolvers.secrets import verify_secret
+from resolvers.passwords import verify_password
 from tests.conftest import GraphQLClient
 from tests.factories import create_application, create_partner, create_tenant
 from tests.factories_apps import stored_application
@@ -112,8 +112,8 @@ class TestCreateApplication:
         assert stored.client_secret_hash is not None
         assert stored.client_secret_hash.startswith("$argon2")
         assert secret not in stored.client_secret_hash
-        assert verify_secret(stored.client_secret_hash, secret)
-        assert not verify_secret(stored.client_secret_hash, secret + "x")
+        assert verify_password(stored.client_secret_hash, secret)
+        assert not verify_password(stored.client_secret_hash, secret + "x")
         # and the application carries its settings, with the defaults filled in
         assert created["id"].startswith("app_")
         assert created["clientId"].startswith("scg_")
