@@ -12,6 +12,7 @@ from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import SchemaExtension
 
 from resolvers.errors import DomainError, ErrorCode
+from schema.context import context_of_execution
 
 logger = structlog.stdlib.get_logger("scaigate.errors")
 
@@ -58,7 +59,7 @@ def _classify(error: GraphQLError, request_id: str | None = None) -> None:
 
 class DomainErrors(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
-        request_context = getattr(self.execution_context.context, "request_context", None)
+        request_context = context_of_execution(self.execution_context.context)
         request_id = request_context.meta.request_id if request_context else None
         try:
             yield

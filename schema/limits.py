@@ -67,6 +67,7 @@ from strawberry.types import ExecutionContext
 from gateway.limits import DEFAULT_OPERATION_LIMITS, OperationLimits
 from gateway.principals import Principal
 from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from schema.context import context_of_execution
 
 LIMIT_EXCEEDED = "OPERATION_LIMIT_EXCEEDED"
 
@@ -77,14 +78,12 @@ _TOKENS = re.compile(r"Document contains more than \d+ tokens\. Parsing aborted\
 
 
 def limits_of(execution_context: ExecutionContext) -> OperationLimits:
-    request_context = getattr(execution_context.context, "request_context", None)
-    limits = getattr(request_context, "operation_limits", None)
+    limits = getattr(context_of_execution(execution_context.context), "operation_limits", None)
     return limits if isinstance(limits, OperationLimits) else DEFAULT_OPERATION_LIMITS
 
 
 def _principal_of(execution_context: ExecutionContext) -> Principal | None:
-    request_context = getattr(execution_context.context, "request_context", None)
-    principal = getattr(request_context, "principal", None)
+    principal = getattr(context_of_execution(execution_context.context), "principal", None)
     return principal if isinstance(principal, Principal) else None
 
 

@@ -16,6 +16,7 @@ from strawberry.extensions import SchemaExtension
 
 from gateway.principals import Role
 from resolvers.context import RequestContext
+from schema.context import context_of_execution
 
 _SUGGESTION = re.compile(r"\s*Did you mean .*$", re.DOTALL)
 
@@ -47,8 +48,7 @@ def without_suggestion(error: GraphQLError) -> GraphQLError:
 
 class SchemaVisibility(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
-        request_context = getattr(self.execution_context.context, "request_context", None)
-        hidden = hides_schema(request_context)
+        hidden = hides_schema(context_of_execution(self.execution_context.context))
         if hidden:
             self.execution_context.validation_rules = (
                 *self.execution_context.validation_rules,
