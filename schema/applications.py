@@ -89,7 +89,7 @@ class ApplicationQuery:
 
 @strawberry.type
 class ApplicationMutation:
-    @strawberry.mutation(extensions=writes())
+    @strawberry.mutation(extensions=writes(audit="application.create"))
     async def create_application(
         self, info: strawberry.Info, input: CreateApplicationInput
     ) -> CreateApplicationPayload:
@@ -97,14 +97,14 @@ class ApplicationMutation:
         row: Any = created.application
         return CreateApplicationPayload(application=row, client_secret=created.client_secret)
 
-    @strawberry.mutation(extensions=writes())
+    @strawberry.mutation(extensions=writes(audit="application.update"))
     async def update_application(
         self, info: strawberry.Info, id: strawberry.ID, input: UpdateApplicationInput
     ) -> Application:
         row: Any = await applications.update(request_context(info), id, provided_fields(input))
         return row
 
-    @strawberry.mutation(extensions=writes())
+    @strawberry.mutation(extensions=writes(audit="application.delete"))
     async def delete_application(self, info: strawberry.Info, id: strawberry.ID) -> DeletedNode:
         row = await applications.delete(request_context(info), id)
         assert row.deleted_at is not None

@@ -18,6 +18,7 @@ from strawberry.schema_directive import Location
 
 from gateway.principals import Role, Scope
 from resolvers.errors import AccessDenied
+from schema.audited import Audited
 from schema.context import request_context
 
 
@@ -83,18 +84,26 @@ ANY_ADMIN = (Role.SUPER_ADMIN, Role.PARTNER_ADMIN, Role.TENANT_ADMIN, Role.PLATF
 PLATFORM_TIER = (Role.SUPER_ADMIN, Role.PLATFORM)
 
 
-def guarded(*roles: Role, scope: Scope) -> list[FieldExtension]:
-    """The field extension list for a field callable by `roles`, platform tokens with `scope`."""
-    return [PermissionExtension(permissions=[RequiresRole(*roles), RequiresScope(scope)])]
+def guarded(*roles: Role, scope: Scope, audit: str | None = None) -> list[FieldExtension]:
+    """The field extension list for a field callable by `roles`, platform tokens with `scope`.
+
+    `Audited` comes last, so it wraps the permission check and sees its refusals too.
+    """
+    return [
+        PermissionExtension(permissions=[RequiresRole(*roles), RequiresScope(scope)]),
+        Audited(audit),
+    ]
 
 
 def reads(*roles: Role) -> list[FieldExtension]:
     return guarded(*(roles or ANY_ADMIN), scope=Scope.ADMIN_READ)
 
 
-def writes(*roles: Role) -> list[FieldExtension]:
-    return guarded(*(roles or ANY_ADMIN), scope=Scope.ADMIN_WRITE)
+def writes(*roles: Role, audit: str) -> list[FieldExtension]:
+    """A write: `audit` is the action its events carry (`user.create`)."""
+    return guarded(*(roles or ANY_ADMIN), scope=Scope.ADMIN_WRITE, audit=audit)
 
 
-def super_admin_only() -> list[FieldExtension]:
-    return [PermissionExtension(permissions=[RequiresRole(Role.SUPER_ADMIN)])]
+def super_admin_only(audit: str | None = None) -> list[FieldExtension]:
+    """Partners: super admins only; `audit` names the action of a write."""
+    return [PermissionExtension(permissions=[RequiresRole(Role.SUPER_ADMIN)]), Audited(audit)]

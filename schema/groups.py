@@ -62,32 +62,32 @@ class GroupQuery:
 
 @strawberry.type
 class GroupMutation:
-    @strawberry.mutation(extensions=writes())
+    @strawberry.mutation(extensions=writes(audit="group.create"))
     async def create_group(self, info: strawberry.Info, input: CreateGroupInput) -> Group:
         row: Any = await groups.create(request_context(info), provided_fields(input))
         return row
 
-    @strawberry.mutation(extensions=writes())
+    @strawberry.mutation(extensions=writes(audit="group.update"))
     async def update_group(
         self, info: strawberry.Info, id: strawberry.ID, input: UpdateGroupInput
     ) -> Group:
         row: Any = await groups.update(request_context(info), id, provided_fields(input))
         return row
 
-    @strawberry.mutation(extensions=writes())
+    @strawberry.mutation(extensions=writes(audit="group.delete"))
     async def delete_group(self, info: strawberry.Info, id: strawberry.ID) -> DeletedNode:
         row = await groups.delete(request_context(info), id)
         assert row.deleted_at is not None
         return DeletedNode(id=strawberry.ID(row.id), deleted_at=row.deleted_at)
 
-    @strawberry.mutation(extensions=writes(), description="Idempotent.")
+    @strawberry.mutation(extensions=writes(audit="group.add_member"), description="Idempotent.")
     async def add_group_member(
         self, info: strawberry.Info, group_id: strawberry.ID, input: AddGroupMemberInput
     ) -> Group:
         row: Any = await groups.add_member(request_context(info), group_id, input.user_id)
         return row
 
-    @strawberry.mutation(extensions=writes())
+    @strawberry.mutation(extensions=writes(audit="group.remove_member"))
     async def remove_group_member(
         self, info: strawberry.Info, group_id: strawberry.ID, user_id: strawberry.ID
     ) -> Group:
@@ -95,7 +95,8 @@ class GroupMutation:
         return row
 
     @strawberry.mutation(
-        extensions=writes(), description="Idempotent; refuses nestings that would form a cycle."
+        extensions=writes(audit="group.nest"),
+        description="Idempotent; refuses nestings that would form a cycle.",
     )
     async def nest_group(
         self, info: strawberry.Info, group_id: strawberry.ID, input: NestGroupInput
@@ -103,7 +104,7 @@ class GroupMutation:
         row: Any = await groups.nest(request_context(info), group_id, input.child_group_id)
         return row
 
-    @strawberry.mutation(extensions=writes())
+    @strawberry.mutation(extensions=writes(audit="group.unnest"))
     async def unnest_group(
         self, info: strawberry.Info, group_id: strawberry.ID, child_group_id: strawberry.ID
     ) -> Group:

@@ -65,12 +65,12 @@ class PartnerQuery:
 
 @strawberry.type
 class PartnerMutation:
-    @strawberry.mutation(extensions=super_admin_only())
+    @strawberry.mutation(extensions=super_admin_only(audit="partner.create"))
     async def create_partner(self, info: strawberry.Info, input: CreatePartnerInput) -> Partner:
         row: Any = await partners.create(request_context(info), provided_fields(input))
         return row
 
-    @strawberry.mutation(extensions=super_admin_only())
+    @strawberry.mutation(extensions=super_admin_only(audit="partner.update"))
     async def update_partner(
         self, info: strawberry.Info, id: strawberry.ID, input: UpdatePartnerInput
     ) -> Partner:
@@ -78,7 +78,7 @@ class PartnerMutation:
         return row
 
     @strawberry.mutation(
-        extensions=super_admin_only(),
+        extensions=super_admin_only(audit="partner.delete"),
         description="Soft-deletes the partner, its tenants and everything they own.",
     )
     async def delete_partner(self, info: strawberry.Info, id: strawberry.ID) -> DeletedNode:

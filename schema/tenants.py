@@ -66,19 +66,19 @@ class TenantQuery:
 
 @strawberry.type
 class TenantMutation:
-    @strawberry.mutation(extensions=writes(*PLATFORM_TIER))
+    @strawberry.mutation(extensions=writes(*PLATFORM_TIER, audit="tenant.create"))
     async def create_tenant(self, info: strawberry.Info, input: CreateTenantInput) -> Tenant:
         row: Any = await tenants.create(request_context(info), provided_fields(input))
         return row
 
-    @strawberry.mutation(extensions=writes(*PLATFORM_TIER))
+    @strawberry.mutation(extensions=writes(*PLATFORM_TIER, audit="tenant.update"))
     async def update_tenant(
         self, info: strawberry.Info, id: strawberry.ID, input: UpdateTenantInput
     ) -> Tenant:
         row: Any = await tenants.update(request_context(info), id, provided_fields(input))
         return row
 
-    @strawberry.mutation(extensions=writes(*PLATFORM_TIER))
+    @strawberry.mutation(extensions=writes(*PLATFORM_TIER, audit="tenant.delete"))
     async def delete_tenant(self, info: strawberry.Info, id: strawberry.ID) -> DeletedNode:
         row = await tenants.delete(request_context(info), id)
         assert row.deleted_at is not None

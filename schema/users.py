@@ -83,25 +83,25 @@ class UserQuery:
 
 @strawberry.type
 class UserMutation:
-    @strawberry.mutation(extensions=writes())
+    @strawberry.mutation(extensions=writes(audit="user.create"))
     async def create_user(self, info: strawberry.Info, input: CreateUserInput) -> User:
         row: Any = await users.create(request_context(info), provided_fields(input))
         return row
 
-    @strawberry.mutation(extensions=writes())
+    @strawberry.mutation(extensions=writes(audit="user.update"))
     async def update_user(
         self, info: strawberry.Info, id: strawberry.ID, input: UpdateUserInput
     ) -> User:
         row: Any = await users.update(request_context(info), id, provided_fields(input))
         return row
 
-    @strawberry.mutation(extensions=writes())
+    @strawberry.mutation(extensions=writes(audit="user.delete"))
     async def delete_user(self, info: strawberry.Info, id: strawberry.ID) -> DeletedNode:
         row = await users.delete(request_context(info), id)
         assert row.deleted_at is not None
         return DeletedNode(id=strawberry.ID(row.id), deleted_at=row.deleted_at)
 
-    @strawberry.mutation(extensions=writes())
+    @strawberry.mutation(extensions=writes(audit="user.reset_password"))
     async def reset_user_password(
         self, info: strawberry.Info, id: strawberry.ID, input: ResetPasswordInput | None = None
     ) -> ResetPasswordPayload:
@@ -110,7 +110,10 @@ class UserMutation:
         row, temporary = await users.reset_password(request_context(info), id, password)
         return ResetPasswordPayload(user=row, temporary_password=temporary)
 
-    @strawberry.mutation(extensions=writes(), description="Turns MFA off and forgets its secret.")
+    @strawberry.mutation(
+        extensions=writes(audit="user.disable_mfa"),
+        description="Turns MFA off and forgets its secret.",
+    )
     async def disable_user_mfa(self, info: strawberry.Info, id: strawberry.ID) -> User:
         row: Any = await users.disable_mfa(request_context(info), id)
         return row

@@ -35,6 +35,7 @@ class RestCall:
     path: Callable[[Targets], str]
     body: Callable[[Targets], dict[str, Any] | None] = lambda _: None
     list_of: bool = False
+    headers: Callable[[Targets], dict[str, str]] = lambda _: {}  # e.g. the tenant context
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ def _id_and_input(body: dict[str, Any]) -> Callable[[Targets], dict[str, Any]]:
 
 A = "/api/v1/admin"
 
-OPERATIONS: list[Operation] = [
+FOUNDATION: list[Operation] = [
     # --- who am I / any node
     Operation(
         "viewer",

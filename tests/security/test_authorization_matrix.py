@@ -18,7 +18,8 @@ from rest_compat.runner import status_for
 from schema.schema import schema
 from tests.databases import empty_all_tables
 from tests.factories import create_partner, create_tenant
-from tests.security.operations import OPERATIONS, Operation
+from tests.security.catalog import OPERATIONS
+from tests.security.operations import Operation
 from tests.security.policies import EXPECTED, SCOPE_MESSAGES, Outcome, Policy
 from tests.security.principals import Caller, World, token_for
 from tests.tokens import Tokens, bearer
@@ -91,7 +92,10 @@ async def rest_outcome(
     call = operation.rest
     assert call is not None
     response = await http.request(
-        call.method, call.path(targets), json=call.body(targets), headers=_headers(token)
+        call.method,
+        call.path(targets),
+        json=call.body(targets),
+        headers={**_headers(token), **call.headers(targets)},
     )
     if response.status_code in (200, 201, 204):
         if call.list_of:

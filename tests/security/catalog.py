@@ -1,0 +1,22 @@
+"""All operations of the authorization matrix, gathered from one module per API area."""
+
+from __future__ import annotations
+
+from tests.security import (
+    operations,
+    operations_audit,
+    operations_collaboration,
+    operations_collaboration_admin,
+    operations_identity,
+    operations_sessions,
+)
+from tests.security.operations import Operation
+
+OPERATIONS: list[Operation] = [
+    *operations.FOUNDATION,
+    *operations_identity.OPERATIONS,
+    *operations_sessions.OPERATIONS,
+    *operations_audit.OPERATIONS,
+    *operations_collaboration.OPERATIONS,
+    *operations_collaboration_admin.OPERATIONS,
+]
