@@ -19,7 +19,7 @@ from db.enums import CONFIDENTIAL_APPLICATION_TYPES, ApplicationLevel, Applicati
 from db.ids import IdPrefix, new_id
 from db.models import Application, Partner
 from gateway.principals import Principal
-from resolvers import access, validation
+from resolvers import access, audit, validation
 from resolvers import secrets as client_secrets
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, NotFound
@@ -165,6 +165,13 @@ async def create(context: RequestContext, fields: dict[str, Any]) -> CreatedAppl
                 limit=Partner.max_applications_per_tenant,
             )
         session.add(application)
+        await audit.record_row(
+            session,
+            context,
+            "application.create",
+            application,
+            metadata={**fields, "level": level.value, "app_type": app_type.value},
+        )
     return CreatedApplication(application, issued.plain if issued else None)
 
 
@@ -192,6 +199,9 @@ async def update(
         application = await _load_writable(session, principal, application_id)
         apply_patch(application, changes, _VALIDATORS)
         application.updated_at = utcnow()
+        await audit.record_row(
+            session, context, "application.update", application, metadata=changes
+        )
     return application
 
 
@@ -200,4 +210,5 @@ async def delete(context: RequestContext, application_id: str) -> Application:
     async with context.transaction() as session:
         application = await _load_writable(session, principal, application_id)
         application.deleted_at = utcnow()
+        await audit.record_row(session, context, "application.delete", application)
     return application

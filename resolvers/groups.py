@@ -13,7 +13,7 @@ from db.base import utcnow
 from db.ids import IdPrefix, new_id
 from db.models import Group, GroupMember, GroupNesting, Tenant, User
 from gateway.principals import Principal
-from resolvers import access, validation
+from resolvers import access, audit, validation
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, NotFound
 from resolvers.group_closure import descendants
@@ -125,6 +125,7 @@ async def create(context: RequestContext, fields: dict[str, Any]) -> Group:
             await NAME.ensure_free(session, group.name, within=tenant.id)
             group.tenant_id = tenant.id
             session.add(group)
+            await audit.record_row(session, context, "group.create", group, metadata=fields)
     return group
 
 
@@ -139,6 +140,7 @@ async def update(context: RequestContext, group_id: str, changes: dict[str, Any]
                     session, group.name, within=group.tenant_id, except_id=group.id
                 )
             group.updated_at = utcnow()
+            await audit.record_row(session, context, "group.update", group, metadata=changes)
     return group
 
 
@@ -147,6 +149,7 @@ async def delete(context: RequestContext, group_id: str) -> Group:
     async with context.transaction() as session:
         group = await _load(session, context.actor, group_id)
         group.deleted_at = utcnow()
+        await audit.record_row(session, context, "group.delete", group)
     return group
 
 
@@ -164,8 +167,16 @@ async def add_member(context: RequestContext, group_id: str, user_id: str) -> Gr
         )
         if user.tenant_id != group.tenant_id:
             raise BadInput("user_id", "must belong to the group's tenant")
-        if await session.get(GroupMember, (group.id, user.id)) is None:
+        added = await session.get(GroupMember, (group.id, user.id)) is None
+        if added:
             session.add(GroupMember(group_id=group.id, user_id=user.id))
+        await audit.record_row(
+            session,
+            context,
+            "group.add_member",
+            group,
+            metadata={"user_id": user.id, "added": added},
+        )
     return group
 
 
@@ -182,6 +193,9 @@ async def remove_member(context: RequestContext, group_id: str, user_id: str) ->
             raise NotFound(
                 f"User {user_id} is not a member of group {group.id}", resource_id=user_id
             )
+        await audit.record_row(
+            session, context, "group.remove_member", group, metadata={"user_id": user_id}
+        )
     return group
 
 
@@ -204,13 +218,21 @@ async def nest(context: RequestContext, group_id: str, child_group_id: str) -> G
         child = await _load(session, principal, child_group_id)
         if child.tenant_id != group.tenant_id:
             raise BadInput("child_group_id", "must belong to the same tenant")
-        if await session.get(GroupNesting, (group.id, child.id)) is not None:
-            return group
-        if await _contains(session, child.id, group.id):
-            raise BadInput(
-                "child_group_id", f"would create a cycle: {child.id} already contains {group.id}"
-            )
-        session.add(GroupNesting(parent_group_id=group.id, child_group_id=child.id))
+        added = await session.get(GroupNesting, (group.id, child.id)) is None
+        if added:
+            if await _contains(session, child.id, group.id):
+                raise BadInput(
+                    "child_group_id",
+                    f"would create a cycle: {child.id} already contains {group.id}",
+                )
+            session.add(GroupNesting(parent_group_id=group.id, child_group_id=child.id))
+        await audit.record_row(
+            session,
+            context,
+            "group.nest",
+            group,
+            metadata={"child_group_id": child.id, "added": added},
+        )
     return group
 
 
@@ -229,6 +251,9 @@ async def unnest(context: RequestContext, group_id: str, child_group_id: str) ->
                 f"Group {child_group_id} is not nested in group {group.id}",
                 resource_id=child_group_id,
             )
+        await audit.record_row(
+            session, context, "group.unnest", group, metadata={"child_group_id": child_group_id}
+        )
     return group
 
 

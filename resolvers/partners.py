@@ -13,7 +13,7 @@ from db.base import utcnow
 from db.enums import PartnerStatus
 from db.ids import IdPrefix, new_id
 from db.models import Application, Group, Partner, Tenant, User
-from resolvers import access, validation
+from resolvers import access, audit, validation
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, NotFound
 from resolvers.pagination import Slice, Window, fetch_slice
@@ -76,6 +76,7 @@ async def create(context: RequestContext, fields: dict[str, Any]) -> Partner:
     async with _write(context, partner.slug) as session:
         await SLUG.ensure_free(session, partner.slug)
         session.add(partner)
+        await audit.record_row(session, context, "partner.create", partner, metadata=fields)
     return partner
 
 
@@ -95,6 +96,7 @@ async def update(context: RequestContext, partner_id: str, changes: dict[str, An
         if "slug" in changes:
             await SLUG.ensure_free(session, partner.slug, except_id=partner.id)
         partner.updated_at = utcnow()
+        await audit.record_row(session, context, "partner.update", partner, metadata=changes)
     return partner
 
 
@@ -113,4 +115,5 @@ async def delete(context: RequestContext, partner_id: str) -> Partner:
             await soft_delete_where(session, model, model.tenant_id.in_(tenant_ids))
         await soft_delete_where(session, Tenant, Tenant.partner_id == partner.id)
         partner.deleted_at = utcnow()
+        await audit.record_row(session, context, "partner.delete", partner)
     return partner

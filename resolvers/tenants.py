@@ -12,7 +12,7 @@ from db.enums import TenantStatus
 from db.ids import IdPrefix, new_id
 from db.models import Application, Group, Partner, Tenant, User
 from gateway.principals import Principal
-from resolvers import access, validation
+from resolvers import access, audit, validation
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, LimitExceeded, NotFound
 from resolvers.loaders.relations import Relation
@@ -101,11 +101,13 @@ async def create(context: RequestContext, fields: dict[str, Any]) -> Tenant:
             tenant.partner_id = partner.id
             tenant.status = tenant.status or TenantStatus.ACTIVE.value
             session.add(tenant)
+            await audit.record_row(session, context, "tenant.create", tenant, metadata=fields)
     return tenant
 
 
 async def update(context: RequestContext, tenant_id: str, changes: dict[str, Any]) -> Tenant:
     principal = context.actor
+    requested = dict(changes)
     slug = changes.get("slug")
     with SLUG.violations(slug if isinstance(slug, str) else None):
         async with context.transaction() as session:
@@ -120,6 +122,7 @@ async def update(context: RequestContext, tenant_id: str, changes: dict[str, Any
                 partner = await _lock_partner_with_room(session, principal, new_partner)
                 tenant.partner_id = partner.id
             tenant.updated_at = utcnow()
+            await audit.record_row(session, context, "tenant.update", tenant, metadata=requested)
     return tenant
 
 
@@ -133,4 +136,5 @@ async def delete(context: RequestContext, tenant_id: str) -> Tenant:
         for model in (User, Group, Application):
             await soft_delete_where(session, model, model.tenant_id == tenant.id)
         tenant.deleted_at = utcnow()
+        await audit.record_row(session, context, "tenant.delete", tenant)
     return tenant

@@ -13,7 +13,7 @@ from db.enums import UserStatus
 from db.ids import IdPrefix, new_id
 from db.models import GroupMember, Partner, User
 from gateway.principals import Principal
-from resolvers import access, passwords, validation
+from resolvers import access, audit, passwords, validation
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, NotFound
 from resolvers.loaders.relations import Relation
@@ -127,6 +127,7 @@ async def create(context: RequestContext, fields: dict[str, Any]) -> User:
             await EMAIL.ensure_free(session, user.email, within=tenant.id)
             user.tenant_id = tenant.id
             session.add(user)
+            await audit.record_row(session, context, "user.create", user, metadata=fields)
     return user
 
 
@@ -142,6 +143,7 @@ async def update(context: RequestContext, user_id: str, changes: dict[str, Any])
                     session, user.email, within=user.tenant_id, except_id=user.id
                 )
             user.updated_at = utcnow()
+            await audit.record_row(session, context, "user.update", user, metadata=changes)
     return user
 
 
@@ -150,6 +152,7 @@ async def delete(context: RequestContext, user_id: str) -> User:
     async with context.transaction() as session:
         user = await _load(session, context.actor, user_id)
         user.deleted_at = utcnow()
+        await audit.record_row(session, context, "user.delete", user)
     return user
 
 
@@ -168,6 +171,9 @@ async def reset_password(
         user.password_hash = password_hash
         user.must_change_password = temporary is not None
         user.password_changed_at = user.updated_at = utcnow()
+        await audit.record_row(
+            session, context, "user.reset_password", user, metadata={"generated": bool(temporary)}
+        )
     return user, temporary
 
 
@@ -177,4 +183,5 @@ async def disable_mfa(context: RequestContext, user_id: str) -> User:
         user.mfa_enabled = False
         user.mfa_secret = None
         user.updated_at = utcnow()
+        await audit.record_row(session, context, "user.disable_mfa", user)
     return user

@@ -18,6 +18,7 @@ from rest_compat.runner import status_for
 from schema.schema import schema
 from tests.databases import empty_all_tables
 from tests.factories import create_partner, create_tenant
+from tests.security import audit_trail
 from tests.security.catalog import OPERATIONS
 from tests.security.operations import Operation
 from tests.security.policies import EXPECTED, SCOPE_MESSAGES, Outcome, Policy
@@ -118,21 +119,26 @@ async def test_decision(
     expected = EXPECTED[operation.policy][caller]
     token = token_for(caller, world, tokens)
 
-    graphql, graphql_message = await graphql_outcome(
-        http, operation, await operation.setup(sessions, world), token
-    )
+    targets = await operation.setup(sessions, world)
+    await audit_trail.clear(sessions)
+    graphql, graphql_message = await graphql_outcome(http, operation, targets, token)
     assert graphql == expected, f"GraphQL {operation.name} as {caller.value}: {graphql_message}"
     if expected == 403:
         assert graphql_message == expected_message(operation.policy, caller)
+    field = operation.graphql.field
+    recorded = await audit_trail.events(sessions)
+    audit_trail.check(recorded, field=field, caller=caller, outcome=graphql, surface="GraphQL")
 
     if operation.rest is not None:
-        rest, rest_message = await rest_outcome(
-            http, operation, await operation.setup(sessions, world), token
-        )
+        targets = await operation.setup(sessions, world)
+        await audit_trail.clear(sessions)
+        rest, rest_message = await rest_outcome(http, operation, targets, token)
         assert rest == expected, f"REST {operation.name} as {caller.value}: {rest_message}"
         assert rest == graphql
         if expected == 403:
             assert rest_message == graphql_message
+        recorded = await audit_trail.events(sessions)
+        audit_trail.check(recorded, field=field, caller=caller, outcome=rest, surface="REST")
 
 
 class TestTheMatrixIsExhaustive:

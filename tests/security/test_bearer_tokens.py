@@ -42,7 +42,7 @@ CASES = {
     ),
     "no expiry": (lambda s, t: _signed(s, exp=None), "Token is malformed"),
     "unsigned (alg none)": (
-        lambda s, t: jwt.encode({"sub": "x", "role": "super_admin"}, key=None, algorithm="none"),
+        lambda s, t: jwt.encode({"sub": "x", "role": "super_admin"}, key="", algorithm="none"),
         "Token is malformed",
     ),
 }
