@@ -5,7 +5,9 @@ workers, drives it with concurrent httpx clients (bounded by a request count and
 limit) and prints requests/s, p50/p99 latency and SQL statements per request for
 
 - nested: partners → tenants → users → groups, the dashboard's GraphQL query;
-- rest: one REST list page of 100 users.
+- rest: one REST list page of 100 users;
+- write: a REST user update, which writes the user and its audit event in one transaction;
+- audit: one REST page of 100 audit events, newest first.
 
     .venv/bin/python -m bench.run [--db postgresql] [--workers 2] [--concurrency 16]
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import os
 import signal
 import socket
@@ -49,6 +52,8 @@ NESTED_QUERY = """
         groups(first: 5) { nodes { id name } } } } } } } } }
 """
 REST_PATH = "/api/v1/admin/users?per_page=100"
+AUDIT_PATH = "/api/v1/admin/audit?per_page=100"
+SCENARIOS = ("nested", "rest", "write", "audit")
 
 
 @dataclass(frozen=True)
@@ -67,9 +72,29 @@ def scenarios(token: str) -> list[Scenario]:
     async def rest(client: httpx.AsyncClient) -> httpx.Response:
         return await client.get(REST_PATH, headers=headers)
 
+    user_ids: list[str] = []
+    sequence = itertools.count()
+
+    async def write(client: httpx.AsyncClient) -> httpx.Response:
+        # A user update and its audit event in one transaction, spread over 100 users.
+        if not user_ids:
+            page = await client.get(REST_PATH, headers=headers)
+            user_ids.extend(item["id"] for item in page.json()["data"])
+        n = next(sequence)
+        return await client.patch(
+            f"/api/v1/admin/users/{user_ids[n % len(user_ids)]}",
+            json={"display_name": f"Bench {n}"},
+            headers=headers,
+        )
+
+    async def audit(client: httpx.AsyncClient) -> httpx.Response:
+        return await client.get(AUDIT_PATH, headers=headers)
+
     return [
         Scenario("nested", "GraphQL partners→tenants→users→groups (10/10/10/5)", nested),
         Scenario("rest", f"REST GET {REST_PATH}", rest),
+        Scenario("write", "REST PATCH /api/v1/admin/users/{id} (+ its audit event)", write),
+        Scenario("audit", f"REST GET {AUDIT_PATH} (after the writes)", audit),
     ]
 
 
@@ -85,9 +110,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=2000, help="per scenario, at most")
     parser.add_argument("--duration", type=float, default=20.0, help="seconds per scenario")
     parser.add_argument("--warmup", type=int, default=32, help="unmeasured requests first")
-    parser.add_argument(
-        "--scenario", choices=["nested", "rest"], action="append", help="default: all"
-    )
+    parser.add_argument("--scenario", choices=SCENARIOS, action="append", help="default: all")
     parser.add_argument(
         "--no-gc-tuning", action="store_true", help="serve with the default GC settings"
     )
