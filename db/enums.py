@@ -21,6 +21,14 @@ class UserStatus(StrEnum):
     LOCKED = "locked"
 
 
+class AdminRole(StrEnum):
+    """A user's admin role; a user without one cannot sign in to the admin API."""
+
+    SUPER_ADMIN = "super_admin"
+    PARTNER_ADMIN = "partner_admin"
+    TENANT_ADMIN = "tenant_admin"
+
+
 class ApplicationLevel(StrEnum):
     GLOBAL = "global"
     TENANT = "tenant"

@@ -17,6 +17,10 @@ class IdPrefix(StrEnum):
     AGENT = "agt"
     SESSION = "ses"
     AUDIT = "aud"
+    MODEL_PARTICIPANT = "mpt"
+    ROOM = "rom"
+    AI_USAGE = "aiu"
+    STORAGE_OBJECT = "sto"
 
 
 def new_id(prefix: IdPrefix) -> str:

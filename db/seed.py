@@ -14,14 +14,24 @@ from datetime import datetime
 from typing import Any
 
 from argon2 import PasswordHasher
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from db.base import utcnow
 from db.engine import create_engine
-from db.enums import ApplicationLevel, ApplicationType, PartnerStatus, TenantStatus, UserStatus
+from db.enums import (
+    AdminRole,
+    ApplicationLevel,
+    ApplicationType,
+    PartnerStatus,
+    TenantStatus,
+    UserStatus,
+)
 from db.ids import IdPrefix, new_id
 from db.models import Application, Group, GroupMember, GroupNesting, Partner, Tenant, User
+from db.seed_collaboration import write_collaboration
+from db.seed_collaboration_activity import write_collaboration_activity
+from db.seed_identity import write_identity
 
 ProgressCallback = Callable[[int], None]
 """Called with the number of rows just written."""
@@ -75,6 +85,7 @@ class SeedPlan:
     groups_per_tenant: int
     groups_per_user: int = 2
     platform_clients: int = 1
+    demo_admin: bool = False  # one super admin who can sign in (DEMO_ADMIN_PASSWORD)
 
     def __post_init__(self) -> None:
         counts = (*self.tenant_counts, self.users_per_tenant, self.groups_per_tenant)
@@ -118,8 +129,21 @@ class SeedPlan:
 
 
 DEMO_PLAN = SeedPlan(
-    tenant_counts=(3, 3, 2), users_per_tenant=25, groups_per_tenant=7, platform_clients=2
+    tenant_counts=(3, 3, 2),
+    users_per_tenant=25,
+    groups_per_tenant=7,
+    platform_clients=2,
+    demo_admin=True,
 )
+# Known on purpose: the demo's super admin signs in with it (`POST /auth/sign-in`).
+DEMO_ADMIN_PASSWORD = "scaigate-demo-admin"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoAdmin:
+    email: str
+    password: str
+    tenant_slug: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +161,7 @@ class SeedReport:
     existing_partners: int = 0
     rows: dict[str, int] = field(default_factory=dict)
     platform_clients: list[PlatformClient] = field(default_factory=list)
+    demo_admin: DemoAdmin | None = None
 
     @property
     def skipped(self) -> bool:
@@ -174,7 +199,42 @@ async def seed_engine(
             await writer.write(Application, applications)
         clients = rows.platform_clients()
         await writer.write(Application, [row for row, _ in clients])
-        return SeedReport(rows=writer.counts, platform_clients=[client for _, client in clients])
+        await write_collaboration(connection, writer.write, rows.tenant_rows, rows.now)
+        await write_collaboration_activity(connection, writer.write, rows.tenant_rows, rows.now)
+        await write_identity(writer.write, rows.tenant_rows, rows.now)
+        admin = await _demo_super_admin(connection, rows) if plan.demo_admin else None
+        return SeedReport(
+            rows=writer.counts,
+            platform_clients=[client for _, client in clients],
+            demo_admin=admin,
+        )
+
+
+async def _demo_super_admin(connection: AsyncConnection, rows: _Rows) -> DemoAdmin | None:
+    """The first tenant's alphabetically first active user becomes a super admin."""
+    if not rows.tenant_rows:
+        return None
+    tenant = rows.tenant_rows[0]
+    user = (
+        await connection.execute(
+            select(User.id, User.email)
+            .where(User.tenant_id == tenant["id"], User.status == UserStatus.ACTIVE.value)
+            .order_by(User.email)
+            .limit(1)
+        )
+    ).first()
+    if user is None:
+        return None
+    await connection.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(
+            admin_role=AdminRole.SUPER_ADMIN.value,
+            password_hash=PasswordHasher().hash(DEMO_ADMIN_PASSWORD),
+            password_changed_at=rows.now,
+        )
+    )
+    return DemoAdmin(email=user.email, password=DEMO_ADMIN_PASSWORD, tenant_slug=tenant["slug"])
 
 
 class _Writer:

@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import cast
 
 from fastapi import FastAPI, Request
 from sqlalchemy.engine import make_url
+from starlette.requests import HTTPConnection
+from starlette.websockets import WebSocket
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from db.engine import create_engine, create_sessionmaker, is_sqlite
 from db.migrate import upgrade
@@ -15,19 +19,26 @@ from gateway.auth import AuthenticationFailed, authentication_failed_response, b
 from gateway.body_limit import BodySizeLimit
 from gateway.explorer import add_swagger_ui, install_vendor_files
 from gateway.graphql_router import GatewayGraphQLRouter
+from gateway.graphql_ws import WebSocketContext
 from gateway.health import health_router
 from gateway.logs import configure_logging
-from gateway.metrics import metrics_router, worker_stopped
+from gateway.metrics import metrics_router, subscription_opened, worker_stopped
 from gateway.middleware import RequestIdAndStatements
+from gateway.oauth import oauth_router
 from gateway.observability import AccessLogAndMetrics
 from gateway.settings import Settings, get_settings
+from gateway.sign_in import sign_in_router, sign_in_throttle
+from resolvers.audit_feed import open_feed
 from rest_compat.router import scaikey_router
+from rest_compat.scaiwave_router import scaiwave_router
 from schema.context import GraphQLContext
 from schema.schema import schema
 
 
-async def _graphql_context(request: Request) -> GraphQLContext:
-    return GraphQLContext(build_request_context(request))
+async def _graphql_context(connection: HTTPConnection) -> GraphQLContext:
+    if isinstance(connection, WebSocket):
+        return WebSocketContext(connection)  # authenticated at connection_init
+    return GraphQLContext(await build_request_context(cast("Request", connection)))
 
 
 async def prepare_database(settings: Settings) -> None:
@@ -41,6 +52,7 @@ async def prepare_database(settings: Settings) -> None:
 
 
 GRAPHQL_PATH = "/graphql"
+MAX_SUBSCRIPTIONS_PER_CONNECTION = 20
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -57,9 +69,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if is_sqlite(settings.database_url):
             write_engine = create_engine(settings.database_url, for_writes=True)
         app.state.write_sessions = create_sessionmaker(write_engine)
+        # In the serving event loop: a Redis storage's connections belong to it.
+        app.state.sign_in_throttle = sign_in_throttle(settings)
+        app.state.audit_feed = open_feed(
+            settings.database_url, (engine, write_engine), opened=subscription_opened
+        )
         try:
             yield
         finally:
+            await app.state.audit_feed.close()
             await engine.dispose()
             await write_engine.dispose()
             worker_stopped()
@@ -81,10 +99,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             schema,
             context_getter=_graphql_context,
             graphql_ide="graphiql" if settings.explorer_enabled else None,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            max_subscriptions_per_connection=MAX_SUBSCRIPTIONS_PER_CONNECTION,
+            # A WebSocket is authenticated by the token in its connection_init, never by a
+            # cookie, so a page on another origin gains nothing it could not do without one.
+            allowed_origins=("*",),
         ),
         prefix=GRAPHQL_PATH,
     )
     app.include_router(scaikey_router())
+    app.include_router(sign_in_router())
+    app.include_router(oauth_router())
+    app.include_router(scaiwave_router())
     install_vendor_files(app)
     if openapi:
         add_swagger_ui(app)

@@ -1,9 +1,16 @@
-"""From an HTTP request to a RequestContext: bearer token, principal, request metadata."""
+"""From an HTTP request to a RequestContext: bearer token, principal, request metadata.
+
+A token bound to an SSO session (`sid`, from a sign-in) is accepted only while the session
+is live: one primary-key read per request, so a revocation holds on every gateway process
+from the next request on. Tokens without `sid` (CLI-minted, client credentials) skip it.
+A presented token that is refused leaves one `auth.token_rejected` audit event.
+"""
 
 from __future__ import annotations
 
 import uuid
 
+import structlog
 from fastapi import Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -12,8 +19,14 @@ from gateway.graphql_http import JSON, content_type, negotiate
 from gateway.principals import Principal
 from gateway.settings import Settings
 from gateway.tokens import InvalidToken, verify_token
+from resolvers import audit, sessions
+from resolvers.audit import AuditResult
 from resolvers.context import RequestContext, RequestMeta
 from resolvers.errors import ErrorCode
+
+logger = structlog.stdlib.get_logger("scaigate.auth")
+
+TOKEN_REJECTED = "auth.token_rejected"
 
 
 def principal_from_header(settings: Settings, authorization: str | None) -> Principal | None:
@@ -22,23 +35,71 @@ def principal_from_header(settings: Settings, authorization: str | None) -> Prin
         return None
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise _unauthorized("Authorization header must be 'Bearer <token>'")
+        raise _unauthorized("Authorization header must be 'Bearer <token>'", "bad_scheme")
     try:
         return verify_token(settings, token.strip())
     except InvalidToken as exc:
-        raise _unauthorized(str(exc)) from exc
+        raise _unauthorized(str(exc), exc.reason) from exc
 
 
 class AuthenticationFailed(Exception):
     """A bearer token was sent and cannot be accepted: 401 on every surface."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(
+        self,
+        message: str,
+        reason: str = "malformed",
+        *,
+        session_id: str | None = None,
+        tenant_id: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
+        self.reason = reason  # one word for the audit event
+        self.session_id = session_id
+        self.tenant_id = tenant_id
 
 
-def _unauthorized(message: str) -> AuthenticationFailed:
-    return AuthenticationFailed(message)
+def _unauthorized(message: str, reason: str) -> AuthenticationFailed:
+    return AuthenticationFailed(message, reason)
+
+
+async def authenticate(
+    context: RequestContext, settings: Settings, authorization: str | None
+) -> Principal | None:
+    """The caller's principal: its token verified and, when bound to a session, that live."""
+    try:
+        principal = principal_from_header(settings, authorization)
+        if principal is not None and principal.session_id is not None:
+            refused = await sessions.refusal(context.sessions, principal.session_id)
+            if refused is not None:
+                raise AuthenticationFailed(
+                    refused.message,
+                    refused.reason,
+                    session_id=principal.session_id,
+                    tenant_id=refused.tenant_id,
+                )
+    except AuthenticationFailed as exc:
+        await _record_rejection(context, exc)
+        raise
+    return principal
+
+
+async def _record_rejection(context: RequestContext, exc: AuthenticationFailed) -> None:
+    """The refused token's event; failing to write it must not turn the 401 into a 500."""
+    try:
+        await audit.record_alone(
+            context,
+            TOKEN_REJECTED,
+            resource_type="session" if exc.session_id else None,
+            resource_id=exc.session_id,
+            tenant_id=exc.tenant_id,
+            result=AuditResult.FAILURE,
+            metadata={"reason": exc.reason, "message": exc.message},
+            actor=None,
+        )
+    except Exception:
+        logger.exception("audit_write_failed", action=TOKEN_REJECTED)
 
 
 def authentication_failed_response(request: Request, exc: Exception) -> JSONResponse:
@@ -64,17 +125,28 @@ def request_id_of(request: Request) -> str:
     return str(getattr(request.state, "request_id", "") or uuid.uuid4().hex)
 
 
-def build_request_context(request: Request) -> RequestContext:
+async def build_request_context(request: Request) -> RequestContext:
+    """The request's context; 401 (`AuthenticationFailed`) for a token that is refused."""
+    context = anonymous_context(request)
+    context.principal = await authenticate(
+        context, request.app.state.settings, request.headers.get("authorization")
+    )
+    return context
+
+
+def anonymous_context(request: Request) -> RequestContext:
+    """A context without a principal: the endpoints that authenticate a caller themselves."""
     settings: Settings = request.app.state.settings
-    sessions: async_sessionmaker[AsyncSession] = request.app.state.sessions
+    read_sessions: async_sessionmaker[AsyncSession] = request.app.state.sessions
     write_sessions: async_sessionmaker[AsyncSession] = request.app.state.write_sessions
-    principal = principal_from_header(settings, request.headers.get("authorization"))
     return RequestContext(
-        principal=principal,
-        sessions=sessions,
+        principal=None,
+        sessions=read_sessions,
         write_sessions=write_sessions,
         production=settings.env == "production",
         operation_limits=settings.operation_limits,
+        settings=settings,
+        sealing_key=settings.sealing_key,
         meta=RequestMeta(
             request_id=request_id_of(request),
             ip=request.client.host if request.client else None,

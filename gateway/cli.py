@@ -231,6 +231,12 @@ def seed(
         )
     if report.platform_clients:
         typer.echo("Client secrets are stored hashed and are not shown again.")
+    if report.demo_admin is not None:
+        admin = report.demo_admin
+        typer.echo(
+            f"Super admin: email={admin.email} password={admin.password} "
+            f"(tenant {admin.tenant_slug}); sign in with POST /auth/sign-in"
+        )
 
 
 def _seed_with_progress(url: str, plan: SeedPlan) -> SeedReport:

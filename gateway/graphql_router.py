@@ -1,6 +1,7 @@
 """The GraphQL endpoint: Strawberry's FastAPI router with orjson on the wire.
 
-Strawberry serves the explorer page and the WebSocket protocols. HTTP operations go through
+Strawberry serves the explorer page and graphql-transport-ws (`gateway.graphql_ws`: the
+token at `connection_init`, subscriptions only). HTTP operations go through
 `run` below, which follows the GraphQL-over-HTTP specification (`gateway.graphql_http`:
 media types, status codes, GET for queries only), applies persisted operations
 (`gateway.persisted_operations`) and bounds batches (`SCAIGATE_LIMIT_MAX_BATCH`).
@@ -27,7 +28,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
-from strawberry.types.unset import UNSET
+from strawberry.types.unset import UNSET, UnsetType
 
 from gateway.explorer import OfflineGraphiQL
 from gateway.graphql_http import (
@@ -40,6 +41,7 @@ from gateway.graphql_http import (
     negotiate,
     status_of,
 )
+from gateway.graphql_ws import SubscriptionsOnlyHandler, WebSocketContext
 from gateway.persisted_operations import Mode, Refused, remember, resolve
 from gateway.settings import Settings
 from resolvers.context import RequestContext
@@ -53,6 +55,14 @@ _ALLOWED_OPERATIONS = {
 
 
 class GatewayGraphQLRouter(OfflineGraphiQL, GraphQLRouter[object, None]):
+    # WebSocket: graphql-transport-ws only, subscriptions only (`gateway.graphql_ws`).
+    graphql_transport_ws_handler_class = SubscriptionsOnlyHandler
+
+    async def on_ws_connect(self, context: object) -> UnsetType:
+        assert isinstance(context, WebSocketContext)
+        await context.connect()
+        return UNSET
+
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 

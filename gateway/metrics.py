@@ -69,8 +69,8 @@ ACTIVE_SUBSCRIPTIONS = Gauge(
 def subscription_opened() -> Iterator[None]:
     """Counts one open subscription in `scaigate_active_subscriptions` while the block runs.
 
-    The gateway serves no subscriptions yet: the subscription endpoint wraps each
-    subscription's lifetime in this block (`with subscription_opened(): …`) when it comes.
+    The live audit feed (`resolvers.audit_feed`) wraps each subscription's lifetime in it,
+    from the moment the subscription can receive events.
     """
     ACTIVE_SUBSCRIPTIONS.inc()
     try:

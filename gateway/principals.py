@@ -26,6 +26,7 @@ class Principal:
     tenant_id: str | None = None
     scopes: frozenset[str] = field(default_factory=frozenset)
     token_id: str | None = None
+    session_id: str | None = None  # `sid`: a signed-in admin's SSO session (ses_…)
 
     @property
     def is_platform(self) -> bool:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from gateway.limits import DEFAULT_OPERATION_LIMITS as _LIMITS
 from gateway.limits import OperationLimits
 
+# `limits` storages the sign-in throttle accepts (resolvers.throttle).
+RATE_LIMIT_SCHEMES = ("memory", "redis", "rediss", "redis+unix", "redis+sentinel", "redis+cluster")
 DEVELOPMENT_SIGNING_KEY = "scaigate-development-signing-key-change-me-0123456789"
 
 
@@ -20,6 +22,9 @@ class Settings(BaseSettings):
     env: Literal["development", "production"] = "development"
     database_url: str = "sqlite+aiosqlite:///./var/scaigate.db"
     jwt_signing_key: str = Field(default=DEVELOPMENT_SIGNING_KEY, min_length=32)
+    # Seals stored secrets that must be read back (identity providers' client secrets);
+    # unset, a key is derived from the signing key (rotating that one then loses them).
+    secrets_key: str | None = Field(default=None, min_length=32)
     jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
     jwt_issuer: str = "scaigate"
     jwt_audience: str = "scaigate-admin"
@@ -46,12 +51,37 @@ class Settings(BaseSettings):
     limit_max_batch: int = Field(default=0, ge=0, le=100)  # 0: batched requests are refused
     # Persisted operations (README "Persisted operations").
     persisted_operations: Literal["apq", "allowlist", "off"] = "apq"
+    # Sign-in throttling (README "Signing in"): `memory://` for one process, `redis://…`
+    # for counters shared by every gateway process.
+    rate_limit_storage: str = "memory://"
+    rate_limit_key_prefix: str = Field(default="scaigate", min_length=1)
+    sign_in_max_failures_per_account: int = Field(default=5, ge=1)
+    sign_in_max_failures_per_address: int = Field(default=20, ge=1)
+    sign_in_failure_window_seconds: int = Field(default=900, ge=1, le=24 * 3600)
+    # ScaiWave's model catalog (README "ScaiWave admin API"): unset URL, the built-in one.
+    scaigrid_url: str | None = None
+    scaigrid_api_key: SecretStr | None = None  # the gateway's own bearer token for ScaiGrid
+    scaigrid_connect_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
+    scaigrid_read_timeout_seconds: float = Field(default=5.0, gt=0, le=300)
+    scaigrid_catalog_ttl_seconds: float = Field(default=60.0, ge=0, le=3600)
 
     @model_validator(mode="after")
     def _refuse_development_key_in_production(self) -> Settings:
         if self.env == "production" and self.jwt_signing_key == DEVELOPMENT_SIGNING_KEY:
             raise ValueError("SCAIGATE_JWT_SIGNING_KEY must be set in production")
         return self
+
+    @property
+    def sealing_key(self) -> str:
+        return self.secrets_key or self.jwt_signing_key
+
+    @field_validator("rate_limit_storage")
+    @classmethod
+    def _known_rate_limit_storage(cls, value: str) -> str:
+        scheme = value.partition("://")[0].lower().removeprefix("async+")
+        if "://" not in value or scheme not in RATE_LIMIT_SCHEMES:
+            raise ValueError("must be memory:// or a redis://host:port/db URL")
+        return value
 
     @property
     def openapi_enabled(self) -> bool:

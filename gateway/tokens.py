@@ -13,7 +13,11 @@ from gateway.settings import Settings
 
 
 class InvalidToken(Exception):
-    """The bearer token cannot be accepted; the message says why."""
+    """The bearer token cannot be accepted; the message says why, `reason` in one word."""
+
+    def __init__(self, message: str, reason: str = "malformed") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def issue_token(
@@ -25,7 +29,9 @@ def issue_token(
     tenant_id: str | None = None,
     scopes: list[str] | None = None,
     ttl_seconds: int | None = None,
+    session_id: str | None = None,
 ) -> str:
+    """A signed JWT; `session_id` binds a user token to its SSO session (`sid` claim)."""
     if role is Role.PARTNER_ADMIN and not partner_id:
         raise ValueError("a partner_admin token needs a partner id")
     if role is Role.TENANT_ADMIN and not tenant_id:
@@ -49,6 +55,8 @@ def issue_token(
             claims["partner_id"] = partner_id
         if tenant_id:
             claims["tenant_id"] = tenant_id
+        if session_id:
+            claims["sid"] = session_id
     return jwt.encode(claims, settings.jwt_signing_key, algorithm=settings.jwt_algorithm)
 
 
@@ -63,11 +71,11 @@ def verify_token(settings: Settings, token: str) -> Principal:
             options={"require": ["exp", "iat", "sub", "aud", "iss"]},
         )
     except jwt.ExpiredSignatureError as exc:
-        raise InvalidToken("Token has expired") from exc
+        raise InvalidToken("Token has expired", "expired") from exc
     except jwt.InvalidAudienceError as exc:
-        raise InvalidToken("Token audience is not accepted") from exc
+        raise InvalidToken("Token audience is not accepted", "wrong_audience") from exc
     except jwt.InvalidSignatureError as exc:
-        raise InvalidToken("Token signature is invalid") from exc
+        raise InvalidToken("Token signature is invalid", "bad_signature") from exc
     except jwt.PyJWTError as exc:
         raise InvalidToken(f"Token is malformed: {exc}") from exc
     return _principal_from_claims(claims)
@@ -86,7 +94,7 @@ def _principal_from_claims(claims: dict[str, Any]) -> Principal:
     try:
         role = Role(str(claims.get("role")))
     except ValueError as exc:
-        raise InvalidToken("Token carries no admin role") from exc
+        raise InvalidToken("Token carries no admin role", "no_admin_role") from exc
     partner_id = claims.get("partner_id")
     tenant_id = claims.get("tenant_id")
     if role is Role.PARTNER_ADMIN and not isinstance(partner_id, str):
@@ -95,10 +103,14 @@ def _principal_from_claims(claims: dict[str, Any]) -> Principal:
         raise InvalidToken("Token is malformed: tenant_admin without tenant_id")
     if role is Role.PLATFORM:
         raise InvalidToken("Token is malformed: platform role without client_credentials grant")
+    session_id = claims.get("sid")
+    if session_id is not None and not isinstance(session_id, str):
+        raise InvalidToken("Token is malformed: sid must be a string")
     return Principal(
         role=role,
         subject=subject,
         partner_id=partner_id if role is Role.PARTNER_ADMIN else None,
         tenant_id=tenant_id if role is Role.TENANT_ADMIN else None,
         token_id=token_id,
+        session_id=session_id,
     )

@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.orm import QueryableAttribute
 
 from db.enums import ApplicationLevel
-from db.models import Application, Partner, Tenant
+from db.models import Application, AuditEvent, Partner, Tenant
 from gateway.principals import Principal, Role
 from resolvers.errors import AccessDenied
 
@@ -65,6 +65,20 @@ def visible_applications(principal: Principal) -> ColumnElement[bool]:
             visible_tenant_ids(principal, Application.tenant_id),
         ),
     )
+
+
+def visible_audit_events(principal: Principal) -> ColumnElement[bool]:
+    """Events are filed under the partner and tenant they concerned when written (not a
+    join to today's tenants): a tenant moved to another partner keeps its history where
+    it was, and events naming deleted objects stay readable."""
+    if _platform_wide(principal):
+        return true()
+    # Never compare with None: that would read as IS NULL and match the unscoped events.
+    if principal.role is Role.PARTNER_ADMIN and principal.partner_id is not None:
+        return AuditEvent.partner_id == principal.partner_id
+    if principal.role is Role.TENANT_ADMIN and principal.tenant_id is not None:
+        return AuditEvent.tenant_id == principal.tenant_id
+    return false()
 
 
 def ensure_can_write_global(principal: Principal) -> None:

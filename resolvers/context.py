@@ -14,6 +14,7 @@ from gateway.principals import Principal
 from resolvers.errors import Unauthenticated
 
 if TYPE_CHECKING:
+    from gateway.settings import Settings
     from resolvers.loaders.registry import Loaders
 
 
@@ -32,6 +33,8 @@ class RequestContext:
     write_sessions: async_sessionmaker[AsyncSession] | None = None
     production: bool = False  # SCAIGATE_ENV=production: the schema's shape is not shown
     operation_limits: OperationLimits = DEFAULT_OPERATION_LIMITS  # enforced by schema.limits
+    settings: Settings | None = None  # the app's; None where no app runs (get_settings())
+    sealing_key: str = ""  # resolvers.sealed_secrets: stored secrets that are read back
     _loaders: Loaders | None = None
 
     @property

@@ -15,6 +15,8 @@ class ErrorCode(StrEnum):
     PRECONDITION_FAILED = "PRECONDITION_FAILED"
     LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
     RATE_LIMITED = "RATE_LIMITED"
+    BAD_GATEWAY = "BAD_GATEWAY"  # an upstream service (ScaiGrid) answered badly
+    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"  # an upstream service could not be reached
     INTERNAL = "INTERNAL_SERVER_ERROR"
 
 
@@ -72,6 +74,19 @@ class LimitExceeded(DomainError):
         super().__init__(f"Partner limit reached: {limit} is {value}", limit=limit, value=value)
 
 
+class UpstreamFailed(DomainError):
+    """An upstream service answered, but not with something usable (an error status, a bad
+    payload)."""
+
+    code = ErrorCode.BAD_GATEWAY
+
+
+class UpstreamUnavailable(DomainError):
+    """An upstream service could not be reached or did not answer in time."""
+
+    code = ErrorCode.SERVICE_UNAVAILABLE
+
+
 HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.FORBIDDEN: 403,
@@ -81,5 +96,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.PRECONDITION_FAILED: 412,
     ErrorCode.LIMIT_EXCEEDED: 409,
     ErrorCode.RATE_LIMITED: 429,
+    ErrorCode.BAD_GATEWAY: 502,
+    ErrorCode.SERVICE_UNAVAILABLE: 503,
     ErrorCode.INTERNAL: 500,
 }

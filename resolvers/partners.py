@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.base import utcnow
 from db.enums import PartnerStatus
 from db.ids import IdPrefix, new_id
-from db.models import Application, Group, Partner, Tenant, User
+from db.models import Agent, Application, Group, IdentityProvider, Partner, Tenant, User
 from resolvers import access, audit, validation
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, NotFound
@@ -111,7 +111,7 @@ async def delete(context: RequestContext, partner_id: str) -> Partner:
             Tenant.partner_id == partner.id, Tenant.deleted_at.is_(None)
         )
         # Children first: once the tenants are marked deleted the subquery no longer finds them.
-        for model in (User, Group, Application):
+        for model in (User, Group, Application, IdentityProvider, Agent):
             await soft_delete_where(session, model, model.tenant_id.in_(tenant_ids))
         await soft_delete_where(session, Tenant, Tenant.partner_id == partner.id)
         partner.deleted_at = utcnow()

@@ -10,7 +10,7 @@ from sqlalchemy import Select, select
 from db.base import utcnow
 from db.enums import TenantStatus
 from db.ids import IdPrefix, new_id
-from db.models import Application, Group, Partner, Tenant, User
+from db.models import Agent, Application, Group, IdentityProvider, Partner, Tenant, User
 from gateway.principals import Principal
 from resolvers import access, audit, validation
 from resolvers.context import RequestContext
@@ -133,7 +133,7 @@ async def delete(context: RequestContext, tenant_id: str) -> Tenant:
         tenant = await load_for_update(
             session, Tenant, tenant_id, access.visible_tenants(principal), kind=KIND
         )
-        for model in (User, Group, Application):
+        for model in (User, Group, Application, IdentityProvider, Agent):
             await soft_delete_where(session, model, model.tenant_id == tenant.id)
         tenant.deleted_at = utcnow()
         await audit.record_row(session, context, "tenant.delete", tenant)

@@ -9,16 +9,17 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import utcnow
-from db.enums import UserStatus
+from db.enums import AdminRole, UserStatus
 from db.ids import IdPrefix, new_id
 from db.models import GroupMember, Partner, User
 from gateway.principals import Principal
-from resolvers import access, audit, passwords, validation
+from resolvers import access, admin_roles, audit, passwords, validation
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, NotFound
 from resolvers.loaders.relations import Relation
 from resolvers.pagination import Slice, Window, fetch_slice
 from resolvers.relations_sql import live_children
+from resolvers.sessions import RevokedReason, revoke_live_for_user
 from resolvers.tenant_limits import lock_tenant_with_room, owning_tenant_id
 from resolvers.uniqueness import LiveUnique
 from resolvers.writes import apply_patch, load_for_update
@@ -82,6 +83,7 @@ _VALIDATORS = {
     "status": lambda v: validation.choice("status", v, UserStatus),
     "email_verified": lambda v: validation.flag("email_verified", v),
     "custom_attributes": lambda v: validation.json_object("custom_attributes", v),
+    "admin_role": lambda v: None if v is None else validation.choice("admin_role", v, AdminRole),
 }
 
 
@@ -94,15 +96,34 @@ EMAIL = LiveUnique(
 
 
 async def _load(session: AsyncSession, principal: Principal, user_id: str) -> User:
-    return await load_for_update(
+    """A user to change: visible, and not holding a role above what the caller may grant."""
+    user = await load_for_update(
         session, User, user_id, access.visible_tenant_ids(principal, User.tenant_id), kind=KIND
     )
+    admin_roles.ensure_can_manage(principal, user.admin_role)
+    return user
+
+
+async def _end_sessions_on_change(
+    session: AsyncSession, user: User, role_before: str | None
+) -> int:
+    """Disabling or locking a user, or changing its admin role, ends its live sessions."""
+    if user.status == UserStatus.DISABLED.value:
+        reason = RevokedReason.USER_DISABLED
+    elif user.status == UserStatus.LOCKED.value:
+        reason = RevokedReason.USER_LOCKED
+    elif user.admin_role != role_before:
+        reason = RevokedReason.ADMIN_ROLE_CHANGED
+    else:
+        return 0
+    return await revoke_live_for_user(session, user.id, reason)
 
 
 async def create(context: RequestContext, fields: dict[str, Any]) -> User:
     principal = context.actor
     tenant_id = owning_tenant_id(principal, fields.pop("tenant_id", None))
     password = fields.pop("password", None)
+    admin_roles.ensure_can_grant(principal, fields.get("admin_role"))
     user = User(
         id=new_id(IdPrefix.USER),
         status=UserStatus.ACTIVE.value,
@@ -134,16 +155,21 @@ async def create(context: RequestContext, fields: dict[str, Any]) -> User:
 async def update(context: RequestContext, user_id: str, changes: dict[str, Any]) -> User:
     principal = context.actor
     email = validation.email("email", changes.get("email"), required=False)
+    if "admin_role" in changes:
+        admin_roles.ensure_can_grant(principal, changes["admin_role"])
     with EMAIL.violations(email):
         async with context.transaction() as session:
             user = await _load(session, principal, user_id)
+            role_before = user.admin_role
             apply_patch(user, changes, _VALIDATORS)
             if "email" in changes:
                 await EMAIL.ensure_free(
                     session, user.email, within=user.tenant_id, except_id=user.id
                 )
             user.updated_at = utcnow()
-            await audit.record_row(session, context, "user.update", user, metadata=changes)
+            ended = await _end_sessions_on_change(session, user, role_before)
+            metadata = {**changes, "sessions_revoked": ended} if ended else changes
+            await audit.record_row(session, context, "user.update", user, metadata=metadata)
     return user
 
 
@@ -152,7 +178,9 @@ async def delete(context: RequestContext, user_id: str) -> User:
     async with context.transaction() as session:
         user = await _load(session, context.actor, user_id)
         user.deleted_at = utcnow()
-        await audit.record_row(session, context, "user.delete", user)
+        ended = await revoke_live_for_user(session, user.id, RevokedReason.USER_DELETED)
+        metadata = {"sessions_revoked": ended} if ended else None
+        await audit.record_row(session, context, "user.delete", user, metadata=metadata)
     return user
 
 
@@ -171,8 +199,13 @@ async def reset_password(
         user.password_hash = password_hash
         user.must_change_password = temporary is not None
         user.password_changed_at = user.updated_at = utcnow()
+        ended = await revoke_live_for_user(session, user.id, RevokedReason.PASSWORD_RESET)
         await audit.record_row(
-            session, context, "user.reset_password", user, metadata={"generated": bool(temporary)}
+            session,
+            context,
+            "user.reset_password",
+            user,
+            metadata={"generated": bool(temporary), "sessions_revoked": ended},
         )
     return user, temporary
 

@@ -64,6 +64,15 @@ def input_schema(name: str) -> dict[str, Any]:
     return result
 
 
+def _argument_description(route: Route, argument: str) -> str:
+    """The schema's description of the argument a header maps onto."""
+    for root in (schema._schema.query_type, schema._schema.mutation_type):
+        field = root.fields.get(route.field) if root else None
+        if field and argument in field.args and field.args[argument].description:
+            return str(field.args[argument].description)
+    return f"The GraphQL argument `{argument}`."
+
+
 def openapi_extra(route: Route) -> dict[str, Any]:
     extra: dict[str, Any] = {}
     parameters = []
@@ -78,6 +87,15 @@ def openapi_extra(route: Route) -> dict[str, Any]:
         ]
     parameters += [
         {"name": name, "in": "query", "schema": {"type": "string"}} for name in route.filters
+    ]
+    parameters += [
+        {
+            "name": name,
+            "in": "header",
+            "schema": {"type": "string"},
+            "description": _argument_description(route, variable),
+        }
+        for name, variable in route.headers.items()
     ]
     if parameters:
         extra["parameters"] = parameters

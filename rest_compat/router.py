@@ -8,7 +8,18 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from fastapi.security import HTTPBearer
 
-from rest_compat import applications, groups, partners, tenants, users
+from rest_compat import (
+    agents,
+    applications,
+    audit,
+    dashboard,
+    groups,
+    identity_providers,
+    partners,
+    sessions,
+    tenants,
+    users,
+)
 from rest_compat.openapi import openapi_extra
 from rest_compat.runner import execute
 from rest_compat.table import Route
@@ -20,6 +31,11 @@ SCAIKEY_ROUTES: list[Route] = [
     *users.ROUTES,
     *groups.ROUTES,
     *applications.ROUTES,
+    *identity_providers.ROUTES,
+    *agents.ROUTES,
+    *audit.ROUTES,
+    *dashboard.ROUTES,
+    *sessions.ROUTES,
 ]
 
 

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
-from graphql import GraphQLInputObjectType, GraphQLNonNull
+from graphql import (
+    GraphQLInputObjectType,
+    GraphQLNonNull,
+    NamedTypeNode,
+    OperationDefinitionNode,
+    parse,
+)
 from starlette.requests import ClientDisconnect
 
 from gateway.auth import AuthenticationFailed, build_request_context, request_id_of
+from resolvers.context import RequestContext
 from resolvers.errors import HTTP_STATUS, ErrorCode
 from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, encode_cursor
 from rest_compat.documents import camel, snake
@@ -22,11 +31,12 @@ from schema.schema import schema
 
 
 class RestError(Exception):
-    def __init__(self, status: int, detail: str, code: str) -> None:
+    def __init__(self, status: int, detail: str, code: str, error_id: str | None = None) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.code = code
+        self.error_id = error_id
 
 
 _INVALID_VARIABLE = re.compile(
@@ -112,24 +122,92 @@ async def _read_body(request: Request, route: Route) -> Any:
         raise _bad_input("Request body is not valid JSON") from exc
 
 
-def _page_variables(route: Route, query: dict[str, str]) -> tuple[dict[str, Any], int, int]:
+def _page_variables(query: dict[str, str]) -> tuple[dict[str, Any], int, int]:
     page = _positive_int(query, "page", 1, None)
     per_page = _positive_int(query, "per_page", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
     variables: dict[str, Any] = {"first": per_page}
     offset = (page - 1) * per_page
     if offset:
         variables["after"] = encode_cursor(offset - 1)
-    for param, variable in route.filters.items():
-        if param in query:
-            variables[variable] = query[param]
     return variables, page, per_page
+
+
+def _mapped(names: dict[str, str], values: Mapping[str, str]) -> dict[str, Any]:
+    """Query parameters or headers (`names`: parameter → variable) present in the request."""
+    return {variable: values[name] for name, variable in names.items() if name in values}
+
+
+@functools.cache
+def _boolean_variables(document: str) -> frozenset[str]:
+    """The variables a route's document declares `Boolean` (`$active: Boolean`)."""
+    return frozenset(
+        definition.variable.name.value
+        for operation in parse(document).definitions
+        if isinstance(operation, OperationDefinitionNode)
+        for definition in operation.variable_definitions or ()
+        if isinstance(definition.type, NamedTypeNode) and definition.type.name.value == "Boolean"
+    )
+
+
+def _filters(route: Route, query: Mapping[str, str]) -> dict[str, Any]:
+    """The route's query-string filters; a Boolean one is written `true` or `false`."""
+    values = _mapped(route.filters, query)
+    for variable in _boolean_variables(route.document) & values.keys():
+        flag = {"true": True, "false": False}.get(str(values[variable]).lower())
+        if flag is None:
+            param = next(name for name, var in route.filters.items() if var == variable)
+            raise _bad_input(f"{param} must be true or false")
+        values[variable] = flag
+    return values
+
+
+def _detail(route: Route, message: str, field: Any) -> str:
+    """A refused value that came from a header is named as the header (`X-Scai-Tenant`)."""
+    message = rest_message(message)
+    for header, variable in route.headers.items():
+        name = snake(variable)
+        if field == name and message.startswith(f"{name}: "):
+            return f"{header} header: {message[len(name) + 2 :]}"
+    return message
+
+
+async def _run(route: Route, variables: dict[str, Any], context: RequestContext) -> Any:
+    """The route's root field value, or the first error as a RestError."""
+    result = await schema.execute(
+        route.document, variable_values=variables, context_value=GraphQLContext(context)
+    )
+    if result.errors:
+        error = result.errors[0]
+        extensions = error.extensions or {}
+        code = str(extensions.get("code", ErrorCode.BAD_USER_INPUT.value))
+        detail = _detail(route, error.message, extensions.get("field"))
+        raise RestError(status_for(code), detail, code, extensions.get("error_id"))
+    assert result.data is not None
+    return result.data[route.field]
+
+
+async def _all_items(route: Route, variables: dict[str, Any], context: RequestContext) -> list[Any]:
+    """Shape.DATA: a list as it is, or a connection's nodes, read page by page to its end."""
+    to_the_end = "first" not in variables
+    if to_the_end:
+        variables = {**variables, "first": MAX_PAGE_SIZE}
+    items: list[Any] = []
+    while True:
+        value = await _run(route, variables, context)
+        if isinstance(value, list):
+            return value
+        items.extend(value["nodes"])
+        page_info = value.get("pageInfo") or {}
+        if not (to_the_end and page_info.get("hasNextPage")):
+            return items
+        variables = {**variables, "after": page_info["endCursor"]}
 
 
 async def execute(route: Route, request: Request) -> Response:
     try:
         return await _execute(route, request)
     except RestError as exc:
-        return error_response(exc.status, exc.detail, exc.code)
+        return error_response(exc.status, exc.detail, exc.code, exc.error_id)
     except (AuthenticationFailed, ClientDisconnect):
         raise
     except Exception as exc:
@@ -140,28 +218,22 @@ async def execute(route: Route, request: Request) -> Response:
 
 
 async def _execute(route: Route, request: Request) -> Response:
-    context = build_request_context(request)
+    context = await build_request_context(request)
     body = await _read_body(request, route)
     _check_body(route, body)
     query = dict(request.query_params)
-    call = Call(path=dict(request.path_params), query=query, body=body)
+    call = Call(path=dict(request.path_params), query=query, body=body, headers=request.headers)
     variables = route.variables(call)
+    variables.update(_filters(route, query))
+    variables.update(_mapped(route.headers, request.headers))
     page = per_page = 0
     if route.shape is Shape.PAGE:
-        extra, page, per_page = _page_variables(route, query)
+        extra, page, per_page = _page_variables(query)
         variables.update(extra)
+    if route.shape is Shape.DATA:
+        return JSONResponse({"data": await _all_items(route, variables, context)})
 
-    result = await schema.execute(
-        route.document, variable_values=variables, context_value=GraphQLContext(context)
-    )
-    if result.errors:
-        error = result.errors[0]
-        code = str((error.extensions or {}).get("code", ErrorCode.BAD_USER_INPUT.value))
-        error_id = (error.extensions or {}).get("error_id")
-        return error_response(status_for(code), rest_message(error.message), code, error_id)
-
-    assert result.data is not None
-    value = result.data[route.field]
+    value = await _run(route, variables, context)
     if route.shape is Shape.NO_CONTENT:
         return Response(status_code=204)
     if route.shape is Shape.PAGE:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from enum import Enum
@@ -15,6 +15,10 @@ class Shape(Enum):
     ITEM = "item"  # the root field's object, as JSON
     PAGE = "page"  # a connection, as {"data": [...], "pagination": {...}}
     NO_CONTENT = "no_content"  # 204, nothing in the body
+    # {"data": [...]} without pagination: the root field's list, or a connection's nodes.
+    # A connection is read to its end, page after page (its document takes $first/$after and
+    # selects pageInfo { hasNextPage endCursor }), unless the route's variables set `first`.
+    DATA = "data"
 
 
 @dataclass(frozen=True)
@@ -24,9 +28,14 @@ class Call:
     path: dict[str, str]
     query: dict[str, str]
     body: dict[str, Any] | None
+    headers: Mapping[str, str] = dataclass_field(default_factory=dict)  # case-insensitive
 
 
 VariableMap = Callable[[Call], dict[str, Any]]
+
+# ScaiWave routes act on one tenant, named by this header (`resolvers.tenant_context`).
+TENANT_HEADER = "X-Scai-Tenant"
+IN_TENANT = {TENANT_HEADER: "tenantId"}  # Route(headers=IN_TENANT): the header → $tenantId
 
 
 @dataclass(frozen=True)
@@ -40,7 +49,8 @@ class Route:
     status: int = 200
     summary: str = ""
     body_input: str | None = None  # the GraphQL input type the JSON body maps onto
-    filters: dict[str, str] = dataclass_field(default_factory=dict)  # query param → list argument
+    filters: dict[str, str] = dataclass_field(default_factory=dict)  # query param → argument
+    headers: dict[str, str] = dataclass_field(default_factory=dict)  # request header → argument
     tags: tuple[str, ...] = ()
 
 

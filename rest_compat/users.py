@@ -7,7 +7,8 @@ from rest_compat.table import Route, Shape, body_input, no_variables, path_ids
 
 USER = selection(
     "id tenant_id email display_name first_name last_name status email_verified mfa_enabled"
-    " must_change_password password_changed_at custom_attributes created_at updated_at"
+    " must_change_password password_changed_at custom_attributes admin_role created_at"
+    " updated_at"
 )
 
 ROUTES = [

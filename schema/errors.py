@@ -42,6 +42,8 @@ _VARIABLE_COERCION = re.compile(r"^Variable '\$\w+' has invalid (default )?value
 
 def _classify(error: GraphQLError, request_id: str | None = None) -> None:
     original = error.original_error
+    if (error.extensions or {}).get("error_id"):
+        return  # already logged and masked (a subscription's last result is seen twice)
     if isinstance(original, DomainError):
         error.message = original.message
         error.extensions = {"code": original.code.value, **original.extensions}
@@ -71,3 +73,11 @@ class DomainErrors(SchemaExtension):
         errors = (result.errors if result else None) or self.execution_context.pre_execution_errors
         for found in errors or ():
             _classify(found, request_id)
+
+    def on_stream_result(self, result: Any) -> Iterator[None]:
+        """Each result of a subscription, before it is sent: the same codes and masking."""
+        request_context = context_of_execution(self.execution_context.context)
+        request_id = request_context.meta.request_id if request_context else None
+        for found in getattr(result, "errors", None) or ():
+            _classify(found, request_id)
+        yield

@@ -6,19 +6,40 @@ from typing import Any
 
 import strawberry
 from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from schema.agents import AgentMutation, AgentQuery
+from schema.ai_config import AiConfigMutation, AiConfigQuery
 from schema.applications import ApplicationMutation, ApplicationQuery
+from schema.audit import AuditQuery
+from schema.collaboration_stats import CollaborationStatsQuery
+from schema.dashboard import DashboardQuery
 from schema.errors import DomainErrors
 from schema.groups import GroupMutation, GroupQuery
+from schema.identity_providers import IdentityProviderMutation, IdentityProviderQuery
 from schema.limits import OPERATION_LIMITS
+from schema.managed_partners import ManagedPartnerMutation, ManagedPartnerQuery
+from schema.models_catalog import ModelCatalogMutation, ModelCatalogQuery
+from schema.note_processing import NoteProcessingMutation, NoteProcessingQuery
 from schema.observability import OperationLabels
+from schema.participants import ParticipantMutation, ParticipantQuery
 from schema.partners import PartnerMutation, PartnerQuery
+from schema.plugins import PluginMutation, PluginQuery
+from schema.prompt_studio import PromptStudioMutation, PromptStudioQuery
+from schema.scalars import SCALAR_MAP
+from schema.sessions import SessionMutation, SessionQuery
+from schema.subscriptions import Subscription
 from schema.tenants import TenantMutation, TenantQuery
+from schema.types.agent import Agent
 from schema.types.application import Application
+from schema.types.audit_event import AuditEvent
 from schema.types.group import Group
+from schema.types.identity_provider import IdentityProvider
+from schema.types.participant import ModelParticipant, PersonParticipant
 from schema.types.partner import Partner
 from schema.types.relation import resolve_relations_directly
+from schema.types.session import Session
 from schema.types.tenant import Tenant
 from schema.types.user import User
 from schema.users import UserMutation, UserQuery
@@ -26,10 +47,48 @@ from schema.viewer import ViewerQuery
 from schema.visibility import SchemaVisibility
 
 Query = merge_types(
-    "Query", (ViewerQuery, PartnerQuery, TenantQuery, UserQuery, GroupQuery, ApplicationQuery)
+    "Query",
+    (
+        ViewerQuery,
+        PartnerQuery,
+        TenantQuery,
+        UserQuery,
+        GroupQuery,
+        ApplicationQuery,
+        SessionQuery,
+        IdentityProviderQuery,
+        AgentQuery,
+        AuditQuery,
+        DashboardQuery,
+        PromptStudioQuery,
+        NoteProcessingQuery,
+        CollaborationStatsQuery,
+        ManagedPartnerQuery,
+        AiConfigQuery,
+        ModelCatalogQuery,
+        PluginQuery,
+        ParticipantQuery,
+    ),
 )
 Mutation = merge_types(
-    "Mutation", (PartnerMutation, TenantMutation, UserMutation, GroupMutation, ApplicationMutation)
+    "Mutation",
+    (
+        PartnerMutation,
+        TenantMutation,
+        UserMutation,
+        GroupMutation,
+        ApplicationMutation,
+        SessionMutation,
+        IdentityProviderMutation,
+        AgentMutation,
+        PromptStudioMutation,
+        NoteProcessingMutation,
+        ManagedPartnerMutation,
+        AiConfigMutation,
+        ModelCatalogMutation,
+        PluginMutation,
+        ParticipantMutation,
+    ),
 )
 
 
@@ -42,7 +101,21 @@ def build_schema() -> GatewaySchema:
     built = GatewaySchema(
         query=Query,
         mutation=Mutation,
-        types=[Partner, Tenant, User, Group, Application],
+        subscription=Subscription,
+        config=StrawberryConfig(scalar_map=SCALAR_MAP),
+        types=[
+            Partner,
+            Tenant,
+            User,
+            Group,
+            Application,
+            IdentityProvider,
+            Agent,
+            AuditEvent,
+            Session,
+            PersonParticipant,
+            ModelParticipant,
+        ],
         extensions=[
             DomainErrors,
             SchemaVisibility,

@@ -15,8 +15,14 @@ from schema.prefetch import prefetched
 from schema.scalars import JSON
 from schema.types.connection import Connection, connection_from_slice
 from schema.types.deleted import DeletedNode
+from schema.types.enums import AdminRole as UserAdminRole
 from schema.types.enums import UserStatus
 from schema.types.user import User
+
+ADMIN_ROLE_DESCRIPTION = (
+    "Null: not an admin. A tenant admin may grant TENANT_ADMIN; a partner admin or a platform "
+    "token up to PARTNER_ADMIN; a super admin any role. Changing it ends the user's sessions."
+)
 
 
 @strawberry.input(description="`tenantId` may be left out by a tenant admin: its own tenant.")
@@ -32,6 +38,9 @@ class CreateUserInput:
         default=strawberry.UNSET, description="At least 12 characters; stored as an Argon2 hash."
     )
     custom_attributes: JSON | None = strawberry.UNSET
+    admin_role: UserAdminRole | None = strawberry.field(
+        default=strawberry.UNSET, description=ADMIN_ROLE_DESCRIPTION
+    )
 
 
 @strawberry.input(
@@ -45,6 +54,9 @@ class UpdateUserInput:
     status: UserStatus | None = strawberry.UNSET
     email_verified: bool | None = strawberry.UNSET
     custom_attributes: JSON | None = strawberry.UNSET
+    admin_role: UserAdminRole | None = strawberry.field(
+        default=strawberry.UNSET, description=ADMIN_ROLE_DESCRIPTION
+    )
 
 
 @strawberry.input(description="Leave `password` out to have a temporary one generated.")

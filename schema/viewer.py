@@ -21,6 +21,10 @@ _NODE_LOADERS = {
     IdPrefix.USER: "user_by_id",
     IdPrefix.GROUP: "group_by_id",
     IdPrefix.APPLICATION: "application_by_id",
+    IdPrefix.IDENTITY_PROVIDER: "identity_provider_by_id",
+    IdPrefix.AGENT: "agent_by_id",
+    IdPrefix.AUDIT: "audit_event_by_id",
+    IdPrefix.SESSION: "session_by_id",
 }
 
 

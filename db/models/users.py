@@ -30,6 +30,9 @@ class User(ResourceColumns, Base):
     custom_attributes: Mapped[dict[str, Any]] = mapped_column(
         JSONDocument, nullable=False, default=dict
     )
+    # super_admin | partner_admin | tenant_admin (db.enums.AdminRole); null: not an admin,
+    # cannot sign in. A partner admin's partner is its tenant's partner.
+    admin_role: Mapped[str | None] = mapped_column(String(20), nullable=True)
 
     __table_args__ = (
         Index(

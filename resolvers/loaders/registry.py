@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Table
 
-from db.models import Application, Group, Partner, Tenant, User
+from db.models import Agent, Application, Group, IdentityProvider, Partner, Tenant, User
 from resolvers import access
+from resolvers.audit_log import AuditEventByIdLoader
 from resolvers.loaders.batch import RelationCountLoader, RelationPageLoader, RowByIdLoader
 from resolvers.loaders.relations import Relation
+from resolvers.sessions import SessionByIdLoader
 
 if TYPE_CHECKING:
     from resolvers.context import RequestContext
@@ -55,6 +57,35 @@ class Loaders:
         return self._row_loader(
             _table(Application), lambda: access.visible_applications(self._context.actor)
         )
+
+    @property
+    def identity_provider_by_id(self) -> RowByIdLoader:
+        return self._row_loader(
+            _table(IdentityProvider),
+            lambda: access.visible_tenant_ids(self._context.actor, IdentityProvider.tenant_id),
+        )
+
+    @property
+    def agent_by_id(self) -> RowByIdLoader:
+        return self._row_loader(
+            _table(Agent), lambda: access.visible_tenant_ids(self._context.actor, Agent.tenant_id)
+        )
+
+    @property
+    def audit_event_by_id(self) -> AuditEventByIdLoader:
+        key = ("by_id", "audit_events")
+        if key not in self._cache:
+            self._cache[key] = AuditEventByIdLoader(self._context)
+        loader: AuditEventByIdLoader = self._cache[key]
+        return loader
+
+    @property
+    def session_by_id(self) -> SessionByIdLoader:
+        key = ("by_id", "sessions")
+        if key not in self._cache:
+            self._cache[key] = SessionByIdLoader(self._context)
+        loader: SessionByIdLoader = self._cache[key]
+        return loader
 
     def page(self, relation: Relation) -> RelationPageLoader:
         key = ("page", relation.name)

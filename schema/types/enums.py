@@ -4,9 +4,26 @@ from __future__ import annotations
 
 import strawberry
 
-from db.enums import ApplicationLevel, ApplicationType, PartnerStatus, TenantStatus, UserStatus
+from db.enums import (
+    AdminRole,
+    ApplicationLevel,
+    ApplicationType,
+    PartnerStatus,
+    TenantStatus,
+    UserStatus,
+)
 
 for _enum in (PartnerStatus, TenantStatus, UserStatus, ApplicationLevel, ApplicationType):
     strawberry.enum(_enum)
+# `AdminRole` names the directives' roles (which include PLATFORM); a user's role is one of
+# the three admin roles only.
+strawberry.enum(AdminRole, name="UserAdminRole", description="An admin user's role.")
 
-__all__ = ["ApplicationLevel", "ApplicationType", "PartnerStatus", "TenantStatus", "UserStatus"]
+__all__ = [
+    "AdminRole",
+    "ApplicationLevel",
+    "ApplicationType",
+    "PartnerStatus",
+    "TenantStatus",
+    "UserStatus",
+]

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from db.ids import IdPrefix
+from resolvers.agents import AGENTS_BY_TENANT_ID
 from resolvers.applications import APPLICATIONS_BY_TENANT_ID
 from resolvers.groups import GROUPS_BY_TENANT_ID
+from resolvers.identity_providers import IDENTITY_PROVIDERS_BY_TENANT_ID
 from resolvers.users import USERS_BY_TENANT_ID
 from schema.context import request_context
 from schema.scalars import JSON
@@ -19,8 +21,10 @@ from schema.types.node import Node, is_row_of
 from schema.types.relation import relation_field
 
 if TYPE_CHECKING:
+    from schema.types.agent import Agent
     from schema.types.application import Application
     from schema.types.group import Group
+    from schema.types.identity_provider import IdentityProvider
     from schema.types.partner import Partner
     from schema.types.user import User
 
@@ -55,4 +59,13 @@ class Tenant(Node):
         APPLICATIONS_BY_TENANT_ID,
         Connection[Annotated["Application", strawberry.lazy("schema.types.application")]],
         description="Applications owned by this tenant (not global ones).",
+    )
+    identity_providers = relation_field(
+        IDENTITY_PROVIDERS_BY_TENANT_ID,
+        Connection[
+            Annotated["IdentityProvider", strawberry.lazy("schema.types.identity_provider")]
+        ],
+    )
+    agents = relation_field(
+        AGENTS_BY_TENANT_ID, Connection[Annotated["Agent", strawberry.lazy("schema.types.agent")]]
     )

@@ -13,6 +13,7 @@ from resolvers.groups import GROUPS_BY_USER_ID
 from schema.context import request_context
 from schema.scalars import JSON
 from schema.types.connection import Connection
+from schema.types.enums import AdminRole as UserAdminRole
 from schema.types.enums import UserStatus
 from schema.types.node import Node, is_row_of
 from schema.types.relation import relation_field
@@ -35,6 +36,9 @@ class User(Node):
     must_change_password: bool
     password_changed_at: datetime | None
     custom_attributes: JSON
+    admin_role: UserAdminRole | None = strawberry.field(
+        description="The user's admin role; null: not an admin (cannot sign in)."
+    )
     created_at: datetime
     updated_at: datetime
 

@@ -17,6 +17,7 @@ from tests.factories import (
     create_tenant,
     create_user,
 )
+from tests.factories_identity import create_agent
 from tests.tokens import Tokens, bearer
 
 A = "/api/v1/admin"
@@ -26,6 +27,7 @@ PATCHES = {
     "users": "UpdateUserInput",
     "groups": "UpdateGroupInput",
     "applications": "UpdateApplicationInput",
+    "agents": "UpdateAgentInput",
 }
 
 
@@ -55,6 +57,7 @@ async def test_null_is_accepted_or_refused_by_name(
         "users": (await create_user(sessions, tenant=tenant)).id,
         "groups": (await create_group(sessions, tenant=tenant)).id,
         "applications": (await create_application(sessions, tenant=tenant)).id,
+        "agents": (await create_agent(sessions, tenant=tenant)).id,
     }
     url = f"{A}/{resource}/{targets[resource]}"
     headers = bearer(tokens.super_admin())

@@ -18,7 +18,7 @@ from graphql import (
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.models import Application, Group, Partner, Tenant, User
+from db.models import Agent, Application, Group, Partner, Tenant, User
 from rest_compat.documents import snake
 from schema.schema import schema
 from tests.factories import (
@@ -28,6 +28,7 @@ from tests.factories import (
     create_tenant,
     create_user,
 )
+from tests.factories_identity import create_agent
 from tests.tokens import Tokens, bearer
 
 A = "/api/v1/admin"
@@ -42,6 +43,8 @@ BODIES = {
     ("PATCH", "groups"): "UpdateGroupInput",
     ("POST", "applications"): "CreateApplicationInput",
     ("PATCH", "applications"): "UpdateApplicationInput",
+    ("POST", "agents"): "CreateAgentInput",
+    ("PATCH", "agents"): "UpdateAgentInput",
 }
 MODELS = {
     "partners": Partner,
@@ -49,6 +52,7 @@ MODELS = {
     "users": User,
     "groups": Group,
     "applications": Application,
+    "agents": Agent,
 }
 
 
@@ -116,6 +120,7 @@ async def test_wrong_type_is_refused_by_name(
             "app_type": "WEB",
             "name": "A",
         },
+        "agents": {"tenant_id": tenant.id, "name": "Agent"},
     }
     existing = {
         "partners": partner.id,
@@ -123,6 +128,7 @@ async def test_wrong_type_is_refused_by_name(
         "users": (await create_user(sessions, tenant=tenant)).id,
         "groups": (await create_group(sessions, tenant=tenant)).id,
         "applications": (await create_application(sessions, tenant=tenant)).id,
+        "agents": (await create_agent(sessions, tenant=tenant)).id,
     }
     headers = bearer(tokens.super_admin())
     rows_before = await _count(sessions, MODELS[resource])

@@ -8,6 +8,7 @@ presented token that is rejected (401) leaves one `auth.token_rejected` event in
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -41,14 +42,20 @@ def declared_action(field_name: str) -> str | None:
     return None
 
 
-async def clear(sessions: async_sessionmaker[AsyncSession]) -> None:
+async def clear(sessions: async_sessionmaker[AsyncSession], *, keep: Iterable[str] = ()) -> None:
+    """Empties the log, but for the events named in `keep` (a call's targets: the audit
+    reads read them)."""
     async with sessions() as session, session.begin():
-        await session.execute(delete(AuditEvent))
+        await session.execute(delete(AuditEvent).where(AuditEvent.id.not_in(list(keep))))
 
 
-async def events(sessions: async_sessionmaker[AsyncSession]) -> list[Any]:
+async def events(
+    sessions: async_sessionmaker[AsyncSession], *, skip: Iterable[str] = ()
+) -> list[Any]:
+    """The events in the log but those named in `skip` (targets, not the call's trail)."""
+    statement = select(AuditEvent).where(AuditEvent.id.not_in(list(skip)))
     async with sessions() as session:
-        return list((await session.execute(select(AuditEvent))).scalars())
+        return list((await session.execute(statement)).scalars())
 
 
 def check(

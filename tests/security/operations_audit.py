@@ -1,7 +1,59 @@
-"""Matrix operations: the audit log and the dashboard."""
+"""Matrix operations: the audit log and the dashboard.
+
+The target of the audit reads is an event of tenant T, kept in the log while the call runs
+(the matrix empties the log around each call, but for the events a call reads). The
+dashboard's recent activity is the audit list under another path, so it is one more REST
+route on `auditEvents`. The `auditEvents` subscription is checked in
+`tests/gateway/test_audit_feed.py` (TestWhoReceivesWhat), over a real WebSocket.
+"""
 
 from __future__ import annotations
 
-from tests.security.operations import Operation
+from tests.security.operations import GraphQLCall, Operation, RestCall, _by_id, _none, _one, _page
+from tests.security.policies import Policy
+from tests.security.targets import world_targets
+from tests.security.targets_audit import event_of_tenant_t
 
-OPERATIONS: list[Operation] = []
+A = "/api/v1/admin"
+
+OPERATIONS: list[Operation] = [
+    Operation(
+        "auditEvents",
+        Policy.READ_LIST,
+        event_of_tenant_t,
+        GraphQLCall(_page("auditEvents"), "auditEvents", _none, list_of=True),
+        RestCall("GET", lambda t: f"{A}/audit?per_page=100", list_of=True),
+    ),
+    Operation(
+        "auditEvent",
+        Policy.READ_ONE,
+        event_of_tenant_t,
+        GraphQLCall(_one("auditEvent"), "auditEvent", _by_id),
+        RestCall("GET", lambda t: f"{A}/audit/{t['id']}"),
+    ),
+    Operation(
+        "node(auditEvent)",
+        Policy.READ_ONE,
+        event_of_tenant_t,
+        GraphQLCall(_one("node"), "node", _by_id),
+    ),
+    Operation(
+        "dashboardStats",
+        Policy.SCOPED_READ,
+        world_targets,
+        GraphQLCall("query { dashboardStats { tenants users } }", "dashboardStats", _none),
+        RestCall("GET", lambda t: f"{A}/dashboard/stats"),
+    ),
+    Operation(
+        "auditEvents(dashboard activity)",
+        Policy.READ_LIST,
+        event_of_tenant_t,
+        GraphQLCall(
+            "query { auditEvents(first: 100) { nodes { id } } }",
+            "auditEvents",
+            _none,
+            list_of=True,
+        ),
+        RestCall("GET", lambda t: f"{A}/dashboard/activity?limit=100", list_of=True),
+    ),
+]

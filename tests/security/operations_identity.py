@@ -1,7 +1,166 @@
-"""Matrix operations: identity providers and MCP agents."""
+"""Matrix operations: identity providers and MCP agents.
+
+Agent writes grant `admin:read` / `admin:write`, scopes every caller allowed to write holds,
+so the matrix decides on tier and row scoping; the scope-grant rule has its own tests.
+"""
 
 from __future__ import annotations
 
-from tests.security.operations import Operation
+from typing import Any
 
-OPERATIONS: list[Operation] = []
+from tests.security import targets as setups
+from tests.security import targets_identity as identity
+from tests.security.operations import (
+    A,
+    GraphQLCall,
+    Operation,
+    RestCall,
+    _by_id,
+    _create,
+    _delete,
+    _id_and_input,
+    _input,
+    _one,
+    _update,
+    unique,
+)
+from tests.security.policies import Policy
+from tests.security.targets import Targets
+
+
+def _new_identity_provider(targets: Targets) -> dict[str, Any]:
+    return {
+        "tenant_id": targets["tenant"],
+        "protocol": "OIDC",
+        "name": f"Matrix IdP {unique()}",
+        "issuer": "https://login.example",
+        "client_id": "matrix",
+    }
+
+
+def _new_agent(targets: Targets) -> dict[str, Any]:
+    return {
+        "tenant_id": targets["tenant"],
+        "name": f"Matrix agent {unique()}",
+        "allowed_scopes": ["admin:read"],
+    }
+
+
+def _list(field: str) -> GraphQLCall:
+    return GraphQLCall(
+        f"query ($t: ID) {{ {field}(first: 100, tenantId: $t) {{ nodes {{ id }} }} }}",
+        field,
+        lambda t: {"t": t["tenant"]},
+        list_of=True,
+    )
+
+
+OPERATIONS: list[Operation] = [
+    # --- identity providers (REST has no GET for one)
+    Operation(
+        "identityProviders",
+        Policy.READ_LIST,
+        identity.fresh_identity_provider,
+        _list("identityProviders"),
+        RestCall(
+            "GET",
+            lambda t: f"{A}/identity-providers?per_page=100&tenant_id={t['tenant']}",
+            list_of=True,
+        ),
+    ),
+    Operation(
+        "identityProvider",
+        Policy.READ_ONE,
+        identity.fresh_identity_provider,
+        GraphQLCall(_one("identityProvider"), "identityProvider", _by_id),
+    ),
+    Operation(
+        "node(identityProvider)",
+        Policy.READ_ONE,
+        identity.fresh_identity_provider,
+        GraphQLCall(_one("node"), "node", _by_id),
+    ),
+    Operation(
+        "createIdentityProvider",
+        Policy.TENANT_WRITE,
+        setups.world_targets,
+        GraphQLCall(
+            _create("createIdentityProvider", "CreateIdentityProviderInput"),
+            "createIdentityProvider",
+            _input(_new_identity_provider),
+        ),
+        RestCall("POST", lambda t: f"{A}/identity-providers", _new_identity_provider),
+    ),
+    Operation(
+        "updateIdentityProvider",
+        Policy.TENANT_WRITE,
+        identity.fresh_identity_provider,
+        GraphQLCall(
+            _update("updateIdentityProvider", "UpdateIdentityProviderInput"),
+            "updateIdentityProvider",
+            _id_and_input({"name": "Renamed", "client_secret": "matrix-secret"}),
+        ),
+        RestCall(
+            "PATCH",
+            lambda t: f"{A}/identity-providers/{t['id']}",
+            lambda t: {"name": "Renamed", "client_secret": "matrix-secret"},
+        ),
+    ),
+    Operation(
+        "deleteIdentityProvider",
+        Policy.TENANT_WRITE,
+        identity.fresh_identity_provider,
+        GraphQLCall(_delete("deleteIdentityProvider"), "deleteIdentityProvider", _by_id),
+        RestCall("DELETE", lambda t: f"{A}/identity-providers/{t['id']}"),
+    ),
+    # --- MCP agents
+    Operation(
+        "agents",
+        Policy.READ_LIST,
+        identity.fresh_agent,
+        _list("agents"),
+        RestCall("GET", lambda t: f"{A}/agents?per_page=100&tenant_id={t['tenant']}", list_of=True),
+    ),
+    Operation(
+        "agent",
+        Policy.READ_ONE,
+        identity.fresh_agent,
+        GraphQLCall(_one("agent"), "agent", _by_id),
+        RestCall("GET", lambda t: f"{A}/agents/{t['id']}"),
+    ),
+    Operation(
+        "node(agent)",
+        Policy.READ_ONE,
+        identity.fresh_agent,
+        GraphQLCall(_one("node"), "node", _by_id),
+    ),
+    Operation(
+        "createAgent",
+        Policy.TENANT_WRITE,
+        setups.world_targets,
+        GraphQLCall(_create("createAgent", "CreateAgentInput"), "createAgent", _input(_new_agent)),
+        RestCall("POST", lambda t: f"{A}/agents", _new_agent),
+    ),
+    Operation(
+        "updateAgent",
+        Policy.TENANT_WRITE,
+        identity.fresh_agent,
+        GraphQLCall(
+            _update("updateAgent", "UpdateAgentInput"),
+            "updateAgent",
+            _id_and_input({"allowed_scopes": ["admin:read", "admin:write"], "rate_limit_rpm": 60}),
+        ),
+        RestCall(
+            "PATCH",
+            lambda t: f"{A}/agents/{t['id']}",
+            lambda t: {"allowed_scopes": ["admin:read", "admin:write"], "rate_limit_rpm": 60},
+        ),
+    ),
+    Operation(
+        "deleteAgent",
+        Policy.TENANT_WRITE,
+        identity.fresh_agent,
+        GraphQLCall(_delete("deleteAgent"), "deleteAgent", _by_id),
+        RestCall("DELETE", lambda t: f"{A}/agents/{t['id']}"),
+    ),
+]

@@ -28,6 +28,9 @@ class Policy(Enum):
     GLOBAL_READ_ONE = "read a GLOBAL application"
     GLOBAL_WRITE = "write a GLOBAL application"
     ANY_PRINCIPAL = "viewer: any authenticated caller"
+    PARTNER_FLEET_ONE = "ScaiWave partners: super admin any, partner admin its own partner P"
+    PARTNER_FLEET_LIST = "ScaiWave partners: a list that should include partner P"
+    SCOPED_READ = "a read every admin may make, answered within the caller's own scope"
 
 
 EXPECTED: dict[Policy, dict[Caller, Outcome]] = {
@@ -112,7 +115,43 @@ EXPECTED: dict[Policy, dict[Caller, Outcome]] = {
         **{caller: "ok" for caller in Caller},
         **_UNAUTHENTICATED,
     },
+    Policy.PARTNER_FLEET_ONE: {
+        Caller.SUPER_ADMIN: "ok",
+        Caller.PARTNER_ADMIN_OWNING: "ok",
+        Caller.PARTNER_ADMIN_OTHER: 404,
+        Caller.TENANT_ADMIN_OWNING: 403,
+        Caller.TENANT_ADMIN_SIBLING: 403,
+        Caller.PLATFORM_READ: 403,
+        Caller.PLATFORM_READ_WRITE: 403,
+        Caller.PLATFORM_NO_SCOPE: 403,
+        **_UNAUTHENTICATED,
+    },
+    Policy.PARTNER_FLEET_LIST: {
+        Caller.SUPER_ADMIN: "ok",
+        Caller.PARTNER_ADMIN_OWNING: "ok",
+        Caller.PARTNER_ADMIN_OTHER: "hidden",
+        Caller.TENANT_ADMIN_OWNING: 403,
+        Caller.TENANT_ADMIN_SIBLING: 403,
+        Caller.PLATFORM_READ: 403,
+        Caller.PLATFORM_READ_WRITE: 403,
+        Caller.PLATFORM_NO_SCOPE: 403,
+        **_UNAUTHENTICATED,
+    },
+    Policy.SCOPED_READ: {
+        **{caller: "ok" for caller in Caller},
+        Caller.PLATFORM_NO_SCOPE: 403,
+        **_UNAUTHENTICATED,
+    },
 }
+
+# Policies whose fields admit no platform token at all: refused by role, "Access denied".
+PLATFORM_REFUSED_BY_ROLE = {
+    Policy.SUPER_ADMIN_ONLY,
+    Policy.PARTNER_FLEET_ONE,
+    Policy.PARTNER_FLEET_LIST,
+}
+# Reads that are not about one target object: a scope-less platform token gets the read message.
+SCOPED_READS = {Policy.SCOPED_READ}
 
 # The exact 403 messages a platform token without the scope gets.
 SCOPE_MESSAGES = {

@@ -1,0 +1,148 @@
+"""Identity providers: the OIDC and SAML federation configurations of the caller's tenants.
+
+The protocol and owning tenant are fixed at creation. Every write is checked as it would be
+stored (`identity_provider_fields.ensure_complete`), so a PATCH cannot leave a provider that
+could not federate. The OIDC client secret is write-only: sealed on the way in, never read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, select
+
+from db.base import utcnow
+from db.ids import IdPrefix, new_id
+from db.models import IdentityProvider, Tenant
+from db.models.identity_providers import IdentityProviderProtocol
+from gateway.principals import Principal
+from resolvers import access, audit, validation
+from resolvers import identity_provider_fields as fields_
+from resolvers.context import RequestContext
+from resolvers.errors import BadInput, NotFound
+from resolvers.loaders.relations import Relation
+from resolvers.pagination import Slice, Window, fetch_slice
+from resolvers.relations_sql import live_children
+from resolvers.sealed_secrets import seal
+from resolvers.tenant_limits import owning_tenant_id
+from resolvers.writes import apply_patch, load_for_update
+
+KIND = "IdentityProvider"
+_TABLE = IdentityProvider.__table__
+_FIXED_AT_CREATION = ("protocol", "tenant_id")
+
+
+def _scope(principal: Principal) -> ColumnElement[bool]:
+    return access.visible_tenant_ids(principal, IdentityProvider.tenant_id)
+
+
+def _by_tenant_id(parent_ids: Sequence[str], principal: Principal) -> Select[Any]:
+    return live_children(
+        _TABLE, _TABLE.c.tenant_id, _TABLE.c.tenant_id.in_(parent_ids), _scope(principal)
+    )
+
+
+IDENTITY_PROVIDERS_BY_TENANT_ID = Relation("IdentityProvidersByTenantId", _by_tenant_id)
+
+
+async def get(context: RequestContext, identity_provider_id: str) -> Any:
+    row = await context.loaders.identity_provider_by_id.load(identity_provider_id)
+    if row is None:
+        raise NotFound.resource(KIND, identity_provider_id)
+    return row
+
+
+async def list_(
+    context: RequestContext,
+    window: Window,
+    *,
+    tenant_id: str | None = None,
+    protocol: IdentityProviderProtocol | None = None,
+) -> Slice:
+    statement = select(_TABLE).where(_TABLE.c.deleted_at.is_(None), _scope(context.actor))
+    if tenant_id is not None:
+        statement = statement.where(_TABLE.c.tenant_id == tenant_id)
+    if protocol is not None:
+        statement = statement.where(_TABLE.c.protocol == protocol.value)
+    return await fetch_slice(context.read, statement, _TABLE.c.id, window)
+
+
+def _write(context: RequestContext, provider: IdentityProvider, changes: dict[str, Any]) -> None:
+    """Applies validated `changes`, then checks the provider as it now stands."""
+    changes = dict(changes)
+    if "client_secret" in changes:
+        secret = fields_.client_secret(changes.pop("client_secret"))
+        provider.client_secret_sealed = seal(context.sealing_key, secret) if secret else None
+    if "x509_certificate" in changes:
+        certificate = fields_.certificate(changes.pop("x509_certificate"))
+        provider.x509_certificate = certificate.pem if certificate else None
+        provider.certificate_fingerprint = certificate.fingerprint if certificate else None
+        provider.certificate_expires_at = certificate.expires_at if certificate else None
+    apply_patch(provider, changes, fields_.VALIDATORS)
+    fields_.ensure_complete(provider)
+
+
+async def create(context: RequestContext, fields: dict[str, Any]) -> IdentityProvider:
+    principal = context.actor
+    fields = dict(fields)
+    protocol = IdentityProviderProtocol(
+        validation.choice("protocol", fields.pop("protocol", None), IdentityProviderProtocol)
+    )
+    tenant_id = owning_tenant_id(principal, fields.pop("tenant_id", None))
+    if fields.get("name") is None:
+        raise BadInput("name", "is required")
+    provider = IdentityProvider(
+        id=new_id(IdPrefix.IDENTITY_PROVIDER),
+        protocol=protocol.value,
+        enabled=True,
+        scopes=list(fields_.DEFAULT_OIDC_SCOPES) if protocol is fields_.OIDC else [],
+        attribute_mapping={},
+    )
+    _write(context, provider, fields)
+    async with context.transaction() as session:
+        tenant = await load_for_update(
+            session, Tenant, tenant_id, access.visible_tenants(principal), kind="Tenant"
+        )
+        provider.tenant_id = tenant.id
+        session.add(provider)
+        await audit.record_row(
+            session,
+            context,
+            "identity_provider.create",
+            provider,
+            metadata=fields_.audit_metadata(provider, ["protocol", *fields]),
+        )
+    return provider
+
+
+async def update(
+    context: RequestContext, identity_provider_id: str, changes: dict[str, Any]
+) -> IdentityProvider:
+    for field in _FIXED_AT_CREATION:
+        if field in changes:
+            raise BadInput(field, "cannot be changed after creation")
+    async with context.transaction() as session:
+        provider = await load_for_update(
+            session, IdentityProvider, identity_provider_id, _scope(context.actor), kind=KIND
+        )
+        _write(context, provider, changes)
+        provider.updated_at = utcnow()
+        await audit.record_row(
+            session,
+            context,
+            "identity_provider.update",
+            provider,
+            metadata=fields_.audit_metadata(provider, changes),
+        )
+    return provider
+
+
+async def delete(context: RequestContext, identity_provider_id: str) -> IdentityProvider:
+    async with context.transaction() as session:
+        provider = await load_for_update(
+            session, IdentityProvider, identity_provider_id, _scope(context.actor), kind=KIND
+        )
+        provider.deleted_at = utcnow()
+        await audit.record_row(session, context, "identity_provider.delete", provider)
+    return provider

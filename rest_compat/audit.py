@@ -1,0 +1,55 @@
+"""`/api/v1/admin/audit`: read-only. Only `GET` is routed, so any other method is 405.
+
+Filters are query parameters (`?action=user.create&since=2025-01-01T00:00:00Z`) mapped onto
+the `auditEvents` filter; a value GraphQL cannot read as its type (a `since` that is not
+ISO 8601) is a 422 naming the parameter.
+"""
+
+from __future__ import annotations
+
+from rest_compat.documents import selection
+from rest_compat.table import Route, Shape, no_variables, path_ids
+
+AUDIT_EVENT = selection(
+    "id created_at actor_id actor_type actor_role partner_id tenant_id action resource_type"
+    " resource_id result metadata ip user_agent request_id"
+)
+
+# query parameter → (GraphQL variable, its type); each becomes one field of the filter.
+FILTERS = {
+    "action": ("action", "String"),
+    "actor_id": ("actorId", "String"),
+    "actor_type": ("actorType", "String"),
+    "resource_type": ("resourceType", "String"),
+    "resource_id": ("resourceId", "String"),
+    "result": ("result", "String"),
+    "tenant_id": ("tenantId", "ID"),
+    "partner_id": ("partnerId", "ID"),
+    "since": ("since", "DateTime"),
+    "until": ("until", "DateTime"),
+}
+_DECLARED = ", ".join(f"${variable}: {kind}" for variable, kind in FILTERS.values())
+_FILTER = ", ".join(f"{variable}: ${variable}" for variable, _ in FILTERS.values())
+
+ROUTES = [
+    Route(
+        "GET",
+        "/audit",
+        f"""query ($first: Int, $after: String, {_DECLARED}) {{
+            auditEvents(first: $first, after: $after, filter: {{ {_FILTER} }}) {{
+                totalCount nodes {{ {AUDIT_EVENT} }} }} }}""",
+        "auditEvents",
+        no_variables,
+        shape=Shape.PAGE,
+        filters={param: variable for param, (variable, _) in FILTERS.items()},
+        summary="List audit events in the caller's scope, newest first",
+    ),
+    Route(
+        "GET",
+        "/audit/{id}",
+        f"query ($id: ID!) {{ auditEvent(id: $id) {{ {AUDIT_EVENT} }} }}",
+        "auditEvent",
+        path_ids(id="id"),
+        summary="Get an audit event",
+    ),
+]

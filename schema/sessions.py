@@ -1,0 +1,57 @@
+"""SSO session queries and the revoke mutation (sign-in itself is `POST /auth/sign-in`)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import strawberry
+
+from resolvers import sessions
+from resolvers.pagination import Window
+from schema.context import request_context
+from schema.directives import reads, writes
+from schema.prefetch import prefetched
+from schema.types.connection import Connection, connection_from_slice
+from schema.types.session import Session
+
+
+@strawberry.type
+class SessionQuery:
+    @strawberry.field(
+        extensions=reads(),
+        description="Sessions of the users the caller may see, oldest first.",
+    )
+    async def sessions(
+        self,
+        info: strawberry.Info,
+        first: int | None = None,
+        after: str | None = None,
+        user_id: strawberry.ID | None = None,
+        tenant_id: strawberry.ID | None = None,
+        active: Annotated[
+            bool | None,
+            strawberry.argument(description="true: live sessions only; false: ended ones."),
+        ] = None,
+    ) -> Connection[Session]:
+        window = Window.from_relay(first, after)
+        page = await sessions.list_(
+            request_context(info), window, user_id=user_id, tenant_id=tenant_id, active=active
+        )
+        return await prefetched(info, connection_from_slice(page))
+
+    @strawberry.field(extensions=reads())
+    async def session(self, info: strawberry.Info, id: strawberry.ID) -> Session | None:
+        row: Any = await sessions.get(request_context(info), id)
+        return row
+
+
+@strawberry.type
+class SessionMutation:
+    @strawberry.mutation(
+        extensions=writes(audit="session.revoke"),
+        description="Ends a session now: its tokens are refused from the next request on. "
+        "Revoking an ended session answers it unchanged.",
+    )
+    async def revoke_session(self, info: strawberry.Info, id: strawberry.ID) -> Session:
+        row: Any = await sessions.revoke(request_context(info), id)
+        return row

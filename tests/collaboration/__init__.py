@@ -1,0 +1,1 @@
+"""ScaiWave admin API, first half: AI config, model catalog, plugins, participants."""

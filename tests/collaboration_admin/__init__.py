@@ -1,0 +1,1 @@
+"""The second half of the ScaiWave admin API: settings, stats, audit, partners."""
