@@ -44,6 +44,8 @@ class RevokedReason:
     USER_DELETED = "user_deleted"
     ADMIN_ROLE_CHANGED = "admin_role_changed"
     PASSWORD_RESET = "password_reset"
+    TENANT_DELETED = "tenant_deleted"
+    PARTNER_DELETED = "partner_deleted"
 
 
 def _live(now: datetime) -> ColumnElement[bool]:
@@ -173,10 +175,21 @@ async def start(
 
 async def revoke_live_for_user(session: AsyncSession, user_id: str, reason: str) -> int:
     """Ends every live session of a user, in the caller's transaction; returns how many."""
+    return await revoke_live_where(session, SsoSession.user_id == user_id, reason)
+
+
+async def revoke_live_where(
+    session: AsyncSession, condition: ColumnElement[bool], reason: str
+) -> int:
+    """Ends the live sessions matching `condition` (a deleted tenant's, say); returns how many.
+
+    The per-request check refuses a deleted user's token anyway; marking the rows keeps the
+    sessions list and the dashboard's active count true.
+    """
     now = utcnow()
     result = await session.execute(
         update(SsoSession)
-        .where(SsoSession.user_id == user_id, _live(now))
+        .where(condition, _live(now))
         .values(revoked_at=now, revoked_reason=reason)
         .execution_options(synchronize_session=False)
     )

@@ -10,13 +10,24 @@ from sqlalchemy import Select, select
 from db.base import utcnow
 from db.enums import TenantStatus
 from db.ids import IdPrefix, new_id
-from db.models import Agent, Application, Group, IdentityProvider, Partner, Tenant, User
+from db.models import (
+    Agent,
+    Application,
+    Group,
+    IdentityProvider,
+    Partner,
+    SsoSession,
+    Tenant,
+    User,
+)
 from gateway.principals import Principal
 from resolvers import access, audit, validation
+from resolvers import sessions as sso_sessions
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, LimitExceeded, NotFound
 from resolvers.loaders.relations import Relation
 from resolvers.pagination import Slice, Window, fetch_slice
+from resolvers.sessions import RevokedReason
 from resolvers.uniqueness import LiveUnique
 from resolvers.writes import (
     apply_patch,
@@ -135,6 +146,11 @@ async def delete(context: RequestContext, tenant_id: str) -> Tenant:
         )
         for model in (User, Group, Application, IdentityProvider, Agent):
             await soft_delete_where(session, model, model.tenant_id == tenant.id)
+        ended = await sso_sessions.revoke_live_where(
+            session, SsoSession.tenant_id == tenant.id, RevokedReason.TENANT_DELETED
+        )
         tenant.deleted_at = utcnow()
-        await audit.record_row(session, context, "tenant.delete", tenant)
+        await audit.record_row(
+            session, context, "tenant.delete", tenant, metadata={"sessions_revoked": ended}
+        )
     return tenant

@@ -227,3 +227,36 @@ class TestRevokeSession:
         body = await gql(REVOKE, {"id": world.in_tenant.id}, token=tokens.platform("admin:read"))
 
         assert body["errors"][0]["message"] == ("Platform token requires admin:write scope")
+
+
+DELETE_TENANT = "mutation ($id: ID!) { deleteTenant(id: $id) { id } }"
+DELETE_PARTNER = "mutation ($id: ID!) { deletePartner(id: $id) { id } }"
+
+
+class TestDeletingWhatOwnsSessions:
+    async def test_deleting_a_tenant_ends_its_sessions_and_no_others(
+        self, world: World, gql: GraphQLClient, tokens: Tokens, sessions: Sessions
+    ) -> None:
+        # when
+        body = await gql(DELETE_TENANT, {"id": world.tenant.id}, token=tokens.super_admin())
+
+        # then the tenant's live session is ended, the sibling's is not
+        assert "errors" not in body, body
+        ended = await stored_session(sessions, world.in_tenant.id)
+        assert (ended.revoked_at is not None, ended.revoked_reason) == (True, "tenant_deleted")
+        assert (await stored_session(sessions, world.in_sibling.id)).revoked_at is None
+        [event] = await events(sessions, "tenant.delete")
+        assert event.event_metadata == {"sessions_revoked": 1}
+
+    async def test_deleting_a_partner_ends_the_sessions_of_all_its_tenants(
+        self, world: World, gql: GraphQLClient, tokens: Tokens, sessions: Sessions
+    ) -> None:
+        body = await gql(DELETE_PARTNER, {"id": world.partner.id}, token=tokens.super_admin())
+
+        assert "errors" not in body, body
+        for row in (world.in_tenant, world.in_sibling):
+            ended = await stored_session(sessions, row.id)
+            assert ended.revoked_reason == "partner_deleted"
+        assert (await stored_session(sessions, world.in_foreign.id)).revoked_at is None
+        # A session that had already expired keeps its history: it was never revoked.
+        assert (await stored_session(sessions, world.ended_in_tenant.id)).revoked_at is None
