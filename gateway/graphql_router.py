@@ -9,6 +9,7 @@ media types, status codes, GET for queries only), applies persisted operations
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, cast
 
 import orjson
@@ -18,11 +19,13 @@ from graphql import GraphQLError
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.websockets import WebSocket
+from starlette.websockets import WebSocket, WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.exceptions import MissingQueryError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.base import BaseRequestProtocol
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
@@ -54,9 +57,21 @@ _ALLOWED_OPERATIONS = {
 }
 
 
+class TextFrameWebSocketAdapter(ASGIWebSocketAdapter):
+    """graphql-transport-ws messages are JSON *text* frames; browser clients (graphql-ws)
+    refuse binary ones, which Strawberry sends whenever `encode_json` returns bytes."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        try:
+            await self.ws.send_text(orjson.dumps(message).decode())
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
+
+
 class GatewayGraphQLRouter(OfflineGraphiQL, GraphQLRouter[object, None]):
     # WebSocket: graphql-transport-ws only, subscriptions only (`gateway.graphql_ws`).
     graphql_transport_ws_handler_class = SubscriptionsOnlyHandler
+    websocket_adapter_class = TextFrameWebSocketAdapter
 
     async def on_ws_connect(self, context: object) -> UnsetType:
         assert isinstance(context, WebSocketContext)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+import httpx
+from fastapi import FastAPI
 from playwright.async_api import Browser, Page, expect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.factories import create_partner, create_tenant
-from tests.tokens import Tokens
+from tests.tokens import Tokens, bearer
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 NO_NETWORK_SCHEMES = {"data", "blob", "about"}
@@ -100,6 +103,57 @@ async def test_graphiql_runs_a_query_with_the_bearer_token_typed_into_its_header
         await expect(response).to_contain_text(tenant.id)
 
     assert any(urlsplit(url).path.startswith("/static/vendor/graphiql/") for url in traffic.urls)
+    assert_stayed_local(traffic)
+
+
+async def _type_into(page: Page, editor: str, text: str) -> None:
+    await page.locator(editor).click()
+    await page.keyboard.press("Control+A")
+    await page.keyboard.press("Delete")
+    await page.keyboard.insert_text(text)
+
+
+async def test_graphiql_follows_the_audit_feed_over_a_websocket(
+    app: FastAPI,
+    browser: Browser,
+    live_server: str,
+    sessions: async_sessionmaker[AsyncSession],
+    tokens: Tokens,
+) -> None:
+    # Given GraphiQL subscribed to the audit feed with the token typed into its headers
+    token = tokens.super_admin()
+    async with opened(browser, f"{live_server}/graphql") as (page, traffic):
+        await _type_into(
+            page,
+            ".graphiql-query-editor .CodeMirror",
+            "subscription { auditEvents { action resourceType } }",
+        )
+        await _type_into(
+            page,
+            ".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror",
+            f'{{"Authorization": "Bearer {token}"}}',
+        )
+        await page.locator(".graphiql-execute-button").click()
+        feed = app.state.audit_feed
+        async with asyncio.timeout(10):
+            while feed.subscriber_count == 0:  # noqa: ASYNC110 - a counter, not an event
+                await asyncio.sleep(0.05)
+
+        # When a partner is created through the REST API
+        async with httpx.AsyncClient(base_url=live_server) as client:
+            created = await client.post(
+                "/api/v1/admin/partners",
+                json={"name": "Seen Live", "slug": "seen-live"},
+                headers=bearer(token),
+            )
+        assert created.status_code == 201, created.text
+
+        # Then its event appears in GraphiQL's result pane
+        response = page.locator(".graphiql-response")
+        await expect(response).to_contain_text("partner.create", timeout=10_000)
+
+    sockets = [url for url in traffic.urls if urlsplit(url).scheme == "ws"]
+    assert sockets and all(urlsplit(url).path == "/graphql" for url in sockets)
     assert_stayed_local(traffic)
 
 

@@ -29,6 +29,8 @@ class FeedClient:
 
     async def receive(self) -> dict[str, Any]:
         raw = await asyncio.wait_for(self.connection.recv(), PATIENCE)
+        # The protocol's messages are JSON text frames; browsers' graphql-ws refuses others.
+        assert isinstance(raw, str), f"a binary frame: {raw!r}"
         message: dict[str, Any] = json.loads(raw)
         return message
 
