@@ -161,8 +161,17 @@ def _filters(route: Route, query: Mapping[str, str]) -> dict[str, Any]:
     return values
 
 
+_INVALID_PARAMETER = re.compile(r"^Variable '\$(\w+)' has invalid value: (.*)$", re.S)
+
+
 def _detail(route: Route, message: str, field: Any) -> str:
-    """A refused value that came from a header is named as the header (`X-Scai-Tenant`)."""
+    """A refused value is named as the client sent it: the query parameter (`since`), or the
+    header (`X-Scai-Tenant`) it came from."""
+    parameter = _INVALID_PARAMETER.match(message)
+    if parameter is not None:
+        for param, variable in route.filters.items():
+            if variable == parameter.group(1):
+                return f"{param}: {parameter.group(2)}"
     message = rest_message(message)
     for header, variable in route.headers.items():
         name = snake(variable)

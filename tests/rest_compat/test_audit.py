@@ -173,8 +173,8 @@ class TestListAuditEvents:
     @pytest.mark.parametrize(
         ("query", "detail"),
         [
-            ("since=yesterday", "$since"),
-            ("until=2025-13-01T00:00:00Z", "$until"),
+            ("since=yesterday", "since: Value cannot represent a DateTime"),
+            ("until=2025-13-01T00:00:00Z", "until: Value cannot represent a DateTime"),
             ("actor_type=robot", "actor_type: must be one of user, service, anonymous"),
             ("result=ok", "result: must be one of success, failure, denied"),
             (
