@@ -9,11 +9,7 @@ events (default 50, at most 100, the largest page the graph serves).
 
 from __future__ import annotations
 
-from typing import Any
-
-from resolvers.errors import ErrorCode
-from rest_compat.runner import RestError
-from rest_compat.table import IN_TENANT, Call, Route, Shape
+from rest_compat.table import IN_TENANT, Route, Shape, no_variables
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 100
@@ -37,20 +33,6 @@ _DECLARED = ", ".join(f"${variable}: {kind}" for variable, kind in FILTERS.value
 _FILTER = ", ".join(f"{variable}: ${variable}" for variable, _ in FILTERS.values())
 
 
-def limit_as_first(call: Call) -> dict[str, Any]:
-    """`limit` is one page of the connection: `first`."""
-    raw = call.query.get("limit")
-    if raw is None:
-        return {"first": DEFAULT_LIMIT}
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
-        raise RestError(
-            422,
-            f"limit: must be an integer from 1 to {MAX_LIMIT}",
-            ErrorCode.BAD_USER_INPUT.value,
-        )
-    return {"first": int(raw)}
-
-
 ROUTES = [
     Route(
         "GET",
@@ -59,8 +41,9 @@ ROUTES = [
             auditEvents(first: $first, filter: {{ tenantId: $tenantId, {_FILTER} }}) {{
                 nodes {{ {EVENT} }} }} }}""",
         "auditEvents",
-        limit_as_first,
+        no_variables,
         shape=Shape.DATA,
+        limit=(DEFAULT_LIMIT, MAX_LIMIT),
         filters={param: variable for param, (variable, _) in FILTERS.items()},
         headers=IN_TENANT,
         summary="Audit events of the tenant, newest first (filters: action, actor_id, "

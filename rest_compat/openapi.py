@@ -88,6 +88,10 @@ def openapi_extra(route: Route) -> dict[str, Any]:
     parameters += [
         {"name": name, "in": "query", "schema": {"type": "string"}} for name in route.filters
     ]
+    if route.limit is not None:
+        default, maximum = route.limit
+        schema = {"type": "integer", "minimum": 1, "maximum": maximum, "default": default}
+        parameters.append({"name": "limit", "in": "query", "schema": schema})
     parameters += [
         {
             "name": name,

@@ -73,6 +73,15 @@ def _bad_input(detail: str) -> RestError:
     return RestError(422, detail, ErrorCode.BAD_USER_INPUT.value)
 
 
+def _limit(query: dict[str, str], default: int, maximum: int) -> int:
+    raw = query.get("limit")
+    if raw is None:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+        raise _bad_input(f"limit: must be an integer from 1 to {maximum}")
+    return int(raw)
+
+
 def _positive_int(query: dict[str, str], name: str, default: int, maximum: int | None) -> int:
     raw = query.get(name)
     if raw is None:
@@ -239,6 +248,8 @@ async def _execute(route: Route, request: Request) -> Response:
     if route.shape is Shape.PAGE:
         extra, page, per_page = _page_variables(query)
         variables.update(extra)
+    if route.limit is not None:
+        variables["first"] = _limit(query, *route.limit)
     if route.shape is Shape.DATA:
         return JSONResponse({"data": await _all_items(route, variables, context)})
 

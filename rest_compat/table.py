@@ -51,6 +51,8 @@ class Route:
     body_input: str | None = None  # the GraphQL input type the JSON body maps onto
     filters: dict[str, str] = dataclass_field(default_factory=dict)  # query param → argument
     headers: dict[str, str] = dataclass_field(default_factory=dict)  # request header → argument
+    # `?limit=N` as the connection's `first`: (default, maximum); a list without pagination.
+    limit: tuple[int, int] | None = None
     tags: tuple[str, ...] = ()
 
 

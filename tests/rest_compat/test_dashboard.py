@@ -130,3 +130,16 @@ class TestDashboardActivity:
             422,
             {"detail": "limit: must be an integer from 1 to 100", "code": "BAD_USER_INPUT"},
         )
+
+    async def test_the_limit_is_documented_in_the_openapi_document(
+        self, http: httpx.AsyncClient
+    ) -> None:
+        document = (await http.get("/openapi.json")).json()
+
+        parameters = document["paths"]["/api/v1/admin/dashboard/activity"]["get"]["parameters"]
+        [limit] = [p for p in parameters if p["name"] == "limit"]
+        assert (limit["in"], limit["schema"]["default"], limit["schema"]["maximum"]) == (
+            "query",
+            20,
+            100,
+        )
