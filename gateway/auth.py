@@ -146,7 +146,6 @@ def anonymous_context(request: Request) -> RequestContext:
         production=settings.env == "production",
         operation_limits=settings.operation_limits,
         settings=settings,
-        sealing_key=settings.sealing_key,
         meta=RequestMeta(
             request_id=request_id_of(request),
             ip=request.client.host if request.client else None,

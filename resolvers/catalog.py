@@ -12,19 +12,14 @@ from collections.abc import Sequence
 from sqlalchemy import select
 
 from db.models import ModelCatalogEntry
-from gateway.settings import Settings, get_settings
 from resolvers import scaigrid
 from resolvers.context import RequestContext
 from resolvers.errors import NotFound
 from resolvers.scaigrid import CatalogModel
 
 
-def settings_of(context: RequestContext) -> Settings:
-    return context.settings or get_settings()
-
-
 async def models(context: RequestContext) -> Sequence[CatalogModel]:
-    settings = settings_of(context)
+    settings = context.config
     if settings.scaigrid_url:
         return await scaigrid.list_models(settings)
     async with context.read() as session:

@@ -33,9 +33,22 @@ class RequestContext:
     write_sessions: async_sessionmaker[AsyncSession] | None = None
     production: bool = False  # SCAIGATE_ENV=production: the schema's shape is not shown
     operation_limits: OperationLimits = DEFAULT_OPERATION_LIMITS  # enforced by schema.limits
-    settings: Settings | None = None  # the app's; None where no app runs (get_settings())
-    sealing_key: str = ""  # resolvers.sealed_secrets: stored secrets that are read back
+    settings: Settings | None = None  # the app's; None where no app runs (see `config`)
     _loaders: Loaders | None = None
+
+    @property
+    def config(self) -> Settings:
+        """The app's settings, or the environment's where the context was built without."""
+        if self.settings is not None:
+            return self.settings
+        from gateway.settings import get_settings
+
+        return get_settings()
+
+    @property
+    def sealing_key(self) -> str:
+        """The key `resolvers.sealed_secrets` seals stored secrets that are read back with."""
+        return self.config.sealing_key
 
     @property
     def actor(self) -> Principal:

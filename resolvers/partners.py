@@ -12,22 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.base import utcnow
 from db.enums import PartnerStatus
 from db.ids import IdPrefix, new_id
-from db.models import (
-    Agent,
-    Application,
-    Group,
-    IdentityProvider,
-    Partner,
-    SsoSession,
-    Tenant,
-    User,
-)
+from db.models import Partner, Tenant
 from resolvers import access, audit, validation
-from resolvers import sessions as sso_sessions
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, NotFound
 from resolvers.pagination import Slice, Window, fetch_slice
 from resolvers.sessions import RevokedReason
+from resolvers.tenants import delete_owned
 from resolvers.uniqueness import LiveUnique
 from resolvers.writes import apply_patch, load_for_update, soft_delete_where
 
@@ -122,10 +113,8 @@ async def delete(context: RequestContext, partner_id: str) -> Partner:
             Tenant.partner_id == partner.id, Tenant.deleted_at.is_(None)
         )
         # Children first: once the tenants are marked deleted the subquery no longer finds them.
-        for model in (User, Group, Application, IdentityProvider, Agent):
-            await soft_delete_where(session, model, model.tenant_id.in_(tenant_ids))
-        ended = await sso_sessions.revoke_live_where(
-            session, SsoSession.tenant_id.in_(tenant_ids), RevokedReason.PARTNER_DELETED
+        ended = await delete_owned(
+            session, lambda tenant_id: tenant_id.in_(tenant_ids), RevokedReason.PARTNER_DELETED
         )
         await soft_delete_where(session, Tenant, Tenant.partner_id == partner.id)
         partner.deleted_at = utcnow()

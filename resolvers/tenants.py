@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import utcnow
 from db.enums import TenantStatus
@@ -137,6 +138,21 @@ async def update(context: RequestContext, tenant_id: str, changes: dict[str, Any
     return tenant
 
 
+TENANT_OWNED = (User, Group, Application, IdentityProvider, Agent)
+
+
+async def delete_owned(
+    session: AsyncSession,
+    owned_by: Callable[[Any], ColumnElement[bool]],
+    reason: str,
+) -> int:
+    """Soft-deletes what the tenants matched by `owned_by(<tenant_id column>)` own and ends
+    their live SSO sessions, in the caller's transaction; returns how many sessions ended."""
+    for model in TENANT_OWNED:
+        await soft_delete_where(session, model, owned_by(model.tenant_id))
+    return await sso_sessions.revoke_live_where(session, owned_by(SsoSession.tenant_id), reason)
+
+
 async def delete(context: RequestContext, tenant_id: str) -> Tenant:
     """Soft-deletes the tenant and, in the same transaction, everything it owns."""
     principal = context.actor
@@ -144,10 +160,8 @@ async def delete(context: RequestContext, tenant_id: str) -> Tenant:
         tenant = await load_for_update(
             session, Tenant, tenant_id, access.visible_tenants(principal), kind=KIND
         )
-        for model in (User, Group, Application, IdentityProvider, Agent):
-            await soft_delete_where(session, model, model.tenant_id == tenant.id)
-        ended = await sso_sessions.revoke_live_where(
-            session, SsoSession.tenant_id == tenant.id, RevokedReason.TENANT_DELETED
+        ended = await delete_owned(
+            session, lambda tenant_id: tenant_id == tenant.id, RevokedReason.TENANT_DELETED
         )
         tenant.deleted_at = utcnow()
         await audit.record_row(

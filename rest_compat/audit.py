@@ -7,6 +7,8 @@ ISO 8601) is a 422 naming the parameter.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rest_compat.documents import selection
 from rest_compat.table import Route, Shape, no_variables, path_ids
 
@@ -28,20 +30,40 @@ FILTERS = {
     "since": ("since", "DateTime"),
     "until": ("until", "DateTime"),
 }
-_DECLARED = ", ".join(f"${variable}: {kind}" for variable, kind in FILTERS.values())
-_FILTER = ", ".join(f"{variable}: ${variable}" for variable, _ in FILTERS.values())
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Some of `FILTERS`, as a route needs them: the document's variable declarations, the
+    `auditEvents` filter's fields, and the route's query parameter → variable map."""
+
+    declared: str
+    fields: str
+    params: dict[str, str]
+
+    @classmethod
+    def of(cls, *params: str) -> AuditFilter:
+        chosen = {param: FILTERS[param] for param in params}
+        return cls(
+            declared=", ".join(f"${variable}: {kind}" for variable, kind in chosen.values()),
+            fields=", ".join(f"{variable}: ${variable}" for variable, _ in chosen.values()),
+            params={param: variable for param, (variable, _) in chosen.items()},
+        )
+
+
+_FILTER = AuditFilter.of(*FILTERS)
 
 ROUTES = [
     Route(
         "GET",
         "/audit",
-        f"""query ($first: Int, $after: String, {_DECLARED}) {{
-            auditEvents(first: $first, after: $after, filter: {{ {_FILTER} }}) {{
+        f"""query ($first: Int, $after: String, {_FILTER.declared}) {{
+            auditEvents(first: $first, after: $after, filter: {{ {_FILTER.fields} }}) {{
                 totalCount nodes {{ {AUDIT_EVENT} }} }} }}""",
         "auditEvents",
         no_variables,
         shape=Shape.PAGE,
-        filters={param: variable for param, (variable, _) in FILTERS.items()},
+        filters=_FILTER.params,
         summary="List audit events in the caller's scope, newest first",
     ),
     Route(

@@ -9,42 +9,33 @@ events (default 50, at most 100, the largest page the graph serves).
 
 from __future__ import annotations
 
+from rest_compat.audit import AuditFilter
+from rest_compat.documents import selection
 from rest_compat.table import IN_TENANT, Route, Shape, no_variables
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 100
 
-EVENT = (
-    "id tenant_id: tenantId actor_id: actorId actor_type: actorType action"
-    " resource_type: resourceType resource_id: resourceId metadata ip"
-    " user_agent: userAgent created_at: createdAt"
+# The keys of ScaiWave's documented example, in its order.
+EVENT = selection(
+    "id tenant_id actor_id actor_type action resource_type resource_id metadata ip"
+    " user_agent created_at"
 )
-
-# query parameter → (GraphQL variable, its type); each becomes one field of the filter.
-FILTERS = {
-    "action": ("action", "String"),
-    "actor_id": ("actorId", "String"),
-    "resource_type": ("resourceType", "String"),
-    "resource_id": ("resourceId", "String"),
-    "since": ("since", "DateTime"),
-    "until": ("until", "DateTime"),
-}
-_DECLARED = ", ".join(f"${variable}: {kind}" for variable, kind in FILTERS.values())
-_FILTER = ", ".join(f"{variable}: ${variable}" for variable, _ in FILTERS.values())
+_FILTER = AuditFilter.of("action", "actor_id", "resource_type", "resource_id", "since", "until")
 
 
 ROUTES = [
     Route(
         "GET",
         "/audit",
-        f"""query ($first: Int, $tenantId: ID, {_DECLARED}) {{
-            auditEvents(first: $first, filter: {{ tenantId: $tenantId, {_FILTER} }}) {{
+        f"""query ($first: Int, $tenantId: ID, {_FILTER.declared}) {{
+            auditEvents(first: $first, filter: {{ tenantId: $tenantId, {_FILTER.fields} }}) {{
                 nodes {{ {EVENT} }} }} }}""",
         "auditEvents",
         no_variables,
         shape=Shape.DATA,
         limit=(DEFAULT_LIMIT, MAX_LIMIT),
-        filters={param: variable for param, (variable, _) in FILTERS.items()},
+        filters=_FILTER.params,
         headers=IN_TENANT,
         summary="Audit events of the tenant, newest first (filters: action, actor_id, "
         "resource_type, resource_id, since, until, limit)",

@@ -36,9 +36,9 @@ Lists
     field may return a plain list, or a Relay connection: then the document declares
     `$first: Int, $after: String` and selects `nodes { … } pageInfo { hasNextPage
     endCursor }`, and the runner reads the connection to its end, 100 items a page. A route
-    whose variables set `first` (for example from a `limit` query parameter, through its
-    VariableMap) gets that one page only. `Route.filters` (query parameter → variable) now
-    applies to every shape, not only to PAGE; values arrive as strings.
+    with `limit=(default, maximum)` takes `?limit=N` as `first` and gets that one page only.
+    `Route.filters` (query parameter → variable) applies to every shape; values arrive as
+    strings.
 
 Statuses
     An upstream service that answers badly is BAD_GATEWAY (502, `UpstreamFailed`); one that
