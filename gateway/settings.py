@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     access_log: bool = True
     shutdown_grace_seconds: int = Field(default=30, ge=0, le=3600)
-    # Operation limits (README "Operation limits").
+    # Operation limits (docs/graphql.md "Operation limits").
     limit_max_depth: int = Field(default=_LIMITS.max_depth, ge=1)
     limit_max_aliases: int = Field(default=_LIMITS.max_aliases, ge=0)
     limit_max_root_fields: int = Field(default=_LIMITS.max_root_fields, ge=1)
@@ -49,16 +49,16 @@ class Settings(BaseSettings):
     limit_cost_platform: int = Field(default=_LIMITS.cost_platform, ge=1)
     limit_max_body_bytes: int = Field(default=100 * 1024, ge=1024)
     limit_max_batch: int = Field(default=0, ge=0, le=100)  # 0: batched requests are refused
-    # Persisted operations (README "Persisted operations").
+    # Persisted operations (docs/graphql.md "Persisted operations").
     persisted_operations: Literal["apq", "allowlist", "off"] = "apq"
-    # Sign-in throttling (README "Signing in"): `memory://` for one process, `redis://…`
+    # Sign-in throttling (docs/authentication.md): `memory://` for one process, `redis://…`
     # for counters shared by every gateway process.
     rate_limit_storage: str = "memory://"
     rate_limit_key_prefix: str = Field(default="scaigate", min_length=1)
     sign_in_max_failures_per_account: int = Field(default=5, ge=1)
     sign_in_max_failures_per_address: int = Field(default=20, ge=1)
     sign_in_failure_window_seconds: int = Field(default=900, ge=1, le=24 * 3600)
-    # ScaiWave's model catalog (README "ScaiWave admin API"): unset URL, the built-in one.
+    # ScaiWave's model catalog (docs/scaiwave.md): unset URL, the built-in one.
     scaigrid_url: str | None = None
     scaigrid_api_key: SecretStr | None = None  # the gateway's own bearer token for ScaiGrid
     scaigrid_connect_timeout_seconds: float = Field(default=2.0, gt=0, le=60)

@@ -28,7 +28,7 @@ CALLERS: dict[str, Issuer] = {
     "partner_admin": lambda t, p, n: t.partner_admin(p.id),
     "tenant_admin": lambda t, p, n: t.tenant_admin(n.id),
 }
-# The table README "Decisions" states, written out: caller → role → may grant.
+# The table docs/decisions.md states, written out: caller → role → may grant.
 MAY_GRANT = {
     "super_admin": {"SUPER_ADMIN": True, "PARTNER_ADMIN": True, "TENANT_ADMIN": True},
     "platform admin:write": {"SUPER_ADMIN": False, "PARTNER_ADMIN": True, "TENANT_ADMIN": True},
