@@ -23,7 +23,8 @@ from gateway.auth import AuthenticationFailed, build_request_context, request_id
 from resolvers.context import RequestContext
 from resolvers.errors import HTTP_STATUS, ErrorCode
 from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, encode_cursor
-from rest_compat.documents import camel, snake
+from rest_compat.documents import snake
+from rest_compat.enums import match_enum_values
 from rest_compat.table import Call, Route, Shape
 from schema.context import GraphQLContext
 from schema.errors import log_unexpected, masked_message
@@ -101,13 +102,25 @@ def _check_body(route: Route, body: Any) -> None:
         raise _bad_input("Request body must be a JSON object")
     input_type = schema._schema.get_type(route.body_input)
     assert isinstance(input_type, GraphQLInputObjectType)
-    known = {camel(key) for key in body}
+    # Only the documented snake_case keys: a camelCase spelling would otherwise be a second
+    # name for the same field, and one of two values given under both would be dropped.
+    documented = {snake(name) for name in input_type.fields}
     for key in body:
-        if camel(key) not in input_type.fields:
+        if key not in documented:
             raise _bad_input(f"Unknown field '{key}'")
     for name, field in input_type.fields.items():
-        if isinstance(field.type, GraphQLNonNull) and name not in known:
+        if isinstance(field.type, GraphQLNonNull) and snake(name) not in body:
             raise _bad_input(f"{snake(name)}: is required")
+
+
+def _check_query(route: Route, query: Mapping[str, str]) -> None:
+    """A parameter the route does not read is refused, so that a misspelt filter does not
+    quietly answer everything."""
+    known = route.known_query_parameters()
+    for name in query:
+        if name not in known:
+            accepted = ", ".join(sorted(known)) or "none"
+            raise _bad_input(f"Unknown query parameter '{name}' (accepted: {accepted})")
 
 
 def body_is_optional(input_name: str) -> bool:
@@ -240,10 +253,12 @@ async def _execute(route: Route, request: Request) -> Response:
     body = await _read_body(request, route)
     _check_body(route, body)
     query = dict(request.query_params)
+    _check_query(route, query)
     call = Call(path=dict(request.path_params), query=query, body=body, headers=request.headers)
     variables = route.variables(call)
     variables.update(_filters(route, query))
     variables.update(_mapped(route.headers, request.headers))
+    variables = match_enum_values(route.document, variables)
     page = per_page = 0
     if route.shape is Shape.PAGE:
         extra, page, per_page = _page_variables(query)
@@ -269,4 +284,4 @@ async def _execute(route: Route, request: Request) -> Response:
                 },
             }
         )
-    return JSONResponse(value, status_code=route.status)
+    return JSONResponse(route.reshape(value), status_code=route.status)
