@@ -26,7 +26,8 @@ from schema.schema import schema
 
 
 @functools.cache
-def _variable_types(document: str) -> dict[str, GraphQLInputType]:
+def variable_types(document: str) -> dict[str, GraphQLInputType]:
+    """The type of each variable the document declares."""
     types: dict[str, GraphQLInputType] = {}
     for operation in parse(document).definitions:
         if not isinstance(operation, OperationDefinitionNode):
@@ -68,7 +69,7 @@ def _matched(value: Any, graphql_type: GraphQLInputType) -> Any:
 def match_enum_values(document: str, variables: dict[str, Any]) -> dict[str, Any]:
     """`variables` with every enum value spelled as its GraphQL name (unknown values kept, for
     GraphQL to refuse with its own message)."""
-    types = _variable_types(document)
+    types = variable_types(document)
     return {
         name: _matched(value, types[name]) if name in types else value
         for name, value in variables.items()
