@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from http import HTTPStatus
 from pathlib import Path
 from typing import cast
 
 from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.engine import make_url
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import HTTPConnection
 from starlette.websockets import WebSocket
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
@@ -33,6 +36,14 @@ from rest_compat.router import scaikey_router
 from rest_compat.scaiwave_router import scaiwave_router
 from schema.context import GraphQLContext
 from schema.schema import schema
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (no such path, method not allowed) in the REST error shape,
+    with a code named after the status, as every other refusal carries one."""
+    assert isinstance(exc, StarletteHTTPException)
+    body = {"detail": exc.detail, "code": HTTPStatus(exc.status_code).name}
+    return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
 
 async def _graphql_context(connection: HTTPConnection) -> GraphQLContext:
@@ -94,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.add_exception_handler(AuthenticationFailed, authentication_failed_response)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
     app.include_router(
         GatewayGraphQLRouter(
             schema,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, unquote_plus
@@ -25,6 +26,7 @@ from gateway.sign_in import unexpected_error_response
 from gateway.tokens import issue_token
 from resolvers.client_credentials import OAuthError, grant, invalid_client, record_refusal
 from resolvers.context import RequestContext
+from resolvers.control_characters import refusal
 
 FORM = "application/x-www-form-urlencoded"
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -87,7 +89,17 @@ def _basic_credentials(header: str | None) -> tuple[str, str] | None:
     client_id, colon, client_secret = decoded.partition(":")
     if not colon:
         raise _Refused(invalid_client(), "malformed_basic", basic=True)
-    return unquote_plus(client_id), unquote_plus(client_secret)
+    credentials = unquote_plus(client_id), unquote_plus(client_secret)
+    _check_text(zip(("client_id", "client_secret"), credentials, strict=True))
+    return credentials
+
+
+def _check_text(params: Iterable[tuple[str, str | None]]) -> None:
+    """The control-character rule (`resolvers.control_characters`) on the parameters read."""
+    for name, value in params:
+        reason = refusal(value) if value is not None else None
+        if reason is not None:
+            raise _invalid_request(f"{name}: {reason}", "control_character")
 
 
 async def _parse(request: Request) -> TokenRequest:
@@ -103,6 +115,7 @@ async def _parse(request: Request) -> TokenRequest:
         if name in params:
             raise _invalid_request(f"Parameter '{name}' is repeated", "repeated_parameter")
         params[name] = value
+    _check_text((name, params.get(name)) for name in ("client_id", "client_secret", "scope"))
     grant_type = params.get("grant_type")
     if not grant_type:
         raise _invalid_request("Missing grant_type", "missing_grant_type")

@@ -18,6 +18,7 @@ from gateway.auth import anonymous_context, build_request_context, request_id_of
 from gateway.settings import Settings
 from gateway.tokens import issue_token
 from resolvers import sessions
+from resolvers.control_characters import check as check_text
 from resolvers.errors import HTTP_STATUS, BadInput, DomainError, ErrorCode, Unauthenticated
 from resolvers.sign_in import Credentials, TooManyAttempts, sign_in
 from resolvers.throttle import SignInThrottle, ThrottleLimits
@@ -85,6 +86,8 @@ async def _credentials(request: Request) -> Credentials:
         body = await request.json()
     except ValueError as exc:
         raise BadInput("body", "is not valid JSON") from exc
+    except RecursionError as exc:
+        raise BadInput("body", "is nested too deeply") from exc
     if not isinstance(body, dict):
         raise BadInput("body", "must be a JSON object")
     for key in body:
@@ -96,6 +99,7 @@ async def _credentials(request: Request) -> Credentials:
             raise BadInput(name, "is required")
         if value is not None and (not isinstance(value, str) or not value.strip()):
             raise BadInput(name, "must be a non-empty string")
+        check_text(name, value)
     return Credentials(email=body["email"], password=body["password"], tenant=body.get("tenant"))
 
 

@@ -36,9 +36,12 @@ def _utc(value: datetime) -> datetime:
 
 
 def _one_of(field: str, value: str | None, allowed: tuple[str, ...]) -> str | None:
-    if value is not None and value not in allowed:
+    """The value as stored (lower case); like enum values, it may be given in any case."""
+    if value is None:
+        return None
+    if value.lower() not in allowed:
         raise BadInput(field, f"must be one of {', '.join(allowed)}")
-    return value
+    return value.lower()
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +60,8 @@ class AuditFilter:
     until: datetime | None = None
 
     def __post_init__(self) -> None:
-        _one_of("actor_type", self.actor_type, _ACTOR_TYPES)
-        _one_of("result", self.result, _RESULTS)
+        object.__setattr__(self, "actor_type", _one_of("actor_type", self.actor_type, _ACTOR_TYPES))
+        object.__setattr__(self, "result", _one_of("result", self.result, _RESULTS))
         for name in ("since", "until"):
             value = getattr(self, name)
             if value is not None:

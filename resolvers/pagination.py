@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,21 +17,41 @@ from resolvers.rows import lean
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
+# The furthest a window may start. Far below the databases' 64-bit OFFSET, and past any
+# table this gateway serves: a larger page or cursor is a client's mistake, refused by name.
+MAX_OFFSET = 1_000_000_000
+MAX_PAGE = MAX_OFFSET // MAX_PAGE_SIZE  # REST `?page=`: its window starts by MAX_OFFSET
 _CURSOR_PREFIX = "offset:"
+_DIGITS = re.compile(r"[0-9]+")
+_PAST_ANY_MAXIMUM = 10**19
+
+
+def parse_count(text: str) -> int | None:
+    """A non-negative integer written in ASCII digits, or None (`str.isdigit` also takes
+    '٣' and '²'). A number longer than 19 digits reads as one past every maximum here, so
+    that no client-sized string of digits is ever converted."""
+    if _DIGITS.fullmatch(text) is None:
+        return None
+    digits = text.lstrip("0") or "0"
+    return int(digits) if len(digits) < 20 else _PAST_ANY_MAXIMUM
 
 
 def encode_cursor(offset: int) -> str:
     return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{offset}".encode()).decode()
 
 
-def decode_cursor(cursor: str) -> int:
+def decode_cursor(cursor: str, argument: str = "after") -> int:
+    not_a_cursor = BadInput(argument, "is not a cursor returned by this API")
     try:
         text = base64.urlsafe_b64decode(cursor.encode()).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
-        raise BadInput("after", "is not a cursor returned by this API") from exc
-    if not text.startswith(_CURSOR_PREFIX) or not text[len(_CURSOR_PREFIX) :].isdigit():
-        raise BadInput("after", "is not a cursor returned by this API")
-    return int(text[len(_CURSOR_PREFIX) :])
+    except (binascii.Error, UnicodeError, ValueError) as exc:
+        raise not_a_cursor from exc
+    offset = parse_count(text[len(_CURSOR_PREFIX) :])
+    if not text.startswith(_CURSOR_PREFIX) or offset is None:
+        raise not_a_cursor
+    if offset >= MAX_OFFSET:
+        raise BadInput(argument, f"is past the furthest row this API pages to ({MAX_OFFSET:,})")
+    return offset
 
 
 @dataclass(frozen=True, slots=True)

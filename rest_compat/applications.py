@@ -1,10 +1,8 @@
 """`/api/v1/admin/applications`.
 
-`POST` answers 201 with `{"application": {...}, "client_secret": "..."}`: the
-`createApplication` payload as GraphQL returns it, keys snake_cased. The secret stays
-beside the application rather than among its fields because it is not one of them: no
-`GET` ever returns it, and a client that stores the application object cannot store the
-secret with it by accident. `client_secret` is null for public clients (SPA, NATIVE).
+`POST` answers 201 with the application, as every create answers its resource, plus one
+top-level `client_secret` that only this response carries: the secret is shown once, and no
+`GET` ever returns it. `client_secret` is null for public clients (SPA, NATIVE).
 """
 
 from __future__ import annotations
@@ -41,6 +39,7 @@ ROUTES = [
         body_input(),
         status=201,
         body_input="CreateApplicationInput",
+        resource_key="application",
         summary="Create an application (a confidential client's secret is shown once)",
     ),
     Route(

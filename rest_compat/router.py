@@ -59,7 +59,7 @@ def build_router(prefix: str, routes: list[Route], tag: str) -> APIRouter:
             route.path,
             _endpoint(route),
             methods=[route.method],
-            status_code=route.status,
+            status_code=route.success_status,
             summary=route.summary,
             name=f"{route.method} {prefix}{route.path}",
             openapi_extra=openapi_extra(route),

@@ -21,9 +21,17 @@ from starlette.requests import ClientDisconnect
 
 from gateway.auth import AuthenticationFailed, build_request_context, request_id_of
 from resolvers.context import RequestContext
+from resolvers.control_characters import refusal
 from resolvers.errors import HTTP_STATUS, ErrorCode
-from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, encode_cursor
-from rest_compat.documents import camel, snake
+from resolvers.pagination import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+    encode_cursor,
+    parse_count,
+)
+from rest_compat.documents import snake
+from rest_compat.enums import match_enum_values
 from rest_compat.table import Call, Route, Shape
 from schema.context import GraphQLContext
 from schema.errors import log_unexpected, masked_message
@@ -77,19 +85,20 @@ def _limit(query: dict[str, str], default: int, maximum: int) -> int:
     raw = query.get("limit")
     if raw is None:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+    value = parse_count(raw)
+    if value is None or not 1 <= value <= maximum:
         raise _bad_input(f"limit: must be an integer from 1 to {maximum}")
-    return int(raw)
+    return value
 
 
-def _positive_int(query: dict[str, str], name: str, default: int, maximum: int | None) -> int:
+def _positive_int(query: dict[str, str], name: str, default: int, maximum: int) -> int:
     raw = query.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or int(raw) < 1:
+    value = parse_count(raw)
+    if value is None or value < 1:
         raise _bad_input(f"{name} must be a positive integer")
-    value = int(raw)
-    if maximum is not None and value > maximum:
+    if value > maximum:
         raise _bad_input(f"{name} must be at most {maximum}")
     return value
 
@@ -101,13 +110,25 @@ def _check_body(route: Route, body: Any) -> None:
         raise _bad_input("Request body must be a JSON object")
     input_type = schema._schema.get_type(route.body_input)
     assert isinstance(input_type, GraphQLInputObjectType)
-    known = {camel(key) for key in body}
+    # Only the documented snake_case keys: a camelCase spelling would otherwise be a second
+    # name for the same field, and one of two values given under both would be dropped.
+    documented = {snake(name) for name in input_type.fields}
     for key in body:
-        if camel(key) not in input_type.fields:
+        if key not in documented:
             raise _bad_input(f"Unknown field '{key}'")
     for name, field in input_type.fields.items():
-        if isinstance(field.type, GraphQLNonNull) and name not in known:
+        if isinstance(field.type, GraphQLNonNull) and snake(name) not in body:
             raise _bad_input(f"{snake(name)}: is required")
+
+
+def _check_query(route: Route, query: Mapping[str, str]) -> None:
+    """A parameter the route does not read is refused, so that a misspelt filter does not
+    quietly answer everything."""
+    known = route.known_query_parameters()
+    for name in query:
+        if name not in known:
+            accepted = ", ".join(sorted(known)) or "none"
+            raise _bad_input(f"Unknown query parameter '{name}' (accepted: {accepted})")
 
 
 def body_is_optional(input_name: str) -> bool:
@@ -115,6 +136,35 @@ def body_is_optional(input_name: str) -> bool:
     input_type = schema._schema.get_type(input_name)
     assert isinstance(input_type, GraphQLInputObjectType)
     return not any(isinstance(f.type, GraphQLNonNull) for f in input_type.fields.values())
+
+
+def _check_media_type(header: str | None) -> None:
+    """A body is JSON, said so by its Content-Type (`application/json` or a `+json` type,
+    in UTF-8): anything else is a 415, however JSON-like its content."""
+    mime, _, parameters = (header or "").partition(";")
+    mime = mime.strip().lower()
+    kind, _, subtype = mime.partition("/")
+    charset = next(
+        (
+            value.strip().strip('"').lower()
+            for name, _, value in (p.partition("=") for p in parameters.split(";"))
+            if name.strip().lower() == "charset"
+        ),
+        "utf-8",
+    )
+    if kind != "application" or not (subtype == "json" or subtype.endswith("+json")):
+        shown = f"Content-Type {header!r}" if header else "a request body without Content-Type"
+        raise RestError(
+            415,
+            f"Unsupported {shown}: send the body as application/json",
+            "UNSUPPORTED_MEDIA_TYPE",
+        )
+    if charset != "utf-8":
+        raise RestError(
+            415,
+            f"Unsupported charset {charset!r}: send application/json in UTF-8",
+            "UNSUPPORTED_MEDIA_TYPE",
+        )
 
 
 async def _read_body(request: Request, route: Route) -> Any:
@@ -125,14 +175,28 @@ async def _read_body(request: Request, route: Route) -> Any:
         if body_is_optional(route.body_input):
             return {}
         raise _bad_input("Request body must be a JSON object")
+    _check_media_type(request.headers.get("content-type"))
     try:
         return await request.json()
     except ValueError as exc:
         raise _bad_input("Request body is not valid JSON") from exc
+    except RecursionError as exc:
+        raise _bad_input("Request body is nested too deeply") from exc
+
+
+def _check_text(call: Call, route: Route) -> None:
+    """Path ids, query parameters and the headers a route maps are one-line values: the
+    control-character rule's strict form, named as the client sent them. (The body is
+    checked as the operation's `$input`, where free-text fields are known.)"""
+    headers = ((f"{name} header", call.headers.get(name)) for name in route.headers)
+    for name, value in (*call.path.items(), *call.query.items(), *headers):
+        reason = refusal(value) if value is not None else None
+        if reason is not None:
+            raise _bad_input(f"{name}: {reason}")
 
 
 def _page_variables(query: dict[str, str]) -> tuple[dict[str, Any], int, int]:
-    page = _positive_int(query, "page", 1, None)
+    page = _positive_int(query, "page", 1, MAX_PAGE)
     per_page = _positive_int(query, "per_page", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
     variables: dict[str, Any] = {"first": per_page}
     offset = (page - 1) * per_page
@@ -240,10 +304,13 @@ async def _execute(route: Route, request: Request) -> Response:
     body = await _read_body(request, route)
     _check_body(route, body)
     query = dict(request.query_params)
+    _check_query(route, query)
     call = Call(path=dict(request.path_params), query=query, body=body, headers=request.headers)
+    _check_text(call, route)
     variables = route.variables(call)
     variables.update(_filters(route, query))
     variables.update(_mapped(route.headers, request.headers))
+    variables = match_enum_values(route.document, variables)
     page = per_page = 0
     if route.shape is Shape.PAGE:
         extra, page, per_page = _page_variables(query)
@@ -269,4 +336,4 @@ async def _execute(route: Route, request: Request) -> Response:
                 },
             }
         )
-    return JSONResponse(value, status_code=route.status)
+    return JSONResponse(route.reshape(value), status_code=route.status)

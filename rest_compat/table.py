@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -54,6 +55,35 @@ class Route:
     # `?limit=N` as the connection's `first`: (default, maximum); a list without pagination.
     limit: tuple[int, int] | None = None
     tags: tuple[str, ...] = ()
+    # A payload that holds the resource under this key besides fields of its own (a create
+    # that shows a secret once): the answer is the resource, with those fields beside its own.
+    resource_key: str | None = None
+
+    @property
+    def success_status(self) -> int:
+        return 204 if self.shape is Shape.NO_CONTENT else self.status
+
+    @property
+    def path_parameters(self) -> tuple[str, ...]:
+        """The path's `{name}` and `{name:path}` parameters, in order."""
+        return tuple(re.findall(r"{(\w+)(?::\w+)?}", self.path))
+
+    def known_query_parameters(self) -> frozenset[str]:
+        """The query parameters the route reads; any other one is refused."""
+        names = set(self.filters)
+        if self.shape is Shape.PAGE:
+            names |= {"page", "per_page"}
+        if self.limit is not None:
+            names.add("limit")
+        return frozenset(names)
+
+    def reshape(self, value: Any) -> Any:
+        """The root field's value as the route answers it (`resource_key`)."""
+        if self.resource_key is None or value is None:
+            return value
+        payload = dict(value)
+        resource = payload.pop(self.resource_key)
+        return {**resource, **payload}
 
 
 def path_ids(**names: str) -> VariableMap:

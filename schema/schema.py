@@ -18,6 +18,7 @@ from schema.dashboard import DashboardQuery
 from schema.errors import DomainErrors
 from schema.groups import GroupMutation, GroupQuery
 from schema.identity_providers import IdentityProviderMutation, IdentityProviderQuery
+from schema.input_text import InputText
 from schema.limits import OPERATION_LIMITS
 from schema.managed_partners import ManagedPartnerMutation, ManagedPartnerQuery
 from schema.models_catalog import ModelCatalogMutation, ModelCatalogQuery
@@ -124,6 +125,7 @@ def build_schema() -> GatewaySchema:
             lambda: ValidationCache(maxsize=1024),
             # After ValidationCache: the cost check reads the validation's result.
             *OPERATION_LIMITS,
+            InputText,
         ],
     )
     resolve_relations_directly(built._schema)
