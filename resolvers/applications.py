@@ -19,6 +19,11 @@ from db.enums import CONFIDENTIAL_APPLICATION_TYPES, ApplicationLevel, Applicati
 from db.ids import IdPrefix, new_id
 from db.models import Application, Partner
 from gateway.principals import Principal
+from gateway.token_lifetimes import (
+    APPLICATION_TOKEN_LIFETIME_DEFAULT,
+    APPLICATION_TOKEN_LIFETIME_MAX,
+    APPLICATION_TOKEN_LIFETIME_MIN,
+)
 from resolvers import access, audit, validation
 from resolvers import secrets as client_secrets
 from resolvers.context import RequestContext
@@ -31,9 +36,9 @@ from resolvers.writes import apply_patch, load_for_update
 
 KIND = "Application"
 _TABLE = Application.__table__
-DEFAULT_TOKEN_LIFETIME = 3600
-MIN_TOKEN_LIFETIME = 60
-MAX_TOKEN_LIFETIME = 86400
+DEFAULT_TOKEN_LIFETIME = APPLICATION_TOKEN_LIFETIME_DEFAULT
+MIN_TOKEN_LIFETIME = APPLICATION_TOKEN_LIFETIME_MIN
+MAX_TOKEN_LIFETIME = APPLICATION_TOKEN_LIFETIME_MAX
 _FIXED_AT_CREATION = ("level", "app_type", "tenant_id")
 
 
