@@ -2,7 +2,11 @@
 
 Global applications are visible to every admin but changed only at platform tier. A
 confidential client (SERVICE, WEB) gets a secret at creation: the caller sees it in that
-one response, the database keeps only its Argon2 hash.
+one response, the database keeps only its Argon2 hash. An application's `allowed_scopes`
+may only gain scopes the caller itself holds (`resolvers.scope_grants`, as for agents).
+
+Every write of an application is announced to each gateway process (`platform_clients`),
+so that a token issued to it follows its state from the next request on.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from gateway.token_lifetimes import (
     APPLICATION_TOKEN_LIFETIME_MAX,
     APPLICATION_TOKEN_LIFETIME_MIN,
 )
-from resolvers import access, audit, validation
+from resolvers import access, audit, scope_grants, validation
 from resolvers import secrets as client_secrets
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, NotFound
@@ -153,6 +157,7 @@ async def create(context: RequestContext, fields: dict[str, Any]) -> CreatedAppl
     apply_patch(application, fields, _VALIDATORS)
     if not application.name:
         raise BadInput("name", "is required")
+    scope_grants.ensure_can_grant(principal, application.allowed_scopes)
     # Hashing is slow on purpose: do it before taking the tenant lock.
     issued = (
         await client_secrets.issue_client_secret()
@@ -202,7 +207,12 @@ async def update(
             raise BadInput(field, "cannot be changed after creation")
     async with context.transaction() as session:
         application = await _load_writable(session, principal, application_id)
+        granted_before = set(application.allowed_scopes)
         apply_patch(application, changes, _VALIDATORS)
+        scope_grants.ensure_can_grant(
+            principal,
+            [scope for scope in application.allowed_scopes if scope not in granted_before],
+        )
         application.updated_at = utcnow()
         await audit.record_row(
             session, context, "application.update", application, metadata=changes
