@@ -28,7 +28,7 @@ from gateway.token_lifetimes import (
     APPLICATION_TOKEN_LIFETIME_MAX,
     APPLICATION_TOKEN_LIFETIME_MIN,
 )
-from resolvers import access, audit, scope_grants, validation
+from resolvers import access, audit, platform_clients, scope_grants, validation
 from resolvers import secrets as client_secrets
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, NotFound
@@ -217,6 +217,7 @@ async def update(
         await audit.record_row(
             session, context, "application.update", application, metadata=changes
         )
+        await platform_clients.announce_change(session, application)
     return application
 
 
@@ -226,4 +227,5 @@ async def delete(context: RequestContext, application_id: str) -> Application:
         application = await _load_writable(session, principal, application_id)
         application.deleted_at = utcnow()
         await audit.record_row(session, context, "application.delete", application)
+        await platform_clients.announce_change(session, application)
     return application
