@@ -32,6 +32,8 @@ from gateway.observability import AccessLogAndMetrics
 from gateway.settings import Settings, get_settings
 from gateway.sign_in import sign_in_router, sign_in_throttle
 from resolvers.audit_feed import open_feed
+from resolvers.notifications import asyncpg_dsn
+from resolvers.platform_clients import PlatformClients
 from rest_compat.router import scaikey_router
 from rest_compat.scaiwave_router import scaiwave_router
 from schema.context import GraphQLContext
@@ -85,9 +87,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.audit_feed = open_feed(
             settings.database_url, (engine, write_engine), opened=subscription_opened
         )
+        app.state.platform_clients = PlatformClients(
+            app.state.sessions,
+            ttl_seconds=settings.client_state_ttl_seconds,
+            postgres_dsn=asyncpg_dsn(settings.database_url),
+        )
+        app.state.platform_clients.start((engine, write_engine))
         try:
             yield
         finally:
+            await app.state.platform_clients.close()
             await app.state.audit_feed.close()
             await engine.dispose()
             await write_engine.dispose()

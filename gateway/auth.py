@@ -3,6 +3,9 @@
 A token bound to an SSO session (`sid`, from a sign-in) is accepted only while the session
 is live: one primary-key read per request, so a revocation holds on every gateway process
 from the next request on. Tokens without `sid` (CLI-minted, client credentials) skip it.
+A client credentials token is accepted only while its application is live, enabled and
+allows the token's scopes, checked against the process's cache of applications
+(`resolvers.platform_clients`), which every write of an application invalidates.
 A presented token that is refused leaves one `auth.token_rejected` audit event.
 """
 
@@ -23,6 +26,7 @@ from resolvers import audit, sessions
 from resolvers.audit import AuditResult
 from resolvers.context import RequestContext, RequestMeta
 from resolvers.errors import ErrorCode
+from resolvers.platform_clients import PlatformClients
 
 logger = structlog.stdlib.get_logger("scaigate.auth")
 
@@ -52,12 +56,14 @@ class AuthenticationFailed(Exception):
         *,
         session_id: str | None = None,
         tenant_id: str | None = None,
+        application_id: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.reason = reason  # one word for the audit event
         self.session_id = session_id
         self.tenant_id = tenant_id
+        self.application_id = application_id
 
 
 def _unauthorized(message: str, reason: str) -> AuthenticationFailed:
@@ -79,20 +85,36 @@ async def authenticate(
                     session_id=principal.session_id,
                     tenant_id=refused.tenant_id,
                 )
+        if principal is not None and principal.client_id is not None:
+            await _ensure_client_live(context, principal)
     except AuthenticationFailed as exc:
         await _record_rejection(context, exc)
         raise
     return principal
 
 
+async def _ensure_client_live(context: RequestContext, principal: Principal) -> None:
+    clients = context.platform_clients
+    if clients is None:  # a context outside a served app: read the application itself
+        clients = PlatformClients(context.sessions, ttl_seconds=0)
+    refused = await clients.refusal(principal)
+    if refused is not None:
+        raise AuthenticationFailed(
+            refused.message, refused.reason, application_id=refused.application_id
+        )
+
+
 async def _record_rejection(context: RequestContext, exc: AuthenticationFailed) -> None:
     """The refused token's event; failing to write it must not turn the 401 into a 500."""
+    resource_type = "session" if exc.session_id else None
+    if exc.application_id:
+        resource_type = "application"
     try:
         await audit.record_alone(
             context,
             TOKEN_REJECTED,
-            resource_type="session" if exc.session_id else None,
-            resource_id=exc.session_id,
+            resource_type=resource_type,
+            resource_id=exc.session_id or exc.application_id,
             tenant_id=exc.tenant_id,
             result=AuditResult.FAILURE,
             metadata={"reason": exc.reason, "message": exc.message},
@@ -146,6 +168,7 @@ def anonymous_context(request: Request) -> RequestContext:
         production=settings.env == "production",
         operation_limits=settings.operation_limits,
         settings=settings,
+        platform_clients=getattr(request.app.state, "platform_clients", None),
         meta=RequestMeta(
             request_id=request_id_of(request),
             ip=request.client.host if request.client else None,

@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from db.engine import is_sqlite
-from db.ids import IdPrefix, prefix_of
 from gateway.principals import Role
 from gateway.settings import Settings
 
@@ -33,18 +33,25 @@ if TYPE_CHECKING:
 
     from db.seed import SeedPlan, SeedReport
 
+# Without rich markup, usage errors are printed by click as plain lines: rich draws them in a
+# box as wide as the terminal (80 columns when piped), cutting paths and ids in two.
 app = typer.Typer(
     name="scaigate",
     help="ScaiGate: one GraphQL API (and the documented REST paths) over Scai admin data.",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,
 )
-db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(db_app, name="db")
-operations_app = typer.Typer(help="Persisted GraphQL operations.", no_args_is_help=True)
+operations_app = typer.Typer(
+    help="Persisted GraphQL operations.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(operations_app, name="operations")
 
-_stderr = Console(stderr=True)
+# soft_wrap: a message is never broken into lines at the console's width (a script reading
+# stderr, or a test, finds each message on one line whatever the width or the path length).
+_stderr = Console(stderr=True, soft_wrap=True)
 
 # Seeds larger than this show a progress bar.
 _PROGRESS_FROM_ROWS = 5_000
@@ -260,7 +267,7 @@ def _database_errors(url: str, *, migrated: bool = True) -> Iterator[None]:
         reason = getattr(exc, "orig", None) or exc
         question = "Is it reachable, and migrated (`scaigate db upgrade`)?"
         _stderr.print(
-            f"[red]Database error[/red] at {_redacted(url)}: {reason}\n"
+            f"[red]Database error[/red] at {escape(_redacted(url))}: {escape(str(reason))}\n"
             + (question if migrated else "Is it reachable?"),
             highlight=False,
         )
@@ -296,13 +303,33 @@ def token(
         int | None, typer.Option(min=1, help="Lifetime in seconds (default: settings).")
     ] = None,
 ) -> None:
-    """Print a bearer JWT signed with the configured key (only the token, on stdout)."""
+    """Print a bearer JWT signed with the configured key (only the token, on stdout).
+
+    A --partner or --tenant must exist in the configured database; when that database cannot
+    be asked, a warning goes to stderr and the token is printed all the same.
+    """
+    from gateway.cli_token import (
+        DatabaseNotAsked,
+        check_ids,
+        check_owner_exists,
+        check_ttl,
+        token_role,
+    )
     from gateway.tokens import issue_token
 
     scopes = scope or []
-    role = _token_role(role, scopes)
-    _check_token_ids(role, partner=partner, tenant=tenant)
+    role = token_role(role, scopes)
+    check_ids(role, partner=partner, tenant=tenant)
     settings = _settings()
+    check_ttl(settings, ttl)
+    try:
+        check_owner_exists(settings, partner=partner, tenant=tenant)
+    except DatabaseNotAsked as exc:
+        _stderr.print(
+            f"[yellow]Warning[/yellow]: could not check that {escape(partner or tenant or '')} "
+            f"exists in {escape(_redacted(settings.database_url))} ({escape(str(exc))}).",
+            highlight=False,
+        )
     default_subject = "app_scaigate_cli" if role is Role.PLATFORM else "usr_scaigate_cli"
     typer.echo(
         issue_token(
@@ -315,56 +342,6 @@ def token(
             ttl_seconds=ttl,
         )
     )
-
-
-def _token_role(role: Role | None, scopes: list[str]) -> Role:
-    if scopes and role not in (None, Role.PLATFORM):
-        raise typer.BadParameter(
-            f"--scope makes a platform token; it cannot be combined with --role {role}",
-            param_hint="'--scope'",
-        )
-    if role is None and not scopes:
-        raise typer.BadParameter(
-            "give --role (super_admin, partner_admin, tenant_admin) or --scope",
-            param_hint="'--role' / '--scope'",
-        )
-    if role is Role.PLATFORM and not scopes:
-        raise typer.BadParameter(
-            "a platform token needs at least one --scope", param_hint="'--scope'"
-        )
-    if any(not s.strip() or any(c.isspace() for c in s) for s in scopes):
-        raise typer.BadParameter("a scope is one word without spaces", param_hint="'--scope'")
-    return role or Role.PLATFORM
-
-
-def _check_token_ids(role: Role, *, partner: str | None, tenant: str | None) -> None:
-    if role is Role.PARTNER_ADMIN:
-        if not partner:
-            raise typer.BadParameter(
-                "required by --role partner_admin (a prt_… id)", param_hint="'--partner'"
-            )
-        _check_prefix("--partner", partner, IdPrefix.PARTNER)
-    elif partner:
-        raise typer.BadParameter(
-            f"only --role partner_admin takes a partner, not {role}", param_hint="'--partner'"
-        )
-    if role is Role.TENANT_ADMIN:
-        if not tenant:
-            raise typer.BadParameter(
-                "required by --role tenant_admin (a tnt_… id)", param_hint="'--tenant'"
-            )
-        _check_prefix("--tenant", tenant, IdPrefix.TENANT)
-    elif tenant:
-        raise typer.BadParameter(
-            f"only --role tenant_admin takes a tenant, not {role}", param_hint="'--tenant'"
-        )
-
-
-def _check_prefix(option: str, value: str, prefix: IdPrefix) -> None:
-    if prefix_of(value) is not prefix:
-        raise typer.BadParameter(
-            f"expected a {prefix.value}_… id, got {value!r}", param_hint=f"'{option}'"
-        )
 
 
 @app.command("schema")
@@ -414,7 +391,9 @@ def operations_register(
         raise typer.BadParameter(f"{file} holds no operation", param_hint="FILE")
     if errors := validate(schema._schema, document):
         for error in errors:
-            _stderr.print(f"[red]{file}[/red]: {error.message}", highlight=False)
+            _stderr.print(
+                f"[red]{escape(str(file))}[/red]: {escape(error.message)}", highlight=False
+            )
         _stderr.print("Nothing registered: the operations do not validate against the schema.")
         raise typer.Exit(1)
     settings = _settings()

@@ -169,6 +169,7 @@ async def _token(request: Request, context: RequestContext) -> Response:
         subject=granted.principal.subject,
         scopes=granted.scopes,
         ttl_seconds=granted.lifetime,
+        client_id=token_request.client_id,
     )
     body = {
         "access_token": token,

@@ -27,6 +27,7 @@ class Principal:
     scopes: frozenset[str] = field(default_factory=frozenset)
     token_id: str | None = None
     session_id: str | None = None  # `sid`: a signed-in admin's SSO session (ses_…)
+    client_id: str | None = None  # a client credentials token's application (its client id)
 
     @property
     def is_platform(self) -> bool:

@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from gateway.limits import DEFAULT_OPERATION_LIMITS as _LIMITS
 from gateway.limits import OperationLimits
+from gateway.token_lifetimes import APPLICATION_TOKEN_LIFETIME_MAX
 
 # `limits` storages the sign-in throttle accepts (resolvers.throttle).
 RATE_LIMIT_SCHEMES = ("memory", "redis", "rediss", "redis+unix", "redis+sentinel", "redis+cluster")
@@ -29,6 +30,12 @@ class Settings(BaseSettings):
     jwt_issuer: str = "scaigate"
     jwt_audience: str = "scaigate-admin"
     token_ttl_seconds: int = Field(default=3600, ge=60, le=7 * 24 * 3600)
+    # The longest lifetime (`exp` - `iat`) of a token the verifier accepts; unset, the
+    # longest the gateway issues itself (see `max_token_lifetime_seconds`).
+    jwt_max_lifetime_seconds: int | None = Field(default=None, ge=60)
+    # Platform tokens: how long a process trusts what it read of an application (enabled,
+    # deleted, allowed scopes) when no change notice reaches it (resolvers.platform_clients).
+    client_state_ttl_seconds: float = Field(default=30.0, ge=0, le=3600)
     db_pool_size: int = Field(default=10, ge=1, le=200)
     enable_openapi: bool | None = None
     # Production mode and operations.
@@ -70,6 +77,24 @@ class Settings(BaseSettings):
         if self.env == "production" and self.jwt_signing_key == DEVELOPMENT_SIGNING_KEY:
             raise ValueError("SCAIGATE_JWT_SIGNING_KEY must be set in production")
         return self
+
+    @model_validator(mode="after")
+    def _accept_the_gateways_own_tokens(self) -> Settings:
+        maximum = self.jwt_max_lifetime_seconds
+        if maximum is not None and maximum < self.token_ttl_seconds:
+            raise ValueError(
+                "SCAIGATE_JWT_MAX_LIFETIME_SECONDS must be at least SCAIGATE_TOKEN_TTL_SECONDS "
+                f"({self.token_ttl_seconds}): the gateway would refuse its own tokens"
+            )
+        return self
+
+    @property
+    def max_token_lifetime_seconds(self) -> int:
+        """The longest token lifetime accepted: configured, or the longest the gateway issues
+        (sign-in and CLI tokens, applications' client credentials tokens)."""
+        if self.jwt_max_lifetime_seconds is not None:
+            return self.jwt_max_lifetime_seconds
+        return max(self.token_ttl_seconds, APPLICATION_TOKEN_LIFETIME_MAX)
 
     @property
     def sealing_key(self) -> str:

@@ -1,4 +1,11 @@
-"""Issuing and verifying the gateway's bearer JWTs."""
+"""Issuing and verifying the gateway's bearer JWTs.
+
+A token whose lifetime (`exp` - `iat`) exceeds `Settings.max_token_lifetime_seconds` is
+refused, however well signed: a leaked key must not mint tokens that outlive its rotation.
+A client credentials token from `/oauth/token` names its application in a `client_id`
+claim (RFC 9068), by which each request checks that application is still live
+(`resolvers.platform_clients`); platform tokens minted by `scaigate token` carry none.
+"""
 
 from __future__ import annotations
 
@@ -30,8 +37,10 @@ def issue_token(
     scopes: list[str] | None = None,
     ttl_seconds: int | None = None,
     session_id: str | None = None,
+    client_id: str | None = None,
 ) -> str:
-    """A signed JWT; `session_id` binds a user token to its SSO session (`sid` claim)."""
+    """A signed JWT; `session_id` binds a user token to its SSO session (`sid` claim),
+    `client_id` a platform token to the application it was issued to."""
     if role is Role.PARTNER_ADMIN and not partner_id:
         raise ValueError("a partner_admin token needs a partner id")
     if role is Role.TENANT_ADMIN and not tenant_id:
@@ -49,6 +58,8 @@ def issue_token(
     if role is Role.PLATFORM:
         claims["grant_type"] = "client_credentials"
         claims["scope"] = " ".join(scopes or [])
+        if client_id:
+            claims["client_id"] = client_id
     else:
         claims["role"] = role.value
         if partner_id:
@@ -78,6 +89,12 @@ def verify_token(settings: Settings, token: str) -> Principal:
         raise InvalidToken("Token signature is invalid", "bad_signature") from exc
     except jwt.PyJWTError as exc:
         raise InvalidToken(f"Token is malformed: {exc}") from exc
+    maximum = settings.max_token_lifetime_seconds
+    if claims["exp"] - claims["iat"] > maximum:
+        raise InvalidToken(
+            f"Token lifetime exceeds the {maximum} seconds this gateway accepts",
+            "lifetime_too_long",
+        )
     return _principal_from_claims(claims)
 
 
@@ -88,8 +105,15 @@ def _principal_from_claims(claims: dict[str, Any]) -> Principal:
         scope = claims.get("scope", "")
         if not isinstance(scope, str):
             raise InvalidToken("Token is malformed: scope must be a string")
+        client_id = claims.get("client_id")
+        if client_id is not None and not isinstance(client_id, str):
+            raise InvalidToken("Token is malformed: client_id must be a string")
         return Principal(
-            role=Role.PLATFORM, subject=subject, scopes=frozenset(scope.split()), token_id=token_id
+            role=Role.PLATFORM,
+            subject=subject,
+            scopes=frozenset(scope.split()),
+            token_id=token_id,
+            client_id=client_id,
         )
     try:
         role = Role(str(claims.get("role")))

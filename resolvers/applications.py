@@ -2,7 +2,11 @@
 
 Global applications are visible to every admin but changed only at platform tier. A
 confidential client (SERVICE, WEB) gets a secret at creation: the caller sees it in that
-one response, the database keeps only its Argon2 hash.
+one response, the database keeps only its Argon2 hash. An application's `allowed_scopes`
+may only gain scopes the caller itself holds (`resolvers.scope_grants`, as for agents).
+
+Every write of an application is announced to each gateway process (`platform_clients`),
+so that a token issued to it follows its state from the next request on.
 """
 
 from __future__ import annotations
@@ -19,7 +23,12 @@ from db.enums import CONFIDENTIAL_APPLICATION_TYPES, ApplicationLevel, Applicati
 from db.ids import IdPrefix, new_id
 from db.models import Application, Partner
 from gateway.principals import Principal
-from resolvers import access, audit, validation
+from gateway.token_lifetimes import (
+    APPLICATION_TOKEN_LIFETIME_DEFAULT,
+    APPLICATION_TOKEN_LIFETIME_MAX,
+    APPLICATION_TOKEN_LIFETIME_MIN,
+)
+from resolvers import access, audit, platform_clients, scope_grants, validation
 from resolvers import secrets as client_secrets
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, NotFound
@@ -31,9 +40,9 @@ from resolvers.writes import apply_patch, load_for_update
 
 KIND = "Application"
 _TABLE = Application.__table__
-DEFAULT_TOKEN_LIFETIME = 3600
-MIN_TOKEN_LIFETIME = 60
-MAX_TOKEN_LIFETIME = 86400
+DEFAULT_TOKEN_LIFETIME = APPLICATION_TOKEN_LIFETIME_DEFAULT
+MIN_TOKEN_LIFETIME = APPLICATION_TOKEN_LIFETIME_MIN
+MAX_TOKEN_LIFETIME = APPLICATION_TOKEN_LIFETIME_MAX
 _FIXED_AT_CREATION = ("level", "app_type", "tenant_id")
 
 
@@ -148,6 +157,7 @@ async def create(context: RequestContext, fields: dict[str, Any]) -> CreatedAppl
     apply_patch(application, fields, _VALIDATORS)
     if not application.name:
         raise BadInput("name", "is required")
+    scope_grants.ensure_can_grant(principal, application.allowed_scopes)
     # Hashing is slow on purpose: do it before taking the tenant lock.
     issued = (
         await client_secrets.issue_client_secret()
@@ -197,11 +207,17 @@ async def update(
             raise BadInput(field, "cannot be changed after creation")
     async with context.transaction() as session:
         application = await _load_writable(session, principal, application_id)
+        granted_before = set(application.allowed_scopes)
         apply_patch(application, changes, _VALIDATORS)
+        scope_grants.ensure_can_grant(
+            principal,
+            [scope for scope in application.allowed_scopes if scope not in granted_before],
+        )
         application.updated_at = utcnow()
         await audit.record_row(
             session, context, "application.update", application, metadata=changes
         )
+        await platform_clients.announce_change(session, application)
     return application
 
 
@@ -211,4 +227,5 @@ async def delete(context: RequestContext, application_id: str) -> Application:
         application = await _load_writable(session, principal, application_id)
         application.deleted_at = utcnow()
         await audit.record_row(session, context, "application.delete", application)
+        await platform_clients.announce_change(session, application)
     return application

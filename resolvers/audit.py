@@ -12,17 +12,17 @@ import json
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import utcnow
 from db.ids import IdPrefix, new_id, prefix_of
 from db.models import AuditEvent, Tenant
 from gateway.principals import Principal, Role
+from resolvers import notifications
 from resolvers.context import RequestContext
 
 AUDIT_CHANNEL = "scaigate_audit"  # PostgreSQL NOTIFY channel; the payload is the event id
-PENDING_EVENTS = "audit_event_ids"  # session.info key: events to announce after commit
 REDACTED = "[redacted]"
 _SECRET_WORDS = ("password", "secret", "token", "api_key", "apikey", "private_key", "credential")
 
@@ -165,16 +165,5 @@ async def record_alone(context: RequestContext, action: str, **fields: Any) -> s
 
 
 async def _announce(session: AsyncSession, event_id: str) -> None:
-    """Tells live subscribers on every process once (and only if) the transaction commits.
-
-    On PostgreSQL a NOTIFY is transactional: delivered at commit, dropped on rollback. The
-    embedded SQLite mode keeps the ids on the session for the in-process feed.
-    """
-    bind = session.bind
-    if bind is not None and bind.dialect.name == "postgresql":
-        await session.execute(
-            text("SELECT pg_notify(:channel, :payload)"),
-            {"channel": AUDIT_CHANNEL, "payload": event_id},
-        )
-    else:
-        session.info.setdefault(PENDING_EVENTS, []).append(event_id)
+    """Tells live subscribers on every process once (and only if) the transaction commits."""
+    await notifications.announce(session, AUDIT_CHANNEL, event_id)

@@ -3,7 +3,8 @@
 Only an enabled, live `GLOBAL` `SERVICE` application authenticates here, with its client
 id and secret (checked against the Argon2 hash). The token's scopes are the application's
 `allowed_scopes`, or the part of them the request names: a request can narrow them, never
-widen them. Its lifetime is the application's `token_lifetime`.
+widen them. Its lifetime is the application's `token_lifetime`, at most the longest lifetime
+the gateway accepts (`SCAIGATE_JWT_MAX_LIFETIME_SECONDS`).
 
 Errors carry RFC 6749 §5.2 codes. A client that cannot be authenticated (unknown, wrong
 secret, disabled, deleted, no secret) is `invalid_client`, all alike; a client that has
@@ -135,6 +136,7 @@ async def grant(
                 context, error, "invalid_scope", client_id=client_id, app_id=app_id
             )
     scopes = requested if requested is not None else allowed
+    lifetime = min(application.token_lifetime, context.config.max_token_lifetime_seconds)
     principal = Principal(role=Role.PLATFORM, subject=application.id, scopes=frozenset(scopes))
     async with context.transaction() as session:
         await audit.record(
@@ -146,8 +148,8 @@ async def grant(
             metadata={
                 "client_id": client_id,
                 "scope": " ".join(scopes),
-                "expires_in": application.token_lifetime,
+                "expires_in": lifetime,
             },
             actor=principal,
         )
-    return Grant(principal=principal, scopes=scopes, lifetime=application.token_lifetime)
+    return Grant(principal=principal, scopes=scopes, lifetime=lifetime)

@@ -16,6 +16,7 @@ from resolvers.errors import Unauthenticated
 if TYPE_CHECKING:
     from gateway.settings import Settings
     from resolvers.loaders.registry import Loaders
+    from resolvers.platform_clients import PlatformClients
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,7 @@ class RequestContext:
     production: bool = False  # SCAIGATE_ENV=production: the schema's shape is not shown
     operation_limits: OperationLimits = DEFAULT_OPERATION_LIMITS  # enforced by schema.limits
     settings: Settings | None = None  # the app's; None where no app runs (see `config`)
+    platform_clients: PlatformClients | None = None  # the process's; checks platform tokens
     _loaders: Loaders | None = None
 
     @property

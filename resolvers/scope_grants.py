@@ -1,4 +1,5 @@
-"""Which scopes a caller may grant (an agent's `allowed_scopes`): only scopes it holds itself.
+"""Which scopes a caller may grant (an agent's or an application's `allowed_scopes`): only
+scopes it holds itself.
 
 What a caller holds, in one table:
 

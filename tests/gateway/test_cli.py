@@ -13,8 +13,10 @@ import jwt
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from typer.testing import CliRunner, Result
 
+from db.base import utcnow
 from db.engine import create_engine
 from db.enums import ApplicationLevel, ApplicationType
 from db.models import Application, Group, GroupMember, GroupNesting, Partner, Tenant, User
@@ -23,8 +25,10 @@ from gateway.principals import Principal, Role
 from gateway.settings import Settings, get_settings
 from gateway.tokens import verify_token
 from tests.databases import fresh_database
+from tests.factories import create_partner, create_tenant
 
 SIGNING_KEY = "cli-test-signing-key-0123456789-abcdefghij"
+Sessions = async_sessionmaker[AsyncSession]
 
 
 def scaigate(*args: str, env: dict[str, str] | None = None) -> Result:
@@ -36,6 +40,11 @@ def scaigate(*args: str, env: dict[str, str] | None = None) -> Result:
 def plain(text: str) -> str:
     """CLI output without the error box drawing and line wrapping."""
     return " ".join(text.replace("│", " ").split())
+
+
+async def token_in_thread(url: str, *args: str) -> Result:
+    # The command runs its own event loop, which cannot nest inside the test's.
+    return await asyncio.to_thread(scaigate, "token", *args, env={"SCAIGATE_DATABASE_URL": url})
 
 
 def verified(result: Result) -> tuple[str, Principal]:
@@ -57,22 +66,30 @@ class TestToken:
             frozenset(),
         )
 
-    def test_partner_admin_of_a_partner(self) -> None:
+    async def test_partner_admin_of_a_partner(
+        self, db: None, sessions: Sessions, database_url: str
+    ) -> None:
+        partner = await create_partner(sessions)
+
         _, principal = verified(
-            scaigate("token", "--role", "partner_admin", "--partner", "prt_01abc")
+            await token_in_thread(database_url, "--role", "partner_admin", "--partner", partner.id)
         )
 
         assert principal.role is Role.PARTNER_ADMIN
-        assert principal.partner_id == "prt_01abc"
+        assert principal.partner_id == partner.id
         assert principal.tenant_id is None
 
-    def test_tenant_admin_of_a_tenant(self) -> None:
+    async def test_tenant_admin_of_a_tenant(
+        self, db: None, sessions: Sessions, database_url: str
+    ) -> None:
+        tenant = await create_tenant(sessions, partner=await create_partner(sessions))
+
         _, principal = verified(
-            scaigate("token", "--role", "tenant_admin", "--tenant", "tnt_01abc")
+            await token_in_thread(database_url, "--role", "tenant_admin", "--tenant", tenant.id)
         )
 
         assert principal.role is Role.TENANT_ADMIN
-        assert principal.tenant_id == "tnt_01abc"
+        assert principal.tenant_id == tenant.id
 
     def test_platform_token_carries_every_scope_given(self) -> None:
         _, principal = verified(
@@ -95,6 +112,119 @@ class TestToken:
         claims = jwt.decode(token, options={"verify_signature": False})
         assert claims["exp"] - claims["iat"] == 120
         assert principal.subject == "usr_ops"
+
+
+class TestTokenNamesOnlyLiveOwners:
+    async def test_a_partner_that_does_not_exist_is_refused(
+        self, db: None, database_url: str
+    ) -> None:
+        result = await token_in_thread(
+            database_url, "--role", "partner_admin", "--partner", "prt_bogus"
+        )
+
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        assert "no partner prt_bogus in the configured database" in result.stderr
+
+    async def test_a_deleted_tenant_is_refused(
+        self, db: None, sessions: Sessions, database_url: str
+    ) -> None:
+        tenant = await create_tenant(
+            sessions, partner=await create_partner(sessions), deleted_at=utcnow()
+        )
+
+        result = await token_in_thread(
+            database_url, "--role", "tenant_admin", "--tenant", tenant.id
+        )
+
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        assert f"no tenant {tenant.id} in the configured database" in result.stderr
+
+    async def test_a_partner_id_is_not_taken_for_a_tenant(
+        self, db: None, sessions: Sessions, database_url: str
+    ) -> None:
+        partner = await create_partner(sessions)
+
+        result = await token_in_thread(
+            database_url, "--role", "tenant_admin", "--tenant", "tnt_" + partner.id[4:]
+        )
+
+        assert result.exit_code == 2
+
+    def test_without_a_database_it_warns_and_prints_the_token(self, tmp_path: Path) -> None:
+        absent = tmp_path / "absent.db"
+
+        result = scaigate(
+            "token", "--role", "partner_admin", "--partner", "prt_01abc",
+            env={"SCAIGATE_DATABASE_URL": f"sqlite+aiosqlite:///{absent}"},
+        )  # fmt: skip
+
+        _, principal = verified(result)
+        assert principal.partner_id == "prt_01abc"
+        assert "Warning: could not check that prt_01abc exists" in result.stderr
+        assert not absent.exists(), "checking must not create a database"
+
+    def test_an_unreachable_database_warns_and_prints_the_token(self) -> None:
+        # Port 1 on the loopback: nothing listens there, the connection is refused at once.
+        result = scaigate(
+            "token", "--role", "tenant_admin", "--tenant", "tnt_01abc",
+            env={"SCAIGATE_DATABASE_URL": "postgresql+asyncpg://scaigate@127.0.0.1:1/none"},
+        )  # fmt: skip
+
+        _, principal = verified(result)
+        assert principal.tenant_id == "tnt_01abc"
+        assert "Warning: could not check that tnt_01abc exists" in result.stderr
+
+
+class TestTokenLifetime:
+    def test_a_lifetime_beyond_what_the_gateway_accepts_is_refused(self) -> None:
+        result = scaigate(
+            "token", "--role", "super_admin", "--ttl", "7200",
+            env={"SCAIGATE_JWT_MAX_LIFETIME_SECONDS": "3600"},
+        )  # fmt: skip
+
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        assert "at most 3600 seconds" in result.stderr
+
+    def test_the_longest_accepted_lifetime_is_minted_and_verifies(self) -> None:
+        result = scaigate(
+            "token", "--role", "super_admin", "--ttl", "3600",
+            env={"SCAIGATE_JWT_MAX_LIFETIME_SECONDS": "3600"},
+        )  # fmt: skip
+
+        token, _ = verified(result)
+
+        claims = jwt.decode(token, options={"verify_signature": False})
+        assert claims["exp"] - claims["iat"] == 3600
+
+
+class TestMessagesAreNeverWrapped:
+    """Piped output has no terminal width: a message stays on one line however long it is."""
+
+    def test_a_usage_error_naming_a_long_value_is_one_line(self) -> None:
+        value = "tnt_" + "x" * 400
+
+        result = scaigate("token", "--role", "partner_admin", "--partner", value)
+
+        assert result.exit_code == 2
+        lines = [line for line in result.stderr.splitlines() if value in line]
+        assert len(lines) == 1
+        assert "expected a prt_… id" in lines[0]
+
+    def test_an_error_about_a_file_at_a_long_path_is_one_line(self, tmp_path: Path) -> None:
+        directory = tmp_path.joinpath(*["a-directory-with-a-long-name-" + "d" * 60] * 5)
+        directory.mkdir(parents=True)
+        file = directory / "bad.graphql"
+        file.write_text("query Bad { nope }", encoding="utf-8")
+
+        result = scaigate("operations", "register", str(file))
+
+        assert result.exit_code == 1
+        lines = [line for line in result.stderr.splitlines() if str(file) in line]
+        assert len(lines) == 1
+        assert lines[0].startswith(f"{file}: Cannot query field 'nope' on type 'Query'.")
 
 
 class TestTokenRejectsBadCombinations:

@@ -7,10 +7,12 @@ from typing import Any
 import httpx
 import jwt
 import pytest
+from fastapi import FastAPI
 
 from db.base import utcnow
 from db.enums import ApplicationLevel, ApplicationType
 from gateway.settings import Settings
+from tests.app_settings import settings_changed
 from tests.factories import create_partner, create_tenant
 from tests.factories_sessions import (
     CLIENT_SECRET,
@@ -74,6 +76,24 @@ class TestIssuing:
         )
         assert token["exp"] - token["iat"] == 900
         assert "sid" not in token
+
+    async def test_the_lifetime_is_at_most_the_longest_the_gateway_accepts(
+        self, db: None, sessions: Sessions, http: httpx.AsyncClient, app: FastAPI
+    ) -> None:
+        # given an application whose tokens would live a day, on a gateway accepting an hour
+        client = await create_platform_client(sessions, scopes=["admin:read"], token_lifetime=86400)
+        with settings_changed(app, jwt_max_lifetime_seconds=3600):
+            # when
+            response = await request_token(http, GRANT, basic(client.client_id))
+            token = response.json()["access_token"]
+            accepted = await http.get("/api/v1/admin/tenants", headers=bearer(token))
+
+        # then it gets an hour-long token, which the gateway accepts
+        assert response.json()["expires_in"] == 3600
+        token_claims = claims(app.state.settings, token)
+        assert token_claims["exp"] - token_claims["iat"] == 3600
+        assert token_claims["client_id"] == client.client_id
+        assert accepted.status_code == 200
 
     async def test_credentials_in_the_body_work_too(
         self, db: None, sessions: Sessions, http: httpx.AsyncClient

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import time
+
 import jwt
 import pytest
+from pydantic import ValidationError
 
 from gateway.principals import Role
 from gateway.settings import Settings
+from gateway.token_lifetimes import APPLICATION_TOKEN_LIFETIME_MAX
 from gateway.tokens import InvalidToken, issue_token, verify_token
 
 SIGNING_KEY = "token-test-signing-key-0123456789-abcdefghij"
@@ -65,14 +69,55 @@ class TestVerifyToken:
         assert rejection(token_settings, token).startswith("Token is malformed")
 
     def test_rejects_a_signed_token_without_a_role(self, token_settings: Settings) -> None:
+        now = int(time.time())
         token = jwt.encode(
             {"sub": "usr_a", "aud": token_settings.jwt_audience, "iss": "scaigate",
-             "iat": 1, "exp": 4_000_000_000},
+             "iat": now, "exp": now + 600},
             SIGNING_KEY,
             algorithm="HS256",
         )  # fmt: skip
 
         assert rejection(token_settings, token) == "Token carries no admin role"
+
+    def test_rejects_a_lifetime_beyond_the_longest_the_gateway_issues(
+        self, token_settings: Settings
+    ) -> None:
+        # given: the default maximum is the longest lifetime the gateway itself issues
+        longest = token_settings.max_token_lifetime_seconds
+        assert longest == max(token_settings.token_ttl_seconds, APPLICATION_TOKEN_LIFETIME_MAX)
+        at_most = issue_token(
+            token_settings, role=Role.SUPER_ADMIN, subject="usr_a", ttl_seconds=longest
+        )
+        beyond = issue_token(
+            token_settings, role=Role.SUPER_ADMIN, subject="usr_a", ttl_seconds=longest + 1
+        )
+
+        # then
+        assert verify_token(token_settings, at_most).subject == "usr_a"
+        with pytest.raises(InvalidToken) as raised:
+            verify_token(token_settings, beyond)
+        assert raised.value.reason == "lifetime_too_long"
+        assert str(raised.value) == (
+            f"Token lifetime exceeds the {longest} seconds this gateway accepts"
+        )
+
+    def test_the_maximum_lifetime_is_configurable(self, token_settings: Settings) -> None:
+        strict = token_settings.model_copy(update={"jwt_max_lifetime_seconds": 3600})
+        token = issue_token(
+            token_settings, role=Role.SUPER_ADMIN, subject="usr_a", ttl_seconds=3601
+        )
+
+        assert verify_token(token_settings, token).subject == "usr_a"
+        assert rejection(strict, token).startswith("Token lifetime exceeds the 3600 seconds")
+
+    def test_a_maximum_below_the_sign_in_lifetime_is_a_configuration_error(self) -> None:
+        with pytest.raises(ValidationError, match="SCAIGATE_JWT_MAX_LIFETIME_SECONDS"):
+            Settings(
+                jwt_signing_key=SIGNING_KEY,
+                token_ttl_seconds=7200,
+                jwt_max_lifetime_seconds=3600,
+                _env_file=None,  # type: ignore[call-arg]
+            )
 
     def test_each_rejection_says_why_in_its_own_words(self, token_settings: Settings) -> None:
         # given one token for each way of being wrong

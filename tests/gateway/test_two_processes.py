@@ -14,7 +14,14 @@ import httpx
 import pytest
 
 from tests.factories import create_partner, create_tenant
-from tests.factories_sessions import PASSWORD, SIGN_IN, Sessions, create_admin
+from tests.factories_sessions import (
+    PASSWORD,
+    SIGN_IN,
+    Sessions,
+    client_token,
+    create_admin,
+    create_platform_client,
+)
 from tests.gateway.test_served_process import Server, running_server, super_admin_token
 from tests.redis_server import redis_url, unique_prefix
 from tests.tokens import bearer
@@ -78,6 +85,36 @@ class TestRevocationAcrossProcesses:
         refused = await call(pair.b, "GET", USERS, token)
         assert refused.status_code == 401
         assert refused.json() == {"detail": "Session has been revoked", "code": "UNAUTHENTICATED"}
+
+
+class TestPlatformTokensAcrossProcesses:
+    async def test_an_application_disabled_through_a_has_its_token_refused_by_b(
+        self, db: None, sessions: Sessions, pair: Pair, db_kind: str
+    ) -> None:
+        if db_kind != "postgresql":
+            pytest.skip("processes hear of each other's writes through PostgreSQL NOTIFY")
+        # given a platform token from A, which B has accepted (and so knows its application)
+        client = await create_platform_client(sessions, scopes=["admin:read"])
+        async with httpx.AsyncClient(base_url=pair.a.url) as http:
+            token = await client_token(http, client.client_id)
+        assert (await call(pair.b, "GET", USERS, token)).status_code == 200
+
+        # when its application is disabled through A
+        async with httpx.AsyncClient(base_url=pair.a.url) as http:
+            disabled = await http.patch(
+                f"/api/v1/admin/applications/{client.id}",
+                json={"enabled": False},
+                headers=bearer(super_admin_token()),
+            )
+
+        # then B refuses the very next request
+        assert disabled.status_code == 200, disabled.text
+        refused = await call(pair.b, "GET", USERS, token)
+        assert refused.status_code == 401
+        assert refused.json() == {
+            "detail": "Token's application is disabled",
+            "code": "UNAUTHENTICATED",
+        }
 
 
 class TestThrottlingAcrossProcesses:

@@ -12,6 +12,7 @@ from resolvers.passwords import verify_password
 from tests.conftest import GraphQLClient
 from tests.factories import create_application, create_partner, create_tenant
 from tests.factories_apps import stored_application
+from tests.factories_identity import audit_events
 from tests.tokens import Tokens
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -405,3 +406,94 @@ class TestDeleteApplication:
         assert _refusal(result) == ("FORBIDDEN", "Access denied")
         stored = await stored_application(sessions, application_id=global_app.id)
         assert stored.deleted_at is None
+
+
+class TestScopeGrants:
+    """An application's scopes are granted by the table that governs agents'
+    (resolvers/scope_grants.py): a caller grants only scopes it holds."""
+
+    @pytest.mark.parametrize("caller", ["partner_admin", "tenant_admin"])
+    async def test_creating_with_a_scope_the_caller_lacks_is_403_naming_it(
+        self, sessions: Sessions, gql: GraphQLClient, tokens: Tokens, tenant: Tenant, caller: str
+    ) -> None:
+        # when
+        result = await gql(
+            CREATE_APPLICATION,
+            _tenant_app(tenant.id, allowedScopes=["openid", "billing:admin", "crm:write"]),
+            token=_admin_token(tokens, caller, tenant),
+        )
+
+        # then nothing is created, and the refusal is audited
+        assert _refusal(result) == (
+            "FORBIDDEN",
+            "Access denied: cannot grant scopes 'billing:admin', 'crm:write', which the caller "
+            "does not hold",
+        )
+        listed = await gql(APPLICATIONS, {"tenantId": tenant.id}, token=tokens.super_admin())
+        assert listed["data"]["applications"]["totalCount"] == 0
+        events = await audit_events(sessions)
+        assert [(e.action, e.result) for e in events] == [("application.create", "denied")]
+
+    async def test_a_super_admin_grants_any_scope(
+        self, gql: GraphQLClient, tokens: Tokens, tenant: Tenant
+    ) -> None:
+        result = await gql(
+            CREATE_APPLICATION,
+            _tenant_app(tenant.id, allowedScopes=["crm:write", "openid"]),
+            token=tokens.super_admin(),
+        )
+
+        assert result["data"]["createApplication"]["application"]["allowedScopes"] == [
+            "crm:write",
+            "openid",
+        ]
+
+    async def test_an_update_may_keep_scopes_it_could_not_grant_but_not_add_them(
+        self, sessions: Sessions, gql: GraphQLClient, tokens: Tokens, tenant: Tenant
+    ) -> None:
+        # given an application a super admin gave a scope no tenant admin holds
+        application = await create_application(
+            sessions, tenant=tenant, allowed_scopes=["crm:write"]
+        )
+        token = tokens.tenant_admin(tenant.id)
+
+        # when the tenant admin keeps it while adding one it holds, then adds one it lacks
+        kept = await gql(
+            UPDATE_APPLICATION,
+            {"id": application.id, "input": {"allowedScopes": ["crm:write", "openid"]}},
+            token=token,
+        )
+        added = await gql(
+            UPDATE_APPLICATION,
+            {"id": application.id, "input": {"allowedScopes": ["openid", "crm:read"]}},
+            token=token,
+        )
+
+        # then
+        assert kept["data"]["updateApplication"]["allowedScopes"] == ["crm:write", "openid"]
+        assert _refusal(added) == (
+            "FORBIDDEN",
+            "Access denied: cannot grant scope 'crm:read', which the caller does not hold",
+        )
+        stored = await stored_application(sessions, application_id=application.id)
+        assert stored.allowed_scopes == ["crm:write", "openid"]
+
+    async def test_a_platform_token_grants_only_its_own_scopes(
+        self, gql: GraphQLClient, tokens: Tokens, tenant: Tenant
+    ) -> None:
+        token = tokens.platform("admin:write", "crm:read")
+
+        granted = await gql(
+            CREATE_APPLICATION,
+            _tenant_app(tenant.id, allowedScopes=["crm:read", "admin:read"]),
+            token=token,
+        )
+        refused = await gql(
+            CREATE_APPLICATION, _tenant_app(tenant.id, allowedScopes=["crm:write"]), token=token
+        )
+
+        assert granted["data"]["createApplication"]["application"]["allowedScopes"] == [
+            "crm:read",
+            "admin:read",
+        ]
+        assert _refusal(refused)[0] == "FORBIDDEN"

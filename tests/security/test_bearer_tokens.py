@@ -41,6 +41,18 @@ CASES = {
         "Token is malformed: partner_admin without partner_id",
     ),
     "no expiry": (lambda s, t: _signed(s, exp=None), "Token is malformed"),
+    "lives longer than accepted": (
+        lambda s, t: _signed(s, exp=datetime.now(UTC) + timedelta(days=3650)),
+        "Token lifetime exceeds the 86400 seconds this gateway accepts",
+    ),
+    "issued long ago, expiring far ahead": (
+        lambda s, t: _signed(
+            s,
+            iat=datetime.now(UTC) - timedelta(days=2),
+            exp=datetime.now(UTC) + timedelta(minutes=5),
+        ),
+        "Token lifetime exceeds",
+    ),
     "unsigned (alg none)": (
         lambda s, t: jwt.encode({"sub": "x", "role": "super_admin"}, key="", algorithm="none"),
         "Token is malformed",

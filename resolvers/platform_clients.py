@@ -1,0 +1,166 @@
+"""Platform tokens end with their application: each request checks it, from a process cache.
+
+A client credentials token names its application (`client_id` claim). It is accepted only
+while that application exists, is enabled, and still allows every scope the token carries;
+otherwise the request is refused (401), whichever gateway process it reaches.
+
+No request reads the database for it: each process keeps what it read of each application
+(`PlatformClients`), and every write of an application announces its client id
+(`announce_change`, in the write's transaction), which drops that entry on every process:
+on PostgreSQL through NOTIFY on `scaigate_clients`, on SQLite from the process's own
+commits. An entry also expires after `SCAIGATE_CLIENT_STATE_TTL_SECONDS`, so a missed
+notice cannot keep a stale answer longer than that; when the LISTEN connection is lost or
+opened again, the whole cache is dropped, since notices sent meanwhile reached no one.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from db.models import Application
+from gateway.principals import Principal
+from resolvers import notifications
+
+CLIENTS_CHANNEL = "scaigate_clients"  # PostgreSQL NOTIFY channel; the payload is a client id
+
+
+@dataclass(frozen=True, slots=True)
+class ClientState:
+    """What a token's acceptance depends on; None in the cache: no such application."""
+
+    enabled: bool
+    deleted: bool
+    allowed_scopes: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class ClientRefusal:
+    message: str
+    reason: str  # one word, for the `auth.token_rejected` event
+    application_id: str | None
+
+
+async def announce_change(session: AsyncSession, application: Application) -> None:
+    """Every process forgets what it knew of `application` once this transaction commits."""
+    await notifications.announce(session, CLIENTS_CHANNEL, application.client_id)
+
+
+def refusal_of(principal: Principal, state: ClientState | None) -> ClientRefusal | None:
+    """Why a token issued to an application in `state` is no longer accepted; None if it is."""
+    subject = principal.subject
+    if state is None:
+        return ClientRefusal("Token's application no longer exists", "client_unknown", None)
+    if state.deleted:
+        return ClientRefusal("Token's application has been deleted", "client_deleted", subject)
+    if not state.enabled:
+        return ClientRefusal("Token's application is disabled", "client_disabled", subject)
+    withdrawn = sorted(principal.scopes - state.allowed_scopes)
+    if withdrawn:
+        return ClientRefusal(
+            f"Token carries scopes its application no longer allows: {' '.join(withdrawn)}",
+            "scope_withdrawn",
+            subject,
+        )
+    return None
+
+
+class PlatformClients:
+    """One per process: the state of the applications whose tokens it has seen."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        ttl_seconds: float,
+        postgres_dsn: str | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._ttl = ttl_seconds
+        self._entries: dict[str, tuple[float, ClientState | None]] = {}
+        # Bumped by every notice: a read that a notice overtook is not kept.
+        self._generation = 0
+        self._listener = (
+            notifications.Listener(
+                postgres_dsn,
+                name=listener_name(),
+                channels={CLIENTS_CHANNEL: self.forget},
+                on_lost=self.forget_all,
+                on_listening=self.forget_all,
+            )
+            if postgres_dsn
+            else None
+        )
+        self._commit_hook: notifications.CommitHook | None = None
+
+    def start(self, engines: Sequence[AsyncEngine]) -> None:
+        """Listens on PostgreSQL; otherwise follows the commits of `engines` (SQLite)."""
+        if self._listener is not None:
+            self._listener.start()
+        else:
+            self._commit_hook = notifications.CommitHook(engines, {CLIENTS_CHANNEL: self.forget})
+            self._commit_hook.install()
+
+    async def close(self) -> None:
+        if self._listener is not None:
+            await self._listener.stop()
+        if self._commit_hook is not None:
+            self._commit_hook.remove()
+
+    def __contains__(self, client_id: object) -> bool:
+        return client_id in self._entries
+
+    @property
+    def listening(self) -> bool:
+        return self._listener is not None and self._listener.listening
+
+    def forget(self, client_id: str) -> None:
+        self._generation += 1
+        self._entries.pop(client_id, None)
+
+    def forget_all(self) -> None:
+        self._generation += 1
+        self._entries.clear()
+
+    async def refusal(self, principal: Principal) -> ClientRefusal | None:
+        """Why `principal`'s token is refused now; None when it is accepted (or names no
+        application: `scaigate token` mints those from the signing key itself)."""
+        if principal.client_id is None:
+            return None
+        return refusal_of(principal, await self.state(principal.client_id))
+
+    async def state(self, client_id: str) -> ClientState | None:
+        now = time.monotonic()
+        entry = self._entries.get(client_id)
+        if entry is not None and entry[0] > now:
+            return entry[1]
+        generation = self._generation
+        state = await self._read(client_id)
+        if generation == self._generation and self._ttl > 0:
+            self._entries[client_id] = (now + self._ttl, state)
+        return state
+
+    async def _read(self, client_id: str) -> ClientState | None:
+        statement = select(
+            Application.enabled, Application.deleted_at, Application.allowed_scopes
+        ).where(Application.client_id == client_id)
+        async with self._sessions() as session:
+            row = (await session.execute(statement)).first()
+        if row is None:
+            return None
+        enabled, deleted_at, allowed_scopes = row
+        return ClientState(
+            enabled=bool(enabled),
+            deleted=deleted_at is not None,
+            allowed_scopes=frozenset(allowed_scopes or ()),
+        )
+
+
+def listener_name() -> str:
+    """The LISTEN connection's `application_name`, in pg_stat_activity."""
+    return f"scaigate-clients-{os.getpid()}"
