@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     jwt_audience: str = "scaigate-admin"
     token_ttl_seconds: int = Field(default=3600, ge=60, le=7 * 24 * 3600)
     db_pool_size: int = Field(default=10, ge=1, le=200)
+    # Database outages (docs/outages.md): how long a request waits for a pooled connection
+    # and for a new one before it is answered 503, and whether each checkout pings first.
+    db_pool_timeout_seconds: float = Field(default=5.0, gt=0, le=300)
+    db_connect_timeout_seconds: float = Field(default=3.0, gt=0, le=300)
+    db_pool_pre_ping: bool = False
     enable_openapi: bool | None = None
     # Production mode and operations.
     enable_explorer: bool | None = None
