@@ -1,7 +1,7 @@
 """A lost database: while PostgreSQL cannot be reached (a TCP proxy in front of it is cut),
-every surface answers 503 `SERVICE_UNAVAILABLE` with `Retry-After`, never 500; once it is
-back, the first request succeeds, and every write answered 2xx is stored (PostgreSQL runs
-only)."""
+every surface answers 503 `SERVICE_UNAVAILABLE` with `Retry-After`, never 500, and an open
+subscription ends saying why; once it is back, the first request succeeds, and every write
+answered 2xx is stored (PostgreSQL runs only)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
@@ -36,6 +37,8 @@ from tests.factories_sessions import (
     create_platform_client,
     create_session,
 )
+from tests.gateway.live_feed import bearer_payload, feed_client, until
+from tests.gateway.test_served_process import free_port
 from tests.tcp_proxy import TcpProxy, tcp_proxy
 from tests.tokens import Tokens, bearer
 
@@ -295,19 +298,19 @@ class TestAfterTheCut:
                 async with answer_came:
                     answer_came.notify_all()
 
-        async def until(condition: Callable[[], bool]) -> None:
+        async def until_answered(condition: Callable[[], bool]) -> None:
             async with answer_came:
                 await answer_came.wait_for(condition)
 
         writer = asyncio.create_task(write_steadily())
 
         # when: the database goes away for a while and comes back
-        await until(lambda: len(created) >= 5)
+        await until_answered(lambda: len(created) >= 5)
         await gateway.proxy.cut()
-        await until(lambda: list(answered.values()).count(503) >= 5)
+        await until_answered(lambda: list(answered.values()).count(503) >= 5)
         await gateway.proxy.restore()
         resumed = len(created)
-        await until(lambda: len(created) >= resumed + 5)
+        await until_answered(lambda: len(created) >= resumed + 5)
         stop.set()
         await writer
 
@@ -320,3 +323,42 @@ class TestAfterTheCut:
             )
         assert created <= stored
         assert len(stored) <= len(answered)
+
+
+class TestSubscriptions:
+    async def test_an_open_subscription_ends_saying_the_database_connection_was_lost(
+        self, db: None, gateway: Gateway, tokens: Tokens
+    ) -> None:
+        # given: the gateway on a real port, and a client following the live audit feed
+        port = free_port()
+        server = uvicorn.Server(
+            uvicorn.Config(
+                gateway.app, host="127.0.0.1", port=port, lifespan="off", log_config=None
+            )
+        )
+        serving = asyncio.create_task(server.serve())
+        await until(lambda: _now(server.started))
+        try:
+            url = f"ws://127.0.0.1:{port}/graphql"
+            async with feed_client(url, bearer_payload(tokens.super_admin())) as client:
+                await client.subscribe()
+                await until(lambda: _now(gateway.app.state.audit_feed.subscriber_count == 1))
+
+                # when
+                await gateway.proxy.cut()
+
+                # then: the stream ends with a reason, and the operation completes
+                ended = await client.receive()
+                completed = await client.receive()
+        finally:
+            server.should_exit = True
+            await serving
+
+        assert ended["type"] == "next"
+        [error] = ended["payload"]["errors"]
+        assert error["extensions"] == {"code": "SERVICE_UNAVAILABLE", "reason": "connection_lost"}
+        assert completed == {"type": "complete", "id": "1"}
+
+
+async def _now(value: bool) -> bool:
+    return value
