@@ -29,6 +29,7 @@ from gateway.metrics import metrics_router, subscription_opened, worker_stopped
 from gateway.middleware import RequestIdAndStatements
 from gateway.oauth import oauth_router
 from gateway.observability import AccessLogAndMetrics
+from gateway.outages import answer_outages
 from gateway.settings import Settings, get_settings
 from gateway.sign_in import sign_in_router, sign_in_throttle
 from resolvers.audit_feed import open_feed
@@ -75,7 +76,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await prepare_database(settings)
-        engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
+        engine = create_engine(
+            settings.database_url,
+            pool_size=settings.db_pool_size,
+            pool_timeout=settings.db_pool_timeout_seconds,
+            connect_timeout=settings.db_connect_timeout_seconds,
+            pre_ping=settings.db_pool_pre_ping,
+        )
         app.state.engine = engine
         app.state.sessions = create_sessionmaker(engine)
         write_engine = engine
@@ -115,6 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.add_exception_handler(AuthenticationFailed, authentication_failed_response)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    answer_outages(app)
     app.include_router(
         GatewayGraphQLRouter(
             schema,

@@ -17,6 +17,9 @@ types, `Accept` negotiation, request errors and the status codes that go with th
 - A request that is not well-formed GraphQL over HTTP (body not JSON, parameters of the
   wrong shape, no query) is a 400 under both; an unsupported request body type a 415; a
   mutation over GET a 405 with `Allow: POST`. These answer a GraphQL error document too.
+- An operation whose every error is `SERVICE_UNAVAILABLE` (the database cannot be reached)
+  is a 503 with `Retry-After` under both media types: the request was fine, the server could
+  not answer it now, and retrying later is what a client (or a proxy) should do.
 """
 
 from __future__ import annotations
@@ -137,7 +140,16 @@ def is_request_error(result: ExecutionResult) -> bool:
     return result.data is None and bool(errors) and all(error.path is None for error in errors)
 
 
+def unavailable(result: ExecutionResult) -> bool:
+    """Whether every error of the result is `SERVICE_UNAVAILABLE`: the operation could not be
+    answered because the database (or an upstream service) cannot be reached."""
+    codes = {(error.extensions or {}).get("code") for error in result.errors or ()}
+    return codes == {"SERVICE_UNAVAILABLE"}
+
+
 def status_of(result: ExecutionResult, media_type: str) -> int:
+    if unavailable(result):
+        return 503
     if media_type != GRAPHQL_RESPONSE_JSON or not is_request_error(result):
         return 200
     codes = {(error.extensions or {}).get("code") for error in result.errors or ()}

@@ -48,6 +48,7 @@ from gateway.graphql_ws import SubscriptionsOnlyHandler, WebSocketContext
 from gateway.persisted_operations import Mode, Refused, remember, resolve
 from gateway.settings import Settings
 from resolvers.context import RequestContext
+from resolvers.errors import ErrorCode, retry_after_headers
 
 logger = structlog.stdlib.get_logger("scaigate.graphql")
 
@@ -136,7 +137,10 @@ class GatewayGraphQLRouter(OfflineGraphiQL, GraphQLRouter[object, None]):
             body = await self._response_data(request, result)
             status = status_of(result, media_type)
         response = Response(
-            self.encode_json(body), status_code=status, media_type=content_type(media_type)
+            self.encode_json(body),
+            status_code=status,
+            media_type=content_type(media_type),
+            headers=retry_after_headers(ErrorCode.SERVICE_UNAVAILABLE) if status == 503 else None,
         )
         response.headers.raw.extend(sub_response.headers.raw)  # set by resolvers, if any
         return response

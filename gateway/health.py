@@ -10,6 +10,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from db.availability import describe_outage, outage_cause
+
 READINESS_TIMEOUT_SECONDS = 2.0
 
 logger = structlog.stdlib.get_logger("scaigate.health")
@@ -24,8 +26,10 @@ async def database_problem(engine: AsyncEngine, seconds: float) -> str | None:
     except TimeoutError:
         return f"database did not answer within {seconds:g} s"
     except Exception as exc:
-        # The class names the failure; the message (hosts, users) stays in the log.
-        logger.warning("readiness_check_failed", exc_info=exc)
+        # The class names the failure; the message (hosts, users) stays in the log, on one
+        # line: a probe that fails every few seconds must not render a traceback each time.
+        cause = outage_cause(exc) or exc
+        logger.warning("readiness_check_failed", error=describe_outage(cause))
         return f"database unavailable ({type(exc).__name__})"
     return None
 

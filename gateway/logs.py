@@ -4,6 +4,11 @@ Every line carries `timestamp` (ISO 8601, UTC), `level`, `logger` and `event`, p
 `request_id` of the request it belongs to (bound by `gateway/middleware.py` through
 structlog's context variables). Production writes one JSON object per line; development
 writes the same fields as readable key=value text (`SCAIGATE_LOG_FORMAT` overrides either).
+
+In both formats an exception is rendered as Python's plain traceback (no local variables, no
+rich rendering: those took seconds per error on the event loop and printed passwords held
+in locals), and every line passes `gateway.log_redaction` last, so no password, client
+secret, API key or bearer token reaches the output.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import orjson
 import structlog
 from structlog.typing import EventDict, Processor
 
+from gateway.log_redaction import redact_secrets
 from gateway.settings import Settings
 
 # The standard library loggers that uvicorn writes to; `uvicorn.access` is silenced because
@@ -60,20 +66,22 @@ def _shared_processors() -> list[Processor]:
 
 
 def _formatter(json_lines: bool) -> structlog.stdlib.ProcessorFormatter:
-    renderer: Processor
-    if json_lines:
-        renderer = structlog.processors.JSONRenderer(serializer=_json_dumps)
-        final: list[Processor] = [
-            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-            structlog.processors.format_exc_info,
-            renderer,
-        ]
-    else:
-        renderer = structlog.dev.ConsoleRenderer(colors=False)
-        final = [structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer]
+    renderer: Processor = (
+        structlog.processors.JSONRenderer(serializer=_json_dumps)
+        if json_lines
+        else structlog.dev.ConsoleRenderer(
+            colors=False, exception_formatter=structlog.dev.plain_traceback
+        )
+    )
     return structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=[*_shared_processors(), structlog.stdlib.ExtraAdder(), _drop_copies],
-        processors=final,
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            # The traceback becomes text here, so that the redaction below sees it.
+            structlog.processors.format_exc_info,
+            redact_secrets,
+            renderer,
+        ],
     )
 
 

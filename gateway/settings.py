@@ -37,6 +37,11 @@ class Settings(BaseSettings):
     # deleted, allowed scopes) when no change notice reaches it (resolvers.platform_clients).
     client_state_ttl_seconds: float = Field(default=30.0, ge=0, le=3600)
     db_pool_size: int = Field(default=10, ge=1, le=200)
+    # Database outages (docs/outages.md): how long a request waits for a pooled connection
+    # and for a new one before it is answered 503, and whether each checkout pings first.
+    db_pool_timeout_seconds: float = Field(default=5.0, gt=0, le=300)
+    db_connect_timeout_seconds: float = Field(default=3.0, gt=0, le=300)
+    db_pool_pre_ping: bool = False
     enable_openapi: bool | None = None
     # Production mode and operations.
     enable_explorer: bool | None = None

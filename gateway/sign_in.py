@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from gateway.auth import anonymous_context, build_request_context, request_id_of
+from gateway.outages import unavailable_response
 from gateway.settings import Settings
 from gateway.tokens import issue_token
 from resolvers import sessions
@@ -22,7 +23,7 @@ from resolvers.control_characters import check as check_text
 from resolvers.errors import HTTP_STATUS, BadInput, DomainError, ErrorCode, Unauthenticated
 from resolvers.sign_in import Credentials, TooManyAttempts, sign_in
 from resolvers.throttle import SignInThrottle, ThrottleLimits
-from schema.errors import log_unexpected, masked_message
+from schema.errors import database_outage, log_unexpected, masked_message
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 _FIELDS = {"email": True, "password": True, "tenant": False}  # name → required
@@ -73,6 +74,10 @@ def _error(exc: DomainError) -> JSONResponse:
 
 
 def unexpected_error_response(request: Request, exc: Exception) -> JSONResponse:
+    """500 with the id of the error's log line; 503 when the database is unavailable."""
+    outage = database_outage(exc, route=request.url.path)
+    if outage is not None:
+        return unavailable_response(request, outage)
     error_id = log_unexpected(exc, request_id=request_id_of(request), route=request.url.path)
     code = ErrorCode.INTERNAL.value
     return JSONResponse(

@@ -16,7 +16,7 @@ class ErrorCode(StrEnum):
     LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
     RATE_LIMITED = "RATE_LIMITED"
     BAD_GATEWAY = "BAD_GATEWAY"  # an upstream service (ScaiGrid) answered badly
-    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"  # an upstream service could not be reached
+    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"  # the database or an upstream is unreachable
     INTERNAL = "INTERNAL_SERVER_ERROR"
 
 
@@ -87,6 +87,15 @@ class UpstreamUnavailable(DomainError):
     code = ErrorCode.SERVICE_UNAVAILABLE
 
 
+class DatabaseUnavailable(DomainError):
+    """The database could not be reached (it restarts, refuses, or no connection came free)."""
+
+    code = ErrorCode.SERVICE_UNAVAILABLE
+
+    def __init__(self, message: str = "Database unavailable", **extensions: Any) -> None:
+        super().__init__(message, **extensions)
+
+
 HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.FORBIDDEN: 403,
@@ -100,3 +109,13 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.SERVICE_UNAVAILABLE: 503,
     ErrorCode.INTERNAL: 500,
 }
+
+# Seconds a client is asked to wait (`Retry-After`) before trying again: an outage of the
+# database is expected to end within seconds (a restart, a failover).
+RETRY_AFTER_SECONDS: dict[str, int] = {ErrorCode.SERVICE_UNAVAILABLE: 1}
+
+
+def retry_after_headers(code: str) -> dict[str, str]:
+    """`Retry-After` for an answer with this code, when the code asks for a retry."""
+    seconds = RETRY_AFTER_SECONDS.get(code)
+    return {"Retry-After": str(seconds)} if seconds is not None else {}

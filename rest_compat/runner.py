@@ -22,7 +22,7 @@ from starlette.requests import ClientDisconnect
 from gateway.auth import AuthenticationFailed, build_request_context, request_id_of
 from resolvers.context import RequestContext
 from resolvers.control_characters import refusal
-from resolvers.errors import HTTP_STATUS, ErrorCode
+from resolvers.errors import HTTP_STATUS, ErrorCode, retry_after_headers
 from resolvers.pagination import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE,
@@ -34,7 +34,7 @@ from rest_compat.documents import snake
 from rest_compat.enums import match_enum_values
 from rest_compat.table import Call, Route, Shape
 from schema.context import GraphQLContext
-from schema.errors import log_unexpected, masked_message
+from schema.errors import database_outage, log_unexpected, masked_message
 from schema.schema import schema
 
 
@@ -74,7 +74,7 @@ def error_response(
     body = {"detail": detail, "code": code}
     if error_id:
         body["error_id"] = error_id  # an unexpected error: the id of its log line
-    return JSONResponse(body, status_code=status)
+    return JSONResponse(body, status_code=status, headers=retry_after_headers(code))
 
 
 def _bad_input(detail: str) -> RestError:
@@ -293,6 +293,9 @@ async def execute(route: Route, request: Request) -> Response:
     except (AuthenticationFailed, ClientDisconnect):
         raise
     except Exception as exc:
+        outage = database_outage(exc, request_id=request_id_of(request), route=route.path)
+        if outage is not None:
+            return error_response(status_for(outage.code), outage.message, outage.code.value)
         # Masked like GraphQL's unexpected errors: an id that matches the log line, no more.
         error_id = log_unexpected(exc, request_id=request_id_of(request), route=route.path)
         code = ErrorCode.INTERNAL.value

@@ -11,7 +11,8 @@ import structlog
 from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import SchemaExtension
 
-from resolvers.errors import DomainError, ErrorCode
+from db.availability import describe_outage, outage_cause
+from resolvers.errors import DatabaseUnavailable, DomainError, ErrorCode
 from schema.context import context_of_execution
 
 logger = structlog.stdlib.get_logger("scaigate.errors")
@@ -31,6 +32,24 @@ def log_unexpected(error: BaseException, *, request_id: str | None = None, **whe
     return error_id
 
 
+def database_outage(
+    error: BaseException, *, request_id: str | None = None, **where: Any
+) -> DatabaseUnavailable | None:
+    """`DatabaseUnavailable` when `error` shows the database unreachable, logged as one short
+    warning line; None for any other error.
+
+    An outage fails many requests at once: their lines carry no traceback, whose rendering
+    would hold up the event loop just when the database comes back.
+    """
+    cause = outage_cause(error)
+    if cause is None:
+        return None
+    if request_id:
+        where["request_id"] = request_id
+    logger.warning("database_unavailable", error=describe_outage(cause), **where)
+    return DatabaseUnavailable()
+
+
 def masked_message(error_id: str) -> str:
     return f"Internal server error (error id {error_id})"
 
@@ -44,6 +63,10 @@ def _classify(error: GraphQLError, request_id: str | None = None) -> None:
     original = error.original_error
     if (error.extensions or {}).get("error_id"):
         return  # already logged and masked (a subscription's last result is seen twice)
+    if original is not None and not isinstance(original, DomainError | GraphQLError):
+        outage = database_outage(original, request_id=request_id, path=error.path)
+        if outage is not None:
+            error.original_error = original = outage  # seen again: not logged twice
     if isinstance(original, DomainError):
         error.message = original.message
         error.extensions = {"code": original.code.value, **original.extensions}
