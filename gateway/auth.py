@@ -146,6 +146,7 @@ def anonymous_context(request: Request) -> RequestContext:
         production=settings.env == "production",
         operation_limits=settings.operation_limits,
         settings=settings,
+        audit_spool=getattr(request.app.state, "audit_spool", None),
         meta=RequestMeta(
             request_id=request_id_of(request),
             ip=request.client.host if request.client else None,
