@@ -4,6 +4,7 @@ and events `record_alone` could not write."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from functools import partial
 from pathlib import Path
@@ -17,10 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.engine import create_engine, create_sessionmaker, is_sqlite
 from db.models import AuditEvent
+from gateway.principals import Principal, Role
 from resolvers import audit
 from resolvers.audit import AuditResult, event_row, write_spooled
+from resolvers.audit_log import NO_FILTER
 from resolvers.audit_spool import REJECTED_FILE, SEGMENT_GLOB, AuditSpool, EventWriter, decode
 from resolvers.context import RequestContext, RequestMeta
+from tests.gateway.test_audit_feed import subscribed
 from tests.gateway.test_served_process import free_port
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -271,6 +275,33 @@ class TestDrain:
         assert len(segments(tmp_path)) == 1
         assert await spool.drain(write) == 1
         assert await stored(sessions, event["id"]) == {event["id"]: as_stored(event)}
+        spool.close()
+
+
+class TestLiveFeed:
+    async def test_drained_events_reach_live_subscribers_and_stored_ones_are_not_repeated(
+        self, db: None, app: FastAPI, sessions: Sessions, write: EventWriter, tmp_path: Path
+    ) -> None:
+        # Given an event stored before its spool was drained, and then a live subscriber
+        already, late = new_event(sessions, 1), new_event(sessions, 2)
+        assert await write([already]) == []
+        reader = RequestContext(
+            principal=Principal(role=Role.SUPER_ADMIN, subject="usr_spool"),
+            sessions=app.state.sessions,
+        )
+        events = app.state.audit_feed.follow(reader, NO_FILTER)
+        first = asyncio.create_task(anext(events))
+        await subscribed(app)
+
+        # When a spool holding both is drained
+        spool = AuditSpool(tmp_path)
+        await spool.append(already)
+        await spool.append(late)
+        assert await spool.drain(write) == 2
+
+        # Then the subscriber is told of the event the drain stored, not of the other again
+        assert (await first).id == late["id"]
+        await events.aclose()
         spool.close()
 
 
