@@ -174,7 +174,7 @@ class AuditSpool:
             if self._current is None:
                 self._current = _new_segment(self.directory)
             segment = self._current
-            end = segment.file.tell()
+            end = os.fstat(segment.file.fileno()).st_size
             try:
                 segment.file.write(line)
                 segment.file.flush()
@@ -201,7 +201,7 @@ class AuditSpool:
         return len(events)
 
     def _set_aside(self, events: list[Event]) -> None:
-        with (self.directory / REJECTED_FILE).open("ab") as file:
+        with _append_only(self.directory / REJECTED_FILE) as file:
             file.write(b"".join(encode(event) for event in events))
             file.flush()
             os.fsync(file.fileno())
@@ -213,12 +213,18 @@ def _new_segment(directory: Path) -> _Segment:
     """A new segment, locked before it carries a name that other processes drain."""
     name = f"audit-{os.getpid()}-{secrets.token_hex(6)}.jsonl"
     starting = directory / f".{name}.new"
-    file = starting.open("xb")
+    file = _append_only(starting, exclusive=True)
     fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     path = directory / name
     starting.rename(path)
     _fsync_directory(directory)  # the file's name must survive a crash with its events
     return _Segment(path, file)
+
+
+def _append_only(path: Path, *, exclusive: bool = False) -> BinaryIO:
+    """`path` opened for appending, created readable by this user only: events name people."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | (os.O_EXCL if exclusive else 0)
+    return os.fdopen(os.open(path, flags, 0o600), "ab")
 
 
 def _claim(path: Path) -> _Segment | None:

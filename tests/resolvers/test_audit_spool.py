@@ -129,6 +129,7 @@ class TestAppend:
         (path,) = segments(tmp_path / "spool")
         lines = path.read_bytes().splitlines(keepends=True)
         assert [decode(line) for line in lines] == [event]
+        assert path.stat().st_mode & 0o777 == 0o600  # events name people: owner only
         assert spool.pending_events == 1
         assert spool.oldest_age_seconds() >= 0
         spool.close()
