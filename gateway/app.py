@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from http import HTTPStatus
 from pathlib import Path
 from typing import cast
@@ -25,14 +26,21 @@ from gateway.graphql_router import GatewayGraphQLRouter
 from gateway.graphql_ws import WebSocketContext
 from gateway.health import health_router
 from gateway.logs import configure_logging
-from gateway.metrics import metrics_router, subscription_opened, worker_stopped
+from gateway.metrics import (
+    AuditSpoolMetrics,
+    metrics_router,
+    subscription_opened,
+    worker_stopped,
+)
 from gateway.middleware import RequestIdAndStatements
 from gateway.oauth import oauth_router
 from gateway.observability import AccessLogAndMetrics
 from gateway.outages import answer_outages
 from gateway.settings import Settings, get_settings
 from gateway.sign_in import sign_in_router, sign_in_throttle
+from resolvers.audit import write_spooled
 from resolvers.audit_feed import open_feed
+from resolvers.audit_spool import AuditSpool, SpoolDrainer
 from resolvers.notifications import asyncpg_dsn
 from resolvers.platform_clients import PlatformClients
 from rest_compat.router import scaikey_router
@@ -100,9 +108,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             postgres_dsn=asyncpg_dsn(settings.database_url),
         )
         app.state.platform_clients.start((engine, write_engine))
+        # Before serving: what processes that are gone left in the spool is written first.
+        spool = AuditSpool(settings.audit_spool_dir, observer=AuditSpoolMetrics())
+        spool_drainer = SpoolDrainer(spool, partial(write_spooled, app.state.write_sessions))
+        await spool_drainer.start()
+        app.state.audit_spool = spool
         try:
             yield
         finally:
+            await spool_drainer.close()
             await app.state.platform_clients.close()
             await app.state.audit_feed.close()
             await engine.dispose()

@@ -169,6 +169,7 @@ def anonymous_context(request: Request) -> RequestContext:
         operation_limits=settings.operation_limits,
         settings=settings,
         platform_clients=getattr(request.app.state, "platform_clients", None),
+        audit_spool=getattr(request.app.state, "audit_spool", None),
         meta=RequestMeta(
             request_id=request_id_of(request),
             ip=request.client.host if request.client else None,

@@ -64,6 +64,39 @@ ACTIVE_SUBSCRIPTIONS = Gauge(
     multiprocess_mode="livesum",
 )
 
+AUDIT_SPOOL_EVENTS = Gauge(
+    "scaigate_audit_spool_events",
+    "Audit events waiting in the local spool for the database.",
+    multiprocess_mode="livesum",
+)
+AUDIT_SPOOL_OLDEST_AGE = Gauge(
+    "scaigate_audit_spool_oldest_age_seconds",
+    "Age of the oldest audit event waiting in the local spool (0 when it is empty).",
+    multiprocess_mode="livemax",
+)
+AUDIT_SPOOLED = Counter(
+    "scaigate_audit_spooled_events",
+    "Audit events that went to the local spool because the database could not take them.",
+)
+AUDIT_SPOOL_DRAINED = Counter(
+    "scaigate_audit_spool_drained_events",
+    "Spooled audit events written to the database (or found there already).",
+)
+
+
+class AuditSpoolMetrics:
+    """What the audit spool (`resolvers.audit_spool`) reports, as the metrics above."""
+
+    def spooled(self) -> None:
+        AUDIT_SPOOLED.inc()
+
+    def drained(self, count: int) -> None:
+        AUDIT_SPOOL_DRAINED.inc(count)
+
+    def pending(self, events: int, oldest_age_seconds: float) -> None:
+        AUDIT_SPOOL_EVENTS.set(events)
+        AUDIT_SPOOL_OLDEST_AGE.set(oldest_age_seconds)
+
 
 @contextmanager
 def subscription_opened() -> Iterator[None]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -50,6 +51,8 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     access_log: bool = True
     shutdown_grace_seconds: int = Field(default=30, ge=0, le=3600)
+    # Audit events the database cannot take wait here until it can, one file per process.
+    audit_spool_dir: Path = Path("var/audit-spool")
     # Operation limits (docs/graphql.md "Operation limits").
     limit_max_depth: int = Field(default=_LIMITS.max_depth, ge=1)
     limit_max_aliases: int = Field(default=_LIMITS.max_aliases, ge=0)

@@ -10,19 +10,25 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypedDict, Unpack, cast
 
-from sqlalchemy import insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
+import structlog
+from sqlalchemy import Column, Table, insert, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.base import utcnow
 from db.ids import IdPrefix, new_id, prefix_of
 from db.models import AuditEvent, Tenant
 from gateway.principals import Principal, Role
 from resolvers import notifications
+from resolvers.audit_spool import Event
 from resolvers.context import RequestContext
 
+logger = structlog.stdlib.get_logger("scaigate.audit")
+
 AUDIT_CHANNEL = "scaigate_audit"  # PostgreSQL NOTIFY channel; the payload is the event id
+AUDIT_EVENTS = cast("Table", AuditEvent.__table__)
 REDACTED = "[redacted]"
 _SECRET_WORDS = ("password", "secret", "token", "api_key", "apikey", "private_key", "credential")
 
@@ -50,11 +56,16 @@ class AuditResult(StrEnum):
     DENIED = "denied"
 
 
-class _Unset:
-    pass
+class EventFields(TypedDict, total=False):
+    """What an event says besides its action; `actor` absent: the request's principal."""
 
-
-UNSET: Any = _Unset()
+    resource_type: str | None
+    resource_id: str | None
+    tenant_id: str | None
+    partner_id: str | None
+    result: AuditResult
+    metadata: dict[str, Any] | None
+    actor: Principal | None
 
 
 def is_secret_key(key: str) -> bool:
@@ -82,50 +93,41 @@ def actor_type_of(principal: Principal | None) -> ActorType:
     return ActorType.SERVICE if principal.role is Role.PLATFORM else ActorType.USER
 
 
+def event_row(context: RequestContext, action: str, **fields: Unpack[EventFields]) -> Event:
+    """A new event as its `audit_events` row, by column name: id and time are set here.
+
+    Values are cut to their columns' lengths: an event must never fail on a long argument.
+    """
+    principal = fields.get("actor", context.principal)
+    return {
+        "id": new_id(IdPrefix.AUDIT),
+        "created_at": utcnow(),
+        "actor_id": _fitted(AUDIT_EVENTS.c.actor_id, principal.subject if principal else None),
+        "actor_type": actor_type_of(principal).value,
+        "actor_role": principal.role.value if principal else None,
+        "partner_id": fields.get("partner_id"),
+        "tenant_id": fields.get("tenant_id"),
+        "action": action,
+        "resource_type": fields.get("resource_type"),
+        "resource_id": _fitted(AUDIT_EVENTS.c.resource_id, fields.get("resource_id")),
+        "result": fields.get("result", AuditResult.SUCCESS).value,
+        "metadata": redact(fields.get("metadata") or {}),
+        "ip": context.meta.ip,
+        "user_agent": _fitted(AUDIT_EVENTS.c.user_agent, context.meta.user_agent or None),
+        "request_id": context.meta.request_id or None,
+    }
+
+
 async def record(
-    session: AsyncSession,
-    context: RequestContext,
-    action: str,
-    *,
-    resource_type: str | None = None,
-    resource_id: str | None = None,
-    tenant_id: str | None = None,
-    partner_id: str | None = None,
-    result: AuditResult = AuditResult.SUCCESS,
-    metadata: dict[str, Any] | None = None,
-    actor: Principal | None = UNSET,
+    session: AsyncSession, context: RequestContext, action: str, **fields: Unpack[EventFields]
 ) -> str:
     """Adds one event to the session's transaction and returns its id.
 
-    Without a `partner_id`, a tenant's partner is read in the same INSERT. `actor`
-    defaults to the request's principal (a sign-in names the user it authenticated).
+    Without a `partner_id`, a tenant's partner is read in the same INSERT.
     """
-    principal: Principal | None = context.principal if actor is UNSET else actor
-    event_id = new_id(IdPrefix.AUDIT)
-    partner: Any = partner_id
-    if partner is None and tenant_id is not None:
-        partner = select(Tenant.partner_id).where(Tenant.id == tenant_id).scalar_subquery()
-    await session.execute(
-        insert(AuditEvent).values(
-            id=event_id,
-            created_at=utcnow(),
-            actor_id=principal.subject if principal else None,
-            actor_type=actor_type_of(principal).value,
-            actor_role=principal.role.value if principal else None,
-            partner_id=partner,
-            tenant_id=tenant_id,
-            action=action,
-            resource_type=resource_type,
-            resource_id=resource_id,
-            result=result.value,
-            event_metadata=redact(metadata or {}),
-            ip=context.meta.ip,
-            user_agent=(context.meta.user_agent or None) and context.meta.user_agent[:500],
-            request_id=context.meta.request_id or None,
-        )
-    )
-    await _announce(session, event_id)
-    return event_id
+    event = event_row(context, action, **fields)
+    await _insert(session, event)
+    return str(event["id"])
 
 
 async def record_row(
@@ -158,10 +160,87 @@ async def record_row(
     )
 
 
-async def record_alone(context: RequestContext, action: str, **fields: Any) -> str:
-    """An event in a transaction of its own: refusals, failures, authentication events."""
-    async with context.transaction() as session:
-        return await record(session, context, action, **fields)
+async def record_alone(context: RequestContext, action: str, **fields: Unpack[EventFields]) -> str:
+    """An event in a transaction of its own: refusals, failures, authentication events.
+
+    When the database cannot take it, the event waits in the process's spool
+    (`resolvers.audit_spool`) and is written, with its id and time, once the database is back.
+    """
+    event = event_row(context, action, **fields)
+    try:
+        async with context.transaction() as session:
+            await _insert(session, event)
+    except Exception as exc:
+        if context.audit_spool is None:
+            raise
+        await context.audit_spool.append(event)
+        # One short line: the cause is the outage that every other request also reports.
+        logger.warning("audit_event_spooled", event_id=event["id"], error=type(exc).__name__)
+    return str(event["id"])
+
+
+async def write_spooled(
+    sessions: async_sessionmaker[AsyncSession], events: list[Event]
+) -> list[Event]:
+    """Writes spooled events in one transaction, skipping ids already stored.
+
+    Returns the events the database refuses while it answers (each tried alone), so that one
+    bad value cannot hold up the rest for ever; raises while the database does not answer.
+    """
+    try:
+        async with sessions() as session, session.begin():
+            for event in events:
+                await _insert(session, event, skip_existing=True)
+        return []
+    except Exception:
+        if not await _answers(sessions):
+            raise
+    refused: list[Event] = []
+    for event in events:
+        try:
+            async with sessions() as session, session.begin():
+                await _insert(session, event, skip_existing=True)
+        except Exception:
+            if not await _answers(sessions):
+                raise
+            refused.append(event)
+    return refused
+
+
+async def _answers(sessions: async_sessionmaker[AsyncSession]) -> bool:
+    try:
+        async with sessions() as session:
+            await session.execute(text("SELECT 1"))
+    except Exception:
+        return False
+    return True
+
+
+async def _insert(session: AsyncSession, event: Event, *, skip_existing: bool = False) -> None:
+    row: dict[str, Any] = dict(event)
+    if row["partner_id"] is None and row["tenant_id"] is not None:
+        row["partner_id"] = (
+            select(Tenant.partner_id).where(Tenant.id == row["tenant_id"]).scalar_subquery()
+        )
+    if not skip_existing:
+        await session.execute(insert(AUDIT_EVENTS).values(row))
+    else:
+        dialect = session.get_bind().dialect.name
+        upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = (
+            upsert(AUDIT_EVENTS)
+            .values(row)
+            .on_conflict_do_nothing(index_elements=[AUDIT_EVENTS.c.id])
+            .returning(AUDIT_EVENTS.c.id)
+        )
+        if (await session.execute(statement)).first() is None:
+            return  # written before: its subscribers were told then
+    await _announce(session, str(row["id"]))
+
+
+def _fitted(column: Column[Any], value: str | None) -> str | None:
+    length: int | None = getattr(column.type, "length", None)
+    return value[:length] if value is not None and length is not None else value
 
 
 async def _announce(session: AsyncSession, event_id: str) -> None:

@@ -15,6 +15,7 @@ from resolvers.errors import Unauthenticated
 
 if TYPE_CHECKING:
     from gateway.settings import Settings
+    from resolvers.audit_spool import AuditSpool
     from resolvers.loaders.registry import Loaders
     from resolvers.platform_clients import PlatformClients
 
@@ -36,6 +37,7 @@ class RequestContext:
     operation_limits: OperationLimits = DEFAULT_OPERATION_LIMITS  # enforced by schema.limits
     settings: Settings | None = None  # the app's; None where no app runs (see `config`)
     platform_clients: PlatformClients | None = None  # the process's; checks platform tokens
+    audit_spool: AuditSpool | None = None  # where events wait while the database is away
     _loaders: Loaders | None = None
 
     @property

@@ -223,3 +223,23 @@ class TestNoWriteWithoutItsEvent:
                 select(func.count()).select_from(Tenant).where(Tenant.deleted_at.is_(None))
             )
         assert live == 0
+
+    async def test_a_refusal_naming_a_long_id_is_stored_with_the_id_cut_to_its_column(
+        self,
+        db: None,
+        gql: GraphQLClient,
+        sessions: async_sessionmaker[AsyncSession],
+        tokens: Tokens,
+    ) -> None:
+        # Given a tenant admin, when it tries to delete a partner by a 400-character id
+        long_id = "prt_" + "x" * 396
+        body = await gql(DELETE_PARTNER, {"id": long_id}, token=tokens.tenant_admin("tnt_long"))
+
+        # Then it is refused, and its event is stored with the id's first 300 characters
+        assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+        [event] = await _events(sessions)
+        assert (event.action, event.result, event.resource_id) == (
+            "partner.delete",
+            "denied",
+            long_id[:300],
+        )
