@@ -5,9 +5,11 @@ What a caller holds, in one table:
 
 - a super admin holds every scope: it owns the platform (and defines every application's
   scopes), so no grant raises its reach;
-- a partner or tenant admin holds the admin scopes (`admin:read`, `admin:write`, which
-  `Principal.holds` already grants every admin user) and the standard OpenID Connect scopes
-  of a signed-in user (`openid`, `profile`, `email`, `offline_access`);
+- a partner or tenant admin holds the standard OpenID Connect scopes of a signed-in user
+  (`openid`, `profile`, `email`, `offline_access`), not the admin scopes: an admin's own
+  `admin:read`/`admin:write` power stops at its partner or tenant, while a client holding
+  `admin:*` reaches the admin API as a platform caller, so granting them would raise the
+  caller's reach;
 - a platform token holds exactly the scopes it was issued, plus `admin:read` when it carries
   `admin:write` (as `Principal.holds` reads them).
 
@@ -28,8 +30,8 @@ EVERY_SCOPE = None  # the super admin's grant: no bound
 
 TIER_SCOPES: dict[Role, frozenset[str] | None] = {
     Role.SUPER_ADMIN: EVERY_SCOPE,
-    Role.PARTNER_ADMIN: ADMIN_SCOPES | OPENID_SCOPES,
-    Role.TENANT_ADMIN: ADMIN_SCOPES | OPENID_SCOPES,
+    Role.PARTNER_ADMIN: OPENID_SCOPES,
+    Role.TENANT_ADMIN: OPENID_SCOPES,
 }
 
 

@@ -43,7 +43,7 @@ class TestCreateAgent:
             json={
                 "name": "Billing agent",
                 "allowed_tools": ["invoices.list", "invoices:get"],
-                "allowed_scopes": ["admin:read"],
+                "allowed_scopes": ["openid"],
                 "rate_limit_rpm": 30,
             },
             headers=headers,
@@ -55,7 +55,7 @@ class TestCreateAgent:
         assert set(body) == KEYS
         assert body["tenant_id"] == tenant.id
         assert body["allowed_tools"] == ["invoices.list", "invoices:get"]
-        assert (body["allowed_scopes"], body["rate_limit_rpm"]) == (["admin:read"], 30)
+        assert (body["allowed_scopes"], body["rate_limit_rpm"]) == (["openid"], 30)
         assert (read.status_code, read.json()) == (200, body)
 
     async def test_a_scope_the_caller_does_not_hold_is_403_naming_it(

@@ -93,7 +93,7 @@ class TestCreateAgent:
                 tenant.id,
                 description="Answers tickets",
                 allowedTools=["tickets.search", "kb:read", "send_reply"],
-                allowedScopes=["admin:read", "openid", "openid"],
+                allowedScopes=["email", "openid", "openid"],
                 rateLimitRpm=120,
             ),
             token=tokens.tenant_admin(tenant.id),
@@ -109,7 +109,7 @@ class TestCreateAgent:
             "description": "Answers tickets",
             "enabled": True,
             "allowedTools": ["tickets.search", "kb:read", "send_reply"],
-            "allowedScopes": ["admin:read", "openid"],
+            "allowedScopes": ["email", "openid"],
             "rateLimitRpm": 120,
         }
         events = await audit_events(sessions, resource_id=created["id"])
@@ -120,7 +120,7 @@ class TestCreateAgent:
             "name": "Support copilot",
             "description": "Answers tickets",
             "allowed_tools": ["tickets.search", "kb:read", "send_reply"],
-            "allowed_scopes": ["admin:read", "openid"],
+            "allowed_scopes": ["email", "openid"],
             "rate_limit_rpm": 120,
         }
 
@@ -198,8 +198,8 @@ class TestScopeGrants:
         ("caller", "scopes"),
         [
             ("super_admin", ["crm:write", "admin:write", "openid"]),
-            ("partner_admin", ["admin:read", "admin:write", "openid", "email"]),
-            ("tenant_admin", ["admin:read", "admin:write", "profile", "offline_access"]),
+            ("partner_admin", ["openid", "email"]),
+            ("tenant_admin", ["profile", "offline_access"]),
             ("platform[admin:write]", ["admin:write", "admin:read"]),
             ("platform[admin:read admin:write crm:read]", ["crm:read", "admin:read"]),
         ],
@@ -216,7 +216,9 @@ class TestScopeGrants:
     @pytest.mark.parametrize(
         ("caller", "scopes", "refused"),
         [
-            ("partner_admin", ["admin:read", "crm:write"], "scope 'crm:write'"),
+            ("partner_admin", ["openid", "crm:write"], "scope 'crm:write'"),
+            ("partner_admin", ["admin:read"], "scope 'admin:read'"),
+            ("tenant_admin", ["email", "admin:write"], "scope 'admin:write'"),
             ("tenant_admin", ["billing:admin", "crm:write"], "scopes 'billing:admin', 'crm:write'"),
             ("platform[admin:write]", ["openid"], "scope 'openid'"),
             ("platform[admin:read admin:write crm:read]", ["crm:write"], "scope 'crm:write'"),

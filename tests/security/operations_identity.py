@@ -1,7 +1,8 @@
 """Matrix operations: identity providers and MCP agents.
 
-Agent writes grant `admin:read` / `admin:write`, scopes every caller allowed to write holds,
-so the matrix decides on tier and row scoping; the scope-grant rule has its own tests.
+Agent writes grant no new scope (a create grants none; an update keeps the target's
+`admin:read`), which every caller allowed to write may do, so the matrix decides on tier and
+row scoping; the scope-grant rule has its own tests.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def _new_agent(targets: Targets) -> dict[str, Any]:
     return {
         "tenant_id": targets["tenant"],
         "name": f"Matrix agent {unique()}",
-        "allowed_scopes": ["admin:read"],
+        "allowed_scopes": [],
     }
 
 
@@ -148,12 +149,12 @@ OPERATIONS: list[Operation] = [
         GraphQLCall(
             _update("updateAgent", "UpdateAgentInput"),
             "updateAgent",
-            _id_and_input({"allowed_scopes": ["admin:read", "admin:write"], "rate_limit_rpm": 60}),
+            _id_and_input({"allowed_scopes": ["admin:read"], "rate_limit_rpm": 60}),
         ),
         RestCall(
             "PATCH",
             lambda t: f"{A}/agents/{t['id']}",
-            lambda t: {"allowed_scopes": ["admin:read", "admin:write"], "rate_limit_rpm": 60},
+            lambda t: {"allowed_scopes": ["admin:read"], "rate_limit_rpm": 60},
         ),
     ),
     Operation(
