@@ -15,7 +15,7 @@ from gateway.principals import Role
 from gateway.settings import Settings
 from rest_compat.router import SCAIKEY_ROUTES
 from rest_compat.table import Shape
-from schema.limits import Estimate, alias_count, document_depth
+from schema.operation_figures import Estimate, alias_count, document_depth
 from schema.schema import schema
 from tests.app_settings import settings_changed
 from tests.conftest import GraphQLClient
