@@ -14,6 +14,9 @@ error naming the limit and the figures, with `extensions`
   budget). The figures depend on the operation chosen, on the variables and on the caller,
   so they are measured for each request; the validation of the documents that pass stays
   cached.
+- Validation itself is bounded: graphql-core meters the field comparisons of its
+  OverlappingFieldsCanBeMergedRule and aborts validation ("Validation aborted.") once a
+  document spends `VALIDATION_COMPLEXITY_BUDGET` units of work.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from graphql import (
     OperationType,
     get_operation_ast,
 )
+from graphql.validation.rules import overlapping_fields_can_be_merged
 from strawberry.extensions import MaxTokensLimiter, SchemaExtension, ValidationCache
 from strawberry.types import ExecutionContext
 
@@ -38,6 +42,14 @@ from schema.context import context_of_execution
 from schema.operation_figures import CEILING, DocumentShape, Estimate, operations_of
 
 LIMIT_EXCEEDED = "OPERATION_LIMIT_EXCEEDED"
+
+VALIDATION_COMPLEXITY_BUDGET = 20_000
+# graphql-core's default, 500,000 units, lets a 3,000-token document of same-named fields
+# (`{ viewer { role } viewer { role } … }`) hold a worker for seconds before it is refused;
+# the API's own documents (REST routes, the explorer's introspection) spend under 100.
+# graphql-core reads this module attribute, which it documents for the purpose, each time
+# the rule starts.
+overlapping_fields_can_be_merged.MAX_COMPLEXITY_BUDGET = VALIDATION_COMPLEXITY_BUDGET
 
 # The parser's message when `MaxTokensLimiter` stops it; this module names it.
 _TOKENS = re.compile(r"Document contains more than \d+ tokens\. Parsing aborted\.$")
