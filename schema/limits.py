@@ -15,8 +15,9 @@ error naming the limit and the figures, with `extensions`
   so they are measured for each request; the validation of the documents that pass stays
   cached.
 - Validation itself is bounded: graphql-core meters the field comparisons of its
-  OverlappingFieldsCanBeMergedRule and aborts validation ("Validation aborted.") once a
-  document spends `VALIDATION_COMPLEXITY_BUDGET` units of work.
+  OverlappingFieldsCanBeMergedRule and aborts validation once a document spends
+  `VALIDATION_COMPLEXITY_BUDGET` units of work; the error then names the limit
+  `validation_complexity`.
 """
 
 from __future__ import annotations
@@ -51,8 +52,10 @@ VALIDATION_COMPLEXITY_BUDGET = 20_000
 # the rule starts.
 overlapping_fields_can_be_merged.MAX_COMPLEXITY_BUDGET = VALIDATION_COMPLEXITY_BUDGET
 
-# The parser's message when `MaxTokensLimiter` stops it; this module names it.
+# The parser's message when `MaxTokensLimiter` stops it, and graphql-core's when it stops
+# validating a document too complex to validate; this module names both.
 _TOKENS = re.compile(r"Document contains more than \d+ tokens\. Parsing aborted\.$")
+_VALIDATION_ABORTED = "Validation aborted."
 
 
 def limits_of(execution_context: ExecutionContext) -> OperationLimits:
@@ -201,7 +204,14 @@ def _several_operations(context: ExecutionContext, document: DocumentNode) -> Gr
 
 
 def _named(error: GraphQLError, limits: OperationLimits) -> GraphQLError:
-    """The token limit's parse error, given its code and figures."""
+    """The token limit's parse error and the validation's abort, given code and figures."""
+    if error.message == _VALIDATION_ABORTED:
+        return limit_exceeded(
+            "validation_complexity",
+            "The document is too complex to validate: too many fields share a response "
+            "name, or fragments nest too deeply",
+            maximum=VALIDATION_COMPLEXITY_BUDGET,
+        )
     if not isinstance(error, GraphQLSyntaxError):
         return error
     if _TOKENS.search(error.message):

@@ -31,18 +31,7 @@ from schema.operation_figures import (
     in_spread_order,
 )
 from schema.schema import schema
-
-
-def fan_out(levels: int, field: str = "viewer { role }") -> str:
-    """Each fragment spreads the next one twice: the expansion holds 2^levels copies of the
-    last one."""
-    fragments = [
-        f"fragment F{i} on Query {{ {field.replace('{i}', str(i))} ...F{i + 1} ...F{i + 1} }}"
-        for i in range(levels)
-    ]
-    last = f"fragment F{levels} on Query {{ {field.replace('{i}', str(levels))} }}"
-    return " ".join(["query { ...F0 }", *fragments, last])
-
+from tests.fragment_documents import fan_out, fan_out_cost
 
 # A fragment reused under connections of different page sizes, a diamond (T spreads P
 # directly and through U), edges and nodes, aliases at every level.
@@ -218,8 +207,7 @@ class TestFanOut:
         shape = DocumentShape.of(document)
         cost = Estimate(schema._schema, document, None).cost(operation)
 
-        # F(levels) costs 2 (viewer, role); each fragment above it 2 + twice the next.
-        assert cost == min(2 ** (levels + 2) - 2, CEILING)
+        assert cost == min(fan_out_cost(levels), CEILING)
         assert (shape.depth, shape.aliases) == (1, 0)
 
     @pytest.mark.parametrize("levels", [20, 40, 200])
@@ -270,7 +258,7 @@ class TestCycles:
 
         cost = Estimate(schema._schema, document, None).cost(first_operation(document))
 
-        assert cost == min(2 ** (levels + 2) - 2, CEILING)
+        assert cost == min(fan_out_cost(levels), CEILING)
 
 
 class TestDocumentsThatDoNotValidate:
