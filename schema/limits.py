@@ -102,8 +102,9 @@ class TokenLimit(MaxTokensLimiter):
 
 class OperationLimitCheck(SchemaExtension):
     """Refuses, before validation, an operation over the depth, alias, root-field or cost
-    limit, and names the token limit's parse error. (It also refuses a document of several
-    operations that names none, which GraphQL requires and Strawberry does not check.)
+    limit, and names the errors of the token limit and of a validation given up. (It also
+    refuses a document of several operations that names none, which GraphQL requires and
+    Strawberry does not check.)
 
     List it before `ValidationUnlessRefused`, whose validation it spares."""
 
@@ -113,7 +114,10 @@ class OperationLimitCheck(SchemaExtension):
             yield
         except GraphQLSyntaxError as error:
             # With ParserCache a syntax error leaves parsing as an exception.
-            raise _named(error, limits_of(context)) from error
+            named = _named(error, limits_of(context))
+            if named is error:
+                raise
+            raise named from error
         result = context.result
         if result is not None and result.errors:
             limits = limits_of(context)
