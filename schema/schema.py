@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import ParserCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
@@ -19,7 +19,7 @@ from schema.errors import DomainErrors
 from schema.groups import GroupMutation, GroupQuery
 from schema.identity_providers import IdentityProviderMutation, IdentityProviderQuery
 from schema.input_text import InputText
-from schema.limits import OPERATION_LIMITS
+from schema.limits import OPERATION_LIMITS, ValidationUnlessRefused
 from schema.managed_partners import ManagedPartnerMutation, ManagedPartnerQuery
 from schema.models_catalog import ModelCatalogMutation, ModelCatalogQuery
 from schema.note_processing import NoteProcessingMutation, NoteProcessingQuery
@@ -122,9 +122,9 @@ def build_schema() -> GatewaySchema:
             SchemaVisibility,
             OperationLabels,
             lambda: ParserCache(maxsize=1024),
-            lambda: ValidationCache(maxsize=1024),
-            # After ValidationCache: the cost check reads the validation's result.
+            # Before validation: a document over a limit is refused without being validated.
             *OPERATION_LIMITS,
+            lambda: ValidationUnlessRefused(maxsize=1024),
             InputText,
         ],
     )

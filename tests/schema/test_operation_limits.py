@@ -11,15 +11,18 @@ from graphql import get_introspection_query, parse
 from graphql.language import Lexer, Source, TokenKind
 
 from gateway.limits import DEFAULT_OPERATION_LIMITS as LIMITS
+from gateway.persisted_operations import operation_hash
 from gateway.principals import Role
 from gateway.settings import Settings
 from rest_compat.router import SCAIKEY_ROUTES
 from rest_compat.table import Shape
-from schema.limits import Estimate, alias_count, document_depth
+from schema.limits import VALIDATION_COMPLEXITY_BUDGET
+from schema.operation_figures import CEILING, Estimate, alias_count, document_depth
 from schema.schema import schema
 from tests.app_settings import settings_changed
 from tests.conftest import GraphQLClient
-from tests.tokens import Tokens
+from tests.fragment_documents import fan_out, fan_out_cost
+from tests.tokens import Tokens, bearer
 
 
 def refused(result: dict[str, Any], limit: str) -> dict[str, Any]:
@@ -359,3 +362,102 @@ class TestEverySurface:
 
         passed(result)
         assert result["data"]["__schema"]["queryType"]["name"] == "Query"
+
+
+class TestFragmentFanOut:
+    """Documents whose expansion is astronomically large are refused before validation,
+    without a token, and nothing runs."""
+
+    async def test_is_refused_without_a_token(self, gql: GraphQLClient) -> None:
+        result = await gql(fan_out(40))
+
+        error = refused(result, "cost")
+        assert error["extensions"]["actual"] == fan_out_cost(40)
+        assert error["extensions"]["role"] == "anonymous"
+        assert result["_statements"] == 0
+
+    async def test_a_figure_past_the_ceiling_is_reported_as_a_lower_bound(
+        self, gql: GraphQLClient, tokens: Tokens
+    ) -> None:
+        document = fan_out(200)
+        assert tokens_count(document) <= LIMITS.max_tokens
+
+        error = refused(await gql(document, token=tokens.super_admin()), "cost")
+
+        assert error["extensions"]["actual"] == CEILING
+        assert error["message"] == (
+            f"Query cost {CEILING:,} or more exceeds the super_admin budget of "
+            f"{LIMITS.cost_super_admin:,}"
+        )
+
+    async def test_aliases_count_as_often_as_their_fragment_is_spread(
+        self, gql: GraphQLClient
+    ) -> None:
+        error = refused(await gql(fan_out(40, "v{i}: viewer { role }")), "max_aliases")
+
+        assert error["extensions"]["actual"] == 2**41 - 1
+
+    async def test_the_limits_come_before_validation(self, gql: GraphQLClient) -> None:
+        # The last fragment selects a field that does not exist.
+        document = fan_out(40, "viewer { role }").replace("role } }", "role nothing } }")
+
+        refused(await gql(document), "cost")
+
+    async def test_get_requests_are_refused_too(self, http: Any) -> None:
+        response = await http.get("/graphql", params={"query": fan_out(40)})
+
+        body = response.json()
+        assert "data" not in body
+        assert body["errors"][0]["extensions"]["limit"] == "cost"
+
+    async def test_an_automatic_persisted_query_is_refused_and_not_stored(
+        self, db: None, http: Any, tokens: Tokens
+    ) -> None:
+        document = fan_out(40)
+        extensions = {"persistedQuery": {"version": 1, "sha256Hash": operation_hash(document)}}
+        headers = bearer(tokens.super_admin())
+
+        sent = await http.post(
+            "/graphql", json={"query": document, "extensions": extensions}, headers=headers
+        )
+        by_hash = await http.post("/graphql", json={"extensions": extensions}, headers=headers)
+
+        assert sent.json()["errors"][0]["extensions"]["limit"] == "cost"
+        assert by_hash.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+
+    async def test_a_fragment_cycle_is_refused(self, gql: GraphQLClient) -> None:
+        cycle = "query { ...A } fragment A on Query { viewer { role } ...B } "
+        cycle += "fragment B on Query { ...A ...B }"
+
+        result = await gql(cycle)
+
+        assert "data" not in result
+        messages = [error["message"] for error in result["errors"]]
+        assert "Cannot spread fragment 'A' within itself via 'B'." in messages
+        assert {error["extensions"]["code"] for error in result["errors"]} == {
+            "GRAPHQL_VALIDATION_FAILED"
+        }
+
+    async def test_a_fanned_out_cycle_is_refused_by_its_cost(self, gql: GraphQLClient) -> None:
+        last = "fragment F40 on Query {"
+        document = fan_out(40).replace(last, f"{last} ...F0 ...F0")
+
+        refused(await gql(document), "cost")
+
+
+class TestValidationComplexity:
+    async def test_a_document_too_costly_to_validate_is_refused(self, gql: GraphQLClient) -> None:
+        # 300 fields of one response name: ~225,000 units of comparison work
+        document = "{ " + "viewer { role } " * 300 + "}"
+
+        error = refused(await gql(document), "validation_complexity")
+
+        assert error["message"].startswith("The document is too complex to validate")
+        assert error["extensions"]["maximum"] == VALIDATION_COMPLEXITY_BUDGET
+
+    async def test_repeated_fields_of_a_realistic_document_validate(
+        self, gql: GraphQLClient, tokens: Tokens
+    ) -> None:
+        document = "{ " + "viewer { role } " * 20 + "}"
+
+        passed(await gql(document, token=tokens.super_admin()))
