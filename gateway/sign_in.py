@@ -23,6 +23,7 @@ from resolvers.control_characters import check as check_text
 from resolvers.errors import HTTP_STATUS, BadInput, DomainError, ErrorCode, Unauthenticated
 from resolvers.sign_in import Credentials, TooManyAttempts, sign_in
 from resolvers.throttle import SignInThrottle, ThrottleLimits
+from rest_compat.media_type import json_body_refusal
 from schema.errors import database_outage, log_unexpected, masked_message
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -86,7 +87,16 @@ def unexpected_error_response(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+class UnsupportedMediaType(Exception):
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
 async def _credentials(request: Request) -> Credentials:
+    refused_media_type = json_body_refusal(request.headers.get("content-type"))
+    if refused_media_type is not None and (await request.body()).strip():
+        raise UnsupportedMediaType(refused_media_type)
     try:
         body = await request.json()
     except ValueError as exc:
@@ -142,6 +152,12 @@ def sign_in_router() -> APIRouter:
             )
         except DomainError as exc:
             return _error(exc)
+        except UnsupportedMediaType as exc:
+            return JSONResponse(
+                {"detail": exc.detail, "code": "UNSUPPORTED_MEDIA_TYPE"},
+                status_code=415,
+                headers=NO_STORE,
+            )
         except Exception as exc:
             return unexpected_error_response(request, exc)
         principal = signed_in.principal

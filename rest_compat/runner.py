@@ -32,6 +32,7 @@ from resolvers.pagination import (
 )
 from rest_compat.documents import snake
 from rest_compat.enums import match_enum_values
+from rest_compat.media_type import json_body_refusal
 from rest_compat.table import Call, Route, Shape
 from schema.context import GraphQLContext
 from schema.errors import database_outage, log_unexpected, masked_message
@@ -138,35 +139,6 @@ def body_is_optional(input_name: str) -> bool:
     return not any(isinstance(f.type, GraphQLNonNull) for f in input_type.fields.values())
 
 
-def _check_media_type(header: str | None) -> None:
-    """A body is JSON, said so by its Content-Type (`application/json` or a `+json` type,
-    in UTF-8): anything else is a 415, however JSON-like its content."""
-    mime, _, parameters = (header or "").partition(";")
-    mime = mime.strip().lower()
-    kind, _, subtype = mime.partition("/")
-    charset = next(
-        (
-            value.strip().strip('"').lower()
-            for name, _, value in (p.partition("=") for p in parameters.split(";"))
-            if name.strip().lower() == "charset"
-        ),
-        "utf-8",
-    )
-    if kind != "application" or not (subtype == "json" or subtype.endswith("+json")):
-        shown = f"Content-Type {header!r}" if header else "a request body without Content-Type"
-        raise RestError(
-            415,
-            f"Unsupported {shown}: send the body as application/json",
-            "UNSUPPORTED_MEDIA_TYPE",
-        )
-    if charset != "utf-8":
-        raise RestError(
-            415,
-            f"Unsupported charset {charset!r}: send application/json in UTF-8",
-            "UNSUPPORTED_MEDIA_TYPE",
-        )
-
-
 async def _read_body(request: Request, route: Route) -> Any:
     if route.body_input is None:
         return None
@@ -175,7 +147,9 @@ async def _read_body(request: Request, route: Route) -> Any:
         if body_is_optional(route.body_input):
             return {}
         raise _bad_input("Request body must be a JSON object")
-    _check_media_type(request.headers.get("content-type"))
+    refused_media_type = json_body_refusal(request.headers.get("content-type"))
+    if refused_media_type is not None:
+        raise RestError(415, refused_media_type, "UNSUPPORTED_MEDIA_TYPE")
     try:
         return await request.json()
     except ValueError as exc:
@@ -184,15 +158,20 @@ async def _read_body(request: Request, route: Route) -> Any:
         raise _bad_input("Request body is nested too deeply") from exc
 
 
-def _check_text(call: Call, route: Route) -> None:
+def _check_text(route: Route, request: Request) -> None:
     """Path ids, query parameters and the headers a route maps are one-line values: the
     control-character rule's strict form, named as the client sent them. (The body is
     checked as the operation's `$input`, where free-text fields are known.)"""
-    headers = ((f"{name} header", call.headers.get(name)) for name in route.headers)
-    for name, value in (*call.path.items(), *call.query.items(), *headers):
-        reason = refusal(value) if value is not None else None
+    headers = ((f"{name} header", request.headers.get(name)) for name in route.headers)
+    values = (*request.path_params.items(), *request.query_params.multi_items(), *headers)
+    for name, value in values:
+        reason = refusal(value) if isinstance(value, str) else None
         if reason is not None:
             raise _bad_input(f"{name}: {reason}")
+    for name in request.query_params:
+        reason = refusal(name)
+        if reason is not None:
+            raise _bad_input(f"query parameter names: {reason}")
 
 
 def _page_variables(query: dict[str, str]) -> tuple[dict[str, Any], int, int]:
@@ -304,12 +283,12 @@ async def execute(route: Route, request: Request) -> Response:
 
 async def _execute(route: Route, request: Request) -> Response:
     context = await build_request_context(request)
+    _check_text(route, request)
     body = await _read_body(request, route)
     _check_body(route, body)
     query = dict(request.query_params)
     _check_query(route, query)
     call = Call(path=dict(request.path_params), query=query, body=body, headers=request.headers)
-    _check_text(call, route)
     variables = route.variables(call)
     variables.update(_filters(route, query))
     variables.update(_mapped(route.headers, request.headers))

@@ -189,9 +189,26 @@ def refused_input(
             error = _literal_refusal(definition.default_value, type_, f"${name}", False)
             if error is not None:
                 return error
+    return _literal_error(schema, document)
+
+
+# Documents come from the parser cache, so one document object is seen again and again: its
+# literals are checked once. (Keyed by identity; the entry holds the document, so an id is
+# never reused while it is cached.)
+_CHECKED: dict[int, tuple[DocumentNode, BadInput | None]] = {}
+_CHECKED_MAX = 1024
+
+
+def _literal_error(schema: GraphQLSchema, document: DocumentNode) -> BadInput | None:
+    cached = _CHECKED.get(id(document))
+    if cached is not None and cached[0] is document:
+        return cached[1]
     type_info = TypeInfo(schema)
     literals = _ArgumentLiterals(type_info)
     visit(document, TypeInfoVisitor(type_info, literals))
+    if len(_CHECKED) >= _CHECKED_MAX:
+        _CHECKED.clear()
+    _CHECKED[id(document)] = (document, literals.error)
     return literals.error
 
 

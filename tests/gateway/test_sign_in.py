@@ -243,7 +243,9 @@ class TestMalformedSignIn:
         assert response.json() == {"detail": detail, "code": "BAD_USER_INPUT"}
 
     async def test_a_body_that_is_not_json_is_422(self, db: None, http: httpx.AsyncClient) -> None:
-        response = await http.post(SIGN_IN, content=b"email=a", headers={"content-type": "x"})
+        response = await http.post(
+            SIGN_IN, content=b"email=a", headers={"content-type": "application/json"}
+        )
 
         assert response.status_code == 422
         assert response.json()["detail"] == "body: is not valid JSON"
