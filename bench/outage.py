@@ -42,11 +42,11 @@ import asyncpg
 import httpx
 
 from bench.run import HOST, free_port, gateway_process, tail, wait_until_ready
+from core.principals import Role
+from core.settings import Settings
 from db.scratch import scratch_database
 from db.seed import SeedPlan, seed
 from gateway.logs import configure_logging
-from gateway.principals import Role
-from gateway.settings import Settings
 from gateway.tokens import issue_token
 from schema.errors import log_unexpected
 

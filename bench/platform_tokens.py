@@ -23,13 +23,13 @@ from pathlib import Path
 
 import httpx
 
+from core.principals import Role
+from core.settings import Settings
 from db.enums import ApplicationLevel, ApplicationType
 from db.ids import IdPrefix, new_id
 from db.models import Application
 from db.scratch import scratch_database
 from gateway.app import create_app
-from gateway.principals import Role
-from gateway.settings import Settings
 from gateway.tokens import issue_token, verify_token
 from resolvers import secrets
 from resolvers.platform_clients import PlatformClients

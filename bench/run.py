@@ -33,10 +33,10 @@ from pathlib import Path
 import httpx
 
 from bench.load import LoadResult, Send, failure_of, run_load
+from core.principals import Role
+from core.settings import Settings
 from db.scratch import scratch_database
 from db.seed import SeedPlan, seed
-from gateway.principals import Role
-from gateway.settings import Settings
 from gateway.tokens import issue_token
 
 HOST = "127.0.0.1"  # loopback only: the benchmark never listens on or calls other hosts

@@ -1,1 +1,3 @@
-"""Assembly: settings, principals and tokens, the app factory, the CLI."""
+"""The assembly on top: the app factory, HTTP and WebSocket endpoints, token issuing, the CLI.
+
+Nothing imports it (docs/architecture.md)."""

@@ -17,6 +17,7 @@ from starlette.requests import HTTPConnection
 from starlette.websockets import WebSocket
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+from core.settings import Settings, get_settings
 from db.engine import create_engine, create_sessionmaker, is_sqlite
 from db.migrate import upgrade
 from gateway.auth import AuthenticationFailed, authentication_failed_response, build_request_context
@@ -36,7 +37,6 @@ from gateway.middleware import RequestIdAndStatements
 from gateway.oauth import oauth_router
 from gateway.observability import AccessLogAndMetrics
 from gateway.outages import answer_outages
-from gateway.settings import Settings, get_settings
 from gateway.sign_in import sign_in_router, sign_in_throttle
 from resolvers.audit import write_spooled
 from resolvers.audit_feed import open_feed

@@ -11,16 +11,15 @@ A presented token that is refused leaves one `auth.token_rejected` audit event.
 
 from __future__ import annotations
 
-import uuid
-
 import structlog
 from fastapi import Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.observation import request_id_of
+from core.principals import Principal
+from core.settings import Settings
 from gateway.graphql_http import JSON, content_type, negotiate
-from gateway.principals import Principal
-from gateway.settings import Settings
 from gateway.tokens import InvalidToken, verify_token
 from resolvers import audit, sessions
 from resolvers.audit import AuditResult
@@ -141,10 +140,6 @@ def authentication_failed_response(request: Request, exc: Exception) -> JSONResp
         headers={"WWW-Authenticate": "Bearer"},
         media_type=content_type(media_type),
     )
-
-
-def request_id_of(request: Request) -> str:
-    return str(getattr(request.state, "request_id", "") or uuid.uuid4().hex)
 
 
 async def build_request_context(request: Request) -> RequestContext:

@@ -24,9 +24,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from core.principals import Role
+from core.settings import Settings
 from db.engine import is_sqlite
-from gateway.principals import Role
-from gateway.settings import Settings
 
 if TYPE_CHECKING:
     from fastapi import FastAPI

@@ -19,11 +19,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
+from core.principals import Role
+from core.settings import Settings
 from db.base import ResourceColumns
 from db.engine import is_sqlite
 from db.ids import IdPrefix, prefix_of
-from gateway.principals import Role
-from gateway.settings import Settings
 
 CONNECT_TIMEOUT_SECONDS = 5.0
 

@@ -33,6 +33,7 @@ from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
+from core.settings import Settings
 from gateway.explorer import OfflineGraphiQL
 from gateway.graphql_http import (
     JSON,
@@ -46,7 +47,6 @@ from gateway.graphql_http import (
 )
 from gateway.graphql_ws import SubscriptionsOnlyHandler, WebSocketContext
 from gateway.persisted_operations import Mode, Refused, remember, resolve
-from gateway.settings import Settings
 from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, retry_after_headers
 

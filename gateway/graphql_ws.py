@@ -26,9 +26,9 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
 
+from core.settings import Settings
 from gateway.auth import AuthenticationFailed, anonymous_context, authenticate
 from gateway.persisted_operations import Mode, Refused, resolve
-from gateway.settings import Settings
 from resolvers.errors import Unauthenticated
 from schema.context import GraphQLContext
 

@@ -21,8 +21,8 @@ import orjson
 import structlog
 from structlog.typing import EventDict, Processor
 
+from core.settings import Settings
 from gateway.log_redaction import redact_secrets
-from gateway.settings import Settings
 
 # The standard library loggers that uvicorn writes to; `uvicorn.access` is silenced because
 # the gateway writes its own access line (with route, statements and GraphQL operation).

@@ -20,8 +20,8 @@ from urllib.parse import parse_qsl, unquote_plus
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from core.settings import Settings
 from gateway.auth import anonymous_context
-from gateway.settings import Settings
 from gateway.sign_in import unexpected_error_response
 from gateway.tokens import issue_token
 from resolvers.client_credentials import OAuthError, grant, invalid_client, record_refusal

@@ -1,86 +1,25 @@
-"""Per-request observation: the access log line and the Prometheus request metrics.
+"""The access log line and the Prometheus request metrics of each HTTP request.
 
-The middleware opens a `RequestObservation` for each HTTP request; the GraphQL schema's
-`OperationLabels` extension writes the operation it ran into it, and when the response is
-done the middleware writes one access log line and updates the metrics from it. Label values
-stay bounded: routes are templates (`/api/v1/admin/users/{id}`, never the id itself), and
-operation names are the document's own names, capped per process.
+`AccessLogAndMetrics` opens a `core.observation.RequestObservation` for each HTTP request;
+the GraphQL schema writes the operation it ran into it, and when the response is done the
+middleware writes one access log line and updates the metrics from it. Label values stay
+bounded: routes are templates (`/api/v1/admin/users/{id}`, never the id itself).
 """
 
 from __future__ import annotations
 
-import re
 import time
-from contextvars import ContextVar
-from dataclasses import dataclass
 
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from core.observation import RequestObservation, observing
 from db.engine import StatementCounter
 from gateway import metrics
 
-ANONYMOUS = "anonymous"  # an operation without a name
-INVALID = "invalid"  # a document that did not parse or validate: no operation ran
-OTHER = "other"  # a valid name past the per-process cap of distinct names
-BATCH = "batch"  # several operations in one HTTP request
-UNKNOWN_TYPE = "unknown"
 UNMATCHED_ROUTE = "unmatched"  # no route matched (404)
 
-MAX_OPERATION_NAMES = 200
-_OPERATION_NAME = re.compile(r"^[_A-Za-z][_0-9A-Za-z]{0,63}$")
-_known_names: set[str] = set()
-
 access_logger = structlog.stdlib.get_logger("scaigate.access")
-
-
-def operation_name_label(name: str | None) -> str:
-    """The label of an operation name: itself while fewer than `MAX_OPERATION_NAMES` distinct
-    names have been seen by this process, `other` after that, `anonymous` without one."""
-    if not name:
-        return ANONYMOUS
-    if not _OPERATION_NAME.match(name):
-        return OTHER
-    if name not in _known_names:
-        if len(_known_names) >= MAX_OPERATION_NAMES:
-            return OTHER
-        _known_names.add(name)
-    return name
-
-
-@dataclass
-class RequestObservation:
-    """What one HTTP request did, filled in while it runs."""
-
-    operations: int = 0
-    operation_name: str = INVALID
-    operation_type: str = UNKNOWN_TYPE
-
-    def operation_started(self) -> None:
-        self.operations += 1
-        self.operation_name, self.operation_type = INVALID, UNKNOWN_TYPE
-
-    def operation_validated(self, name: str | None, operation_type: str) -> None:
-        self.operation_name = operation_name_label(name)
-        self.operation_type = operation_type
-
-    @property
-    def labels(self) -> tuple[str, str] | None:
-        """(operation type, operation name), or None when no GraphQL operation ran."""
-        if self.operations == 0:
-            return None
-        if self.operations > 1:
-            return BATCH, BATCH
-        return self.operation_type, self.operation_name
-
-
-_current: ContextVar[RequestObservation | None] = ContextVar(
-    "scaigate_request_observation", default=None
-)
-
-
-def current_observation() -> RequestObservation | None:
-    return _current.get()
 
 
 def route_template(scope: Scope) -> str:
@@ -115,7 +54,6 @@ class AccessLogAndMetrics:
             await self.app(scope, receive, send)
             return
         observation = RequestObservation()
-        token = _current.set(observation)
         status = 500
         started = time.perf_counter()
 
@@ -126,9 +64,9 @@ class AccessLogAndMetrics:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_and_watch)
+            with observing(observation):
+                await self.app(scope, receive, send_and_watch)
         finally:
-            _current.reset(token)
             self._observe(scope, status, time.perf_counter() - started, observation)
 
     def _observe(

@@ -14,9 +14,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from gateway.auth import anonymous_context, build_request_context, request_id_of
+from core.observation import request_id_of
+from core.settings import Settings
+from gateway.auth import anonymous_context, build_request_context
 from gateway.outages import unavailable_response
-from gateway.settings import Settings
 from gateway.tokens import issue_token
 from resolvers import sessions
 from resolvers.control_characters import check as check_text

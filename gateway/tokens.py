@@ -15,8 +15,8 @@ from typing import Any
 
 import jwt
 
-from gateway.principals import Principal, Role
-from gateway.settings import Settings
+from core.principals import Principal, Role
+from core.settings import Settings
 
 
 class InvalidToken(Exception):

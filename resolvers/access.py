@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.orm import QueryableAttribute
 
+from core.principals import Principal, Role
 from db.enums import ApplicationLevel
 from db.models import Application, AuditEvent, Partner, Tenant
-from gateway.principals import Principal, Role
 from resolvers.errors import AccessDenied
 
 

@@ -8,8 +8,8 @@ password just because that super admin's user row sits in its tenant.
 
 from __future__ import annotations
 
+from core.principals import Principal, Role
 from db.enums import AdminRole
-from gateway.principals import Principal, Role
 from resolvers.errors import AccessDenied
 
 GRANTABLE: dict[Role, frozenset[AdminRole]] = {

@@ -13,10 +13,10 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, select
 
+from core.principals import Principal
 from db.base import utcnow
 from db.ids import IdPrefix, new_id
 from db.models import Agent, Tenant
-from gateway.principals import Principal
 from resolvers import access, audit, scope_grants, validation
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, NotFound

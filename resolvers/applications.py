@@ -18,16 +18,16 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.base import utcnow
-from db.enums import CONFIDENTIAL_APPLICATION_TYPES, ApplicationLevel, ApplicationType
-from db.ids import IdPrefix, new_id
-from db.models import Application, Partner
-from gateway.principals import Principal
-from gateway.token_lifetimes import (
+from core.principals import Principal
+from core.token_lifetimes import (
     APPLICATION_TOKEN_LIFETIME_DEFAULT,
     APPLICATION_TOKEN_LIFETIME_MAX,
     APPLICATION_TOKEN_LIFETIME_MIN,
 )
+from db.base import utcnow
+from db.enums import CONFIDENTIAL_APPLICATION_TYPES, ApplicationLevel, ApplicationType
+from db.ids import IdPrefix, new_id
+from db.models import Application, Partner
 from resolvers import access, audit, platform_clients, scope_grants, validation
 from resolvers import secrets as client_secrets
 from resolvers.context import RequestContext

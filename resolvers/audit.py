@@ -17,10 +17,10 @@ from sqlalchemy import Column, Table, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.principals import Principal, Role
 from db.base import utcnow
 from db.ids import IdPrefix, new_id, prefix_of
 from db.models import AuditEvent, Tenant
-from gateway.principals import Principal, Role
 from resolvers import notifications
 from resolvers.audit_spool import Event
 from resolvers.context import RequestContext

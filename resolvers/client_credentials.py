@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from core.principals import Principal, Role
 from db.enums import ApplicationLevel, ApplicationType
 from db.models import Application
-from gateway.principals import Principal, Role
 from resolvers import audit, passwords
 from resolvers.audit import AuditResult
 from resolvers.context import RequestContext

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from gateway.limits import DEFAULT_OPERATION_LIMITS, OperationLimits
-from gateway.principals import Principal
+from core.limits import DEFAULT_OPERATION_LIMITS, OperationLimits
+from core.principals import Principal
 from resolvers.errors import Unauthenticated
 
 if TYPE_CHECKING:
-    from gateway.settings import Settings
+    from core.settings import Settings
     from resolvers.audit_spool import AuditSpool
     from resolvers.loaders.registry import Loaders
     from resolvers.platform_clients import PlatformClients
@@ -45,7 +45,7 @@ class RequestContext:
         """The app's settings, or the environment's where the context was built without."""
         if self.settings is not None:
             return self.settings
-        from gateway.settings import get_settings
+        from core.settings import get_settings
 
         return get_settings()
 

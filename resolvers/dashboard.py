@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, null, select
 
+from core.principals import Role
 from db.base import utcnow
 from db.models import Agent, Application, AuditEvent, Group, Partner, SsoSession, Tenant, User
-from gateway.principals import Role
 from resolvers import access
 from resolvers.audit import AuditResult
 from resolvers.context import RequestContext

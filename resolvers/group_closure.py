@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
+from core.principals import Principal
 from db.models import Group, GroupMember, GroupNesting, User
-from gateway.principals import Principal
 from resolvers import access
 from resolvers.loaders.relations import Relation
 

@@ -9,10 +9,10 @@ from sqlalchemy import ColumnElement, CursorResult, Delete, Select, select
 from sqlalchemy import delete as delete_rows
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.principals import Principal
 from db.base import utcnow
 from db.ids import IdPrefix, new_id
 from db.models import Group, GroupMember, GroupNesting, Tenant, User
-from gateway.principals import Principal
 from resolvers import access, audit, validation
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, NotFound

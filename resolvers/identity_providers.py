@@ -12,11 +12,11 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, select
 
+from core.principals import Principal
 from db.base import utcnow
 from db.ids import IdPrefix, new_id
 from db.models import IdentityProvider, Tenant
 from db.models.identity_providers import IdentityProviderProtocol
-from gateway.principals import Principal
 from resolvers import access, audit, validation
 from resolvers import identity_provider_fields as fields_
 from resolvers.context import RequestContext

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.principals import Role
 from db.models import Partner, Tenant
-from gateway.principals import Role
 from resolvers import partners, tenants
 from resolvers.context import RequestContext
 from resolvers.errors import AccessDenied, BadInput, NotFound

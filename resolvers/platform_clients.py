@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from core.principals import Principal
 from db.models import Application
-from gateway.principals import Principal
 from resolvers import notifications
 
 CLIENTS_CHANNEL = "scaigate_clients"  # PostgreSQL NOTIFY channel; the payload is a client id

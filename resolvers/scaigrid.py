@@ -30,7 +30,7 @@ import httpx
 import structlog
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
 
-from gateway.settings import Settings
+from core.settings import Settings
 from resolvers.errors import UpstreamFailed, UpstreamUnavailable
 
 logger = structlog.get_logger("scaigate.scaigrid")

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from gateway.principals import Principal, Role, Scope
+from core.principals import Principal, Role, Scope
 from resolvers.errors import AccessDenied
 
 ADMIN_SCOPES = frozenset(scope.value for scope in Scope)

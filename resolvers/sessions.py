@@ -16,11 +16,11 @@ from aiodataloader import DataLoader
 from sqlalchemy import ColumnElement, and_, not_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.principals import Principal
 from db.base import utcnow
 from db.enums import UserStatus
 from db.ids import IdPrefix, new_id
 from db.models import SsoSession, User
-from gateway.principals import Principal
 from resolvers import access, admin_roles, audit
 from resolvers.context import RequestContext, RequestMeta
 from resolvers.errors import BadInput, NotFound

@@ -20,9 +20,9 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
+from core.principals import Principal, Role
 from db.enums import PartnerStatus, TenantStatus, UserStatus
 from db.models import Partner, SsoSession, Tenant, User
-from gateway.principals import Principal, Role
 from resolvers import audit, passwords, sessions
 from resolvers.audit import AuditResult
 from resolvers.context import RequestContext

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.principals import Principal, Role
 from db.models import Tenant
-from gateway.principals import Principal, Role
 from resolvers import access
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, NotFound

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from core.principals import Principal, Role
 from db.models import Partner, Tenant
-from gateway.principals import Principal, Role
 from resolvers import access, validation
 from resolvers.errors import BadInput, LimitExceeded
 from resolvers.writes import count_live, load_for_update

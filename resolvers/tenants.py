@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.principals import Principal
 from db.base import utcnow
 from db.enums import TenantStatus
 from db.ids import IdPrefix, new_id
@@ -21,7 +22,6 @@ from db.models import (
     Tenant,
     User,
 )
-from gateway.principals import Principal
 from resolvers import access, audit, validation
 from resolvers import sessions as sso_sessions
 from resolvers.context import RequestContext

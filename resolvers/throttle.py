@@ -27,7 +27,7 @@ from limits.aio.storage import Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 
-from gateway.settings import RATE_LIMIT_SCHEMES
+from core.settings import RATE_LIMIT_SCHEMES
 
 
 def async_storage_uri(uri: str) -> str:

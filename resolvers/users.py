@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.principals import Principal
 from db.base import utcnow
 from db.enums import AdminRole, UserStatus
 from db.ids import IdPrefix, new_id
 from db.models import GroupMember, Partner, User
-from gateway.principals import Principal
 from resolvers import access, admin_roles, audit, passwords, validation
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, NotFound

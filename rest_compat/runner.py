@@ -19,7 +19,8 @@ from graphql import (
 )
 from starlette.requests import ClientDisconnect
 
-from gateway.auth import AuthenticationFailed, build_request_context, request_id_of
+from core.observation import request_id_of
+from gateway.auth import AuthenticationFailed, build_request_context
 from resolvers.context import RequestContext
 from resolvers.control_characters import refusal
 from resolvers.errors import HTTP_STATUS, ErrorCode, retry_after_headers

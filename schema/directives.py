@@ -16,7 +16,7 @@ from strawberry.extensions.field_extension import FieldExtension
 from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.schema_directive import Location
 
-from gateway.principals import Role, Scope
+from core.principals import Role, Scope
 from resolvers.errors import AccessDenied
 from schema.audited import Audited
 from schema.context import request_context

@@ -37,8 +37,8 @@ from graphql.validation.rules import overlapping_fields_can_be_merged
 from strawberry.extensions import MaxTokensLimiter, SchemaExtension, ValidationCache
 from strawberry.types import ExecutionContext
 
-from gateway.limits import DEFAULT_OPERATION_LIMITS, OperationLimits
-from gateway.principals import Principal
+from core.limits import DEFAULT_OPERATION_LIMITS, OperationLimits
+from core.principals import Principal
 from schema.context import context_of_execution
 from schema.operation_figures import CEILING, DocumentShape, Estimate, operations_of
 

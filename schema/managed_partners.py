@@ -11,7 +11,7 @@ from typing import Any
 
 import strawberry
 
-from gateway.principals import Role
+from core.principals import Role
 from resolvers import managed_partners
 from resolvers.pagination import Window
 from schema.context import request_context

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from graphql import get_operation_ast
 from strawberry.extensions import SchemaExtension
 
-from gateway.observability import current_observation
+from core.observation import current_observation
 
 
 class OperationLabels(SchemaExtension):

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import SchemaExtension
 
-from gateway.principals import Role
+from core.principals import Role
 from resolvers.context import RequestContext
 from schema.context import context_of_execution
 

@@ -11,8 +11,8 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.settings import Settings
 from gateway.app import create_app
-from gateway.settings import Settings
 from tests.databases import empty_all_tables, fresh_database
 from tests.tokens import Tokens, bearer
 

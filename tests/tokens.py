@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gateway.principals import Role
-from gateway.settings import Settings
+from core.principals import Role
+from core.settings import Settings
 from gateway.tokens import issue_token
 
 

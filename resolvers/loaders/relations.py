@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Select
 
-from gateway.principals import Principal
+from core.principals import Principal
 
 RelationStatement = Callable[[Sequence[str], Principal], Select[Any]]
 

@@ -19,9 +19,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.settings import Settings
 from db.models import AuditEvent
 from gateway.logs import configure_logging
-from gateway.settings import Settings
 from tests.collaboration.conftest import Tenancy
 from tests.factories_collaboration import SONNET, create_built_in_catalog
 from tests.tokens import Tokens, bearer

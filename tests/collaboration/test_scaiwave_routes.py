@@ -6,7 +6,7 @@ import dataclasses
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from gateway.principals import Principal, Role
+from core.principals import Principal, Role
 from resolvers.context import RequestContext
 from rest_compat import ai_config, models_catalog, participants, plugins
 from rest_compat.runner import _all_items

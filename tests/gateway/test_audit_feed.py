@@ -22,8 +22,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from websockets.asyncio.client import connect
 
+from core.principals import Principal, Role
 from gateway.persisted_operations import register_operations, standalone_documents
-from gateway.principals import Principal, Role
 from resolvers import audit, audit_feed
 from resolvers.audit_feed import FeedInterrupted
 from resolvers.audit_log import NO_FILTER

@@ -11,8 +11,8 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from gateway.principals import Role
-from gateway.settings import Settings
+from core.principals import Role
+from core.settings import Settings
 from gateway.tokens import issue_token
 from tests.factories import create_partner, create_tenant
 from tests.gateway.live_feed import bearer_payload, feed_client, until

@@ -17,10 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.settings import Settings
 from db.base import utcnow
 from db.models import AuditEvent
 from gateway.app import create_app
-from gateway.settings import Settings
 from resolvers.audit_spool import SEGMENT_GLOB, decode
 from tests.gateway.live_feed import until
 from tests.gateway.test_served_process import Server, running_server

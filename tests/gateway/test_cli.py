@@ -16,13 +16,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from typer.testing import CliRunner, Result
 
+from core.principals import Principal, Role
+from core.settings import Settings, get_settings
 from db.base import utcnow
 from db.engine import create_engine
 from db.enums import ApplicationLevel, ApplicationType
 from db.models import Application, Group, GroupMember, GroupNesting, Partner, Tenant, User
 from gateway.cli import app, tuned_app
-from gateway.principals import Principal, Role
-from gateway.settings import Settings, get_settings
 from gateway.tokens import verify_token
 from tests.databases import fresh_database
 from tests.factories import create_partner, create_tenant

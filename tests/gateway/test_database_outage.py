@@ -19,12 +19,12 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
+from core.principals import Role
+from core.settings import Settings
 from db.enums import AdminRole
 from db.models import Partner
 from gateway.app import create_app
 from gateway.logs import configure_logging
-from gateway.principals import Role
-from gateway.settings import Settings
 from gateway.tokens import issue_token
 from tests.factories import create_partner, create_tenant
 from tests.factories_sessions import (

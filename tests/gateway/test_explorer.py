@@ -10,10 +10,10 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from core.settings import Settings
 from gateway.app import create_app
 from gateway.explorer import Vendor, add_swagger_ui, install_vendor_files
 from gateway.graphql_router import GatewayGraphQLRouter
-from gateway.settings import Settings
 from schema.schema import schema
 
 HTML = {"Accept": "text/html"}

@@ -17,9 +17,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from core.settings import Settings
 from gateway.log_redaction import REDACTED, redact_secrets
 from gateway.logs import configure_logging
-from gateway.settings import Settings
 from schema.errors import log_unexpected
 from tests.factories import create_partner, create_tenant, create_user
 from tests.factories_sessions import (

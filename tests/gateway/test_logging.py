@@ -16,8 +16,8 @@ import structlog
 import uvicorn.config
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.settings import Settings
 from gateway.logs import configure_logging
-from gateway.settings import Settings
 from tests.factories import create_partner, create_tenant
 from tests.tokens import Tokens, bearer
 

@@ -9,9 +9,9 @@ import jwt
 import pytest
 from fastapi import FastAPI
 
+from core.settings import Settings
 from db.base import utcnow
 from db.enums import ApplicationLevel, ApplicationType
-from gateway.settings import Settings
 from tests.app_settings import settings_changed
 from tests.factories import create_partner, create_tenant
 from tests.factories_sessions import (

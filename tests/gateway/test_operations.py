@@ -17,11 +17,11 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import gateway.health
+from core import observation
+from core.settings import Settings
 from db.engine import create_engine
-from gateway import observability
 from gateway.app import create_app
 from gateway.metrics import ACTIVE_SUBSCRIPTIONS, subscription_opened
-from gateway.settings import Settings
 from tests.factories import create_partner, create_tenant
 from tests.tokens import Tokens, bearer
 
@@ -273,12 +273,11 @@ class TestMetrics:
         assert ACTIVE_SUBSCRIPTIONS._value.get() == before
 
     def test_operation_names_are_capped_per_process(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        monkeypatch.setattr(observability, "_known_names", set())
-        monkeypatch.setattr(observability, "MAX_OPERATION_NAMES", 2)
+        monkeypatch.setattr(observation, "_known_names", set())
+        monkeypatch.setattr(observation, "MAX_OPERATION_NAMES", 2)
 
         labels = [
-            observability.operation_name_label(name)
-            for name in ["A", "B", "C", "A", None, "x" * 65]
+            observation.operation_name_label(name) for name in ["A", "B", "C", "A", None, "x" * 65]
         ]
 
         assert labels == ["A", "B", "other", "A", "anonymous", "other"]

@@ -15,9 +15,9 @@ from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import resolvers.tenants
+from core.settings import Settings
 from gateway.app import create_app
 from gateway.logs import configure_logging
-from gateway.settings import Settings
 from tests.conftest import GraphQLClient
 from tests.factories import create_partner, create_tenant
 from tests.tokens import Tokens, bearer

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from gateway.limits import DEFAULT_OPERATION_LIMITS
+from core.limits import DEFAULT_OPERATION_LIMITS
 from tests.fragment_documents import fan_out, fan_out_cost
 from tests.gateway.live_feed import bearer_payload, feed_client
 from tests.gateway.test_served_process import (

@@ -20,9 +20,9 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from typer.testing import CliRunner
 
+from core.principals import Role
+from core.settings import Settings
 from gateway.cli import app as cli
-from gateway.principals import Role
-from gateway.settings import Settings
 from gateway.tokens import issue_token
 
 SIGNING_KEY = "operations-test-signing-key-0123456789-abcdef"

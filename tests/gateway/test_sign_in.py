@@ -10,8 +10,8 @@ import jwt
 import pytest
 from fastapi import FastAPI
 
+from core.settings import Settings
 from db.enums import AdminRole
-from gateway.settings import Settings
 from resolvers import passwords
 from resolvers.throttle import SignInThrottle, ThrottleLimits
 from tests.factories import create_partner, create_tenant

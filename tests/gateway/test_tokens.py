@@ -8,9 +8,9 @@ import jwt
 import pytest
 from pydantic import ValidationError
 
-from gateway.principals import Role
-from gateway.settings import Settings
-from gateway.token_lifetimes import APPLICATION_TOKEN_LIFETIME_MAX
+from core.principals import Role
+from core.settings import Settings
+from core.token_lifetimes import APPLICATION_TOKEN_LIFETIME_MAX
 from gateway.tokens import InvalidToken, issue_token, verify_token
 
 SIGNING_KEY = "token-test-signing-key-0123456789-abcdefghij"

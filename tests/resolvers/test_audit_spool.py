@@ -16,9 +16,9 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.principals import Principal, Role
 from db.engine import create_engine, create_sessionmaker, is_sqlite
 from db.models import AuditEvent
-from gateway.principals import Principal, Role
 from resolvers import audit
 from resolvers.audit import AuditResult, event_row, write_spooled
 from resolvers.audit_log import NO_FILTER

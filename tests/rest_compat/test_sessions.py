@@ -8,10 +8,10 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from core.principals import Role
+from core.settings import Settings
 from db.base import utcnow
 from db.enums import AdminRole
-from gateway.principals import Role
-from gateway.settings import Settings
 from gateway.tokens import issue_token
 from tests.factories import create_partner, create_tenant
 from tests.factories_sessions import (

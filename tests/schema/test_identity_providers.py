@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.settings import Settings
 from db.models import IdentityProvider, Partner, Tenant
-from gateway.settings import Settings
 from resolvers.sealed_secrets import unseal
 from tests.conftest import GraphQLClient
 from tests.factories import create_partner, create_tenant

@@ -10,10 +10,10 @@ from fastapi import FastAPI
 from graphql import get_introspection_query, parse
 from graphql.language import Lexer, Source, TokenKind
 
-from gateway.limits import DEFAULT_OPERATION_LIMITS as LIMITS
+from core.limits import DEFAULT_OPERATION_LIMITS as LIMITS
+from core.principals import Role
+from core.settings import Settings
 from gateway.persisted_operations import operation_hash
-from gateway.principals import Role
-from gateway.settings import Settings
 from rest_compat.router import SCAIKEY_ROUTES
 from rest_compat.table import Shape
 from schema.limits import VALIDATION_COMPLEXITY_BUDGET

@@ -8,7 +8,7 @@ import httpx
 import jwt
 import pytest
 
-from gateway.settings import Settings
+from core.settings import Settings
 from tests.tokens import Tokens
 
 

@@ -9,9 +9,9 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from gateway.limits import DEFAULT_OPERATION_LIMITS as _LIMITS
-from gateway.limits import OperationLimits
-from gateway.token_lifetimes import APPLICATION_TOKEN_LIFETIME_MAX
+from core.limits import DEFAULT_OPERATION_LIMITS as _LIMITS
+from core.limits import OperationLimits
+from core.token_lifetimes import APPLICATION_TOKEN_LIFETIME_MAX
 
 # `limits` storages the sign-in throttle accepts (resolvers.throttle).
 RATE_LIMIT_SCHEMES = ("memory", "redis", "rediss", "redis+unix", "redis+sentinel", "redis+cluster")

@@ -1,6 +1,6 @@
 """The operation limits a request runs under: the figures, with their defaults.
 
-`gateway.settings.Settings` reads each from `SCAIGATE_LIMIT_…` (docs/graphql.md "Operation
+`core.settings.Settings` reads each from `SCAIGATE_LIMIT_…` (docs/graphql.md "Operation
 limits" section); the schema enforces them (`schema.limits`). They travel with the request
 in `RequestContext.operation_limits`, so GraphQL and REST executions obey the same ones.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gateway.principals import Principal, Role
+from core.principals import Principal, Role
 
 ANONYMOUS = "anonymous"
 

@@ -1,0 +1,1 @@
+"""The foundation every layer may import: who is calling, configuration, limits, observation."""
