@@ -17,10 +17,11 @@ from starlette.requests import HTTPConnection
 from starlette.websockets import WebSocket
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+from core.errors import AuthenticationFailed
 from core.settings import Settings, get_settings
 from db.engine import create_engine, create_sessionmaker, is_sqlite
 from db.migrate import upgrade
-from gateway.auth import AuthenticationFailed, authentication_failed_response, build_request_context
+from gateway.auth import authentication_failed_response, build_request_context
 from gateway.body_limit import BodySizeLimit
 from gateway.explorer import add_swagger_ui, install_vendor_files
 from gateway.graphql_router import GatewayGraphQLRouter
@@ -150,10 +151,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         prefix=GRAPHQL_PATH,
     )
-    app.include_router(scaikey_router())
+    app.include_router(scaikey_router(build_request_context))
     app.include_router(sign_in_router())
     app.include_router(oauth_router())
-    app.include_router(scaiwave_router())
+    app.include_router(scaiwave_router(build_request_context))
     install_vendor_files(app)
     if openapi:
         add_swagger_ui(app)

@@ -16,6 +16,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.errors import AuthenticationFailed
 from core.observation import request_id_of
 from core.principals import Principal
 from core.settings import Settings
@@ -43,26 +44,6 @@ def principal_from_header(settings: Settings, authorization: str | None) -> Prin
         return verify_token(settings, token.strip())
     except InvalidToken as exc:
         raise _unauthorized(str(exc), exc.reason) from exc
-
-
-class AuthenticationFailed(Exception):
-    """A bearer token was sent and cannot be accepted: 401 on every surface."""
-
-    def __init__(
-        self,
-        message: str,
-        reason: str = "malformed",
-        *,
-        session_id: str | None = None,
-        tenant_id: str | None = None,
-        application_id: str | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.reason = reason  # one word for the audit event
-        self.session_id = session_id
-        self.tenant_id = tenant_id
-        self.application_id = application_id
 
 
 def _unauthorized(message: str, reason: str) -> AuthenticationFailed:

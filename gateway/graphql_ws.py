@@ -26,8 +26,9 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
 
+from core.errors import AuthenticationFailed
 from core.settings import Settings
-from gateway.auth import AuthenticationFailed, anonymous_context, authenticate
+from gateway.auth import anonymous_context, authenticate
 from gateway.persisted_operations import Mode, Refused, resolve
 from resolvers.errors import Unauthenticated
 from schema.context import GraphQLContext

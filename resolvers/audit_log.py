@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from aiodataloader import DataLoader
 from sqlalchemy import ColumnElement, select
 
 from db.models import AuditEvent
@@ -89,22 +88,6 @@ class AuditFilter:
 
 
 NO_FILTER = AuditFilter()
-
-
-class AuditEventByIdLoader(DataLoader[str, Any]):
-    """Events the principal may see, by id (events are never soft-deleted)."""
-
-    def __init__(self, context: RequestContext) -> None:
-        super().__init__()
-        self.context = context
-
-    async def batch_load_fn(self, keys: Sequence[str]) -> list[Any]:
-        statement = select(_TABLE).where(
-            _TABLE.c.id.in_(keys), access.visible_audit_events(self.context.actor)
-        )
-        async with self.context.read() as session:
-            rows = {row.id: row for row in lean(await session.execute(statement))}
-        return [rows.get(key) for key in keys]
 
 
 async def get(context: RequestContext, event_id: str) -> Any:

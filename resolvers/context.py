@@ -11,12 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.limits import DEFAULT_OPERATION_LIMITS, OperationLimits
 from core.principals import Principal
+from core.settings import Settings, get_settings
 from resolvers.errors import Unauthenticated
+from resolvers.loaders.registry import Loaders
 
 if TYPE_CHECKING:
-    from core.settings import Settings
     from resolvers.audit_spool import AuditSpool
-    from resolvers.loaders.registry import Loaders
     from resolvers.platform_clients import PlatformClients
 
 
@@ -45,8 +45,6 @@ class RequestContext:
         """The app's settings, or the environment's where the context was built without."""
         if self.settings is not None:
             return self.settings
-        from core.settings import get_settings
-
         return get_settings()
 
     @property
@@ -64,8 +62,6 @@ class RequestContext:
     @property
     def loaders(self) -> Loaders:
         if self._loaders is None:
-            from resolvers.loaders.registry import Loaders
-
             self._loaders = Loaders(self)
         return self._loaders
 

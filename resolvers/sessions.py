@@ -7,12 +7,10 @@ on every gateway process, because each request bearing a session's token reads t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from aiodataloader import DataLoader
 from sqlalchemy import ColumnElement, and_, not_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -25,7 +23,6 @@ from resolvers import access, admin_roles, audit
 from resolvers.context import RequestContext, RequestMeta
 from resolvers.errors import BadInput, NotFound
 from resolvers.pagination import Slice, Window, fetch_slice
-from resolvers.rows import lean
 
 KIND = "Session"
 _TABLE = SsoSession.__table__
@@ -52,24 +49,6 @@ def _live(now: datetime) -> ColumnElement[bool]:
     return and_(_TABLE.c.revoked_at.is_(None), _TABLE.c.expires_at > now)
 
 
-def _visible(principal: Principal) -> ColumnElement[bool]:
-    return access.visible_tenant_ids(principal, SsoSession.tenant_id)
-
-
-class SessionByIdLoader(DataLoader[str, Any]):
-    """Sessions the principal may see, by id (live or not: a session is never deleted)."""
-
-    def __init__(self, context: RequestContext) -> None:
-        super().__init__()
-        self.context = context
-
-    async def batch_load_fn(self, keys: Sequence[str]) -> list[Any]:
-        statement = select(_TABLE).where(_TABLE.c.id.in_(keys), _visible(self.context.actor))
-        async with self.context.read() as session:
-            rows = {row.id: row for row in lean(await session.execute(statement))}
-        return [rows.get(key) for key in keys]
-
-
 async def get(context: RequestContext, session_id: str) -> Any:
     row = await context.loaders.session_by_id.load(session_id)
     if row is None:
@@ -86,7 +65,7 @@ async def list_(
     active: bool | None = None,
 ) -> Slice:
     """In creation order like every list; `active` keeps live (or only ended) sessions."""
-    statement = select(_TABLE).where(_visible(context.actor))
+    statement = select(_TABLE).where(access.visible_sessions(context.actor))
     if user_id is not None:
         statement = statement.where(_TABLE.c.user_id == user_id)
     if tenant_id is not None:
@@ -99,7 +78,9 @@ async def list_(
 
 async def _load_for_update(session: AsyncSession, principal: Principal, session_id: str) -> Any:
     statement = (
-        select(SsoSession).where(SsoSession.id == session_id, _visible(principal)).with_for_update()
+        select(SsoSession)
+        .where(SsoSession.id == session_id, access.visible_sessions(principal))
+        .with_for_update()
     )
     row = (await session.execute(statement)).scalar_one_or_none()
     if row is None:

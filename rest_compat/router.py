@@ -21,7 +21,7 @@ from rest_compat import (
     users,
 )
 from rest_compat.openapi import openapi_extra
-from rest_compat.runner import execute
+from rest_compat.runner import ContextOf, execute
 from rest_compat.table import Route
 
 SCAIKEY_PREFIX = "/api/v1/admin"
@@ -39,14 +39,14 @@ SCAIKEY_ROUTES: list[Route] = [
 ]
 
 
-def _endpoint(route: Route) -> Callable[[Request], Awaitable[Response]]:
+def _endpoint(route: Route, context_of: ContextOf) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
-        return await execute(route, request)
+        return await execute(route, request, context_of)
 
     return endpoint
 
 
-def build_router(prefix: str, routes: list[Route], tag: str) -> APIRouter:
+def build_router(prefix: str, routes: list[Route], tag: str, context_of: ContextOf) -> APIRouter:
     # The bearer scheme is declared for the OpenAPI document (Swagger UI's "Authorize");
     # the token itself is verified once, with the GraphQL context, by the runner.
     router = APIRouter(
@@ -57,7 +57,7 @@ def build_router(prefix: str, routes: list[Route], tag: str) -> APIRouter:
     for route in routes:
         router.add_api_route(
             route.path,
-            _endpoint(route),
+            _endpoint(route, context_of),
             methods=[route.method],
             status_code=route.success_status,
             summary=route.summary,
@@ -67,5 +67,5 @@ def build_router(prefix: str, routes: list[Route], tag: str) -> APIRouter:
     return router
 
 
-def scaikey_router() -> APIRouter:
-    return build_router(SCAIKEY_PREFIX, SCAIKEY_ROUTES, "ScaiKey admin")
+def scaikey_router(context_of: ContextOf) -> APIRouter:
+    return build_router(SCAIKEY_PREFIX, SCAIKEY_ROUTES, "ScaiKey admin", context_of)

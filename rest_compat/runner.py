@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from fastapi import Request
@@ -19,8 +19,8 @@ from graphql import (
 )
 from starlette.requests import ClientDisconnect
 
+from core.errors import AuthenticationFailed
 from core.observation import request_id_of
-from gateway.auth import AuthenticationFailed, build_request_context
 from resolvers.context import RequestContext
 from resolvers.control_characters import refusal
 from resolvers.errors import HTTP_STATUS, ErrorCode, retry_after_headers
@@ -38,6 +38,10 @@ from rest_compat.table import Call, Route, Shape
 from schema.context import GraphQLContext
 from schema.errors import database_outage, log_unexpected, masked_message
 from schema.schema import schema
+
+# How a route gets its request's context, the bearer token verified: the app that mounts the
+# routes passes it in, the same one its GraphQL endpoint uses.
+ContextOf = Callable[[Request], Awaitable[RequestContext]]
 
 
 class RestError(Exception):
@@ -265,9 +269,9 @@ async def _all_items(route: Route, variables: dict[str, Any], context: RequestCo
         variables = {**variables, "after": page_info["endCursor"]}
 
 
-async def execute(route: Route, request: Request) -> Response:
+async def execute(route: Route, request: Request, context_of: ContextOf) -> Response:
     try:
-        return await _execute(route, request)
+        return await _execute(route, request, context_of)
     except RestError as exc:
         return error_response(exc.status, exc.detail, exc.code, exc.error_id)
     except (AuthenticationFailed, ClientDisconnect):
@@ -282,8 +286,8 @@ async def execute(route: Route, request: Request) -> Response:
         return error_response(status_for(code), masked_message(error_id), code, error_id)
 
 
-async def _execute(route: Route, request: Request) -> Response:
-    context = await build_request_context(request)
+async def _execute(route: Route, request: Request, context_of: ContextOf) -> Response:
+    context = await context_of(request)
     _check_text(route, request)
     body = await _read_body(request, route)
     _check_body(route, body)

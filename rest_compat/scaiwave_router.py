@@ -3,7 +3,7 @@
 Adding routes
     A resource module holds `ROUTES: list[Route]` (as the ScaiKey ones do) and is listed in
     `SCAIWAVE_ROUTES` below; `build_router` and the runner do the rest. The exhaustiveness
-    test of the authorization matrix walks `scaiwave_router()`, so every route listed here
+    test of the authorization matrix walks `scaiwave_router`, so every route listed here
     must have a matrix row.
 
 The tenant in context
@@ -62,6 +62,7 @@ from rest_compat import (
     prompt_studio,
 )
 from rest_compat.router import build_router
+from rest_compat.runner import ContextOf
 from rest_compat.table import Route
 
 SCAIWAVE_PREFIX = "/v1/admin"
@@ -78,5 +79,5 @@ SCAIWAVE_ROUTES: list[Route] = [
 ]
 
 
-def scaiwave_router() -> APIRouter:
-    return build_router(SCAIWAVE_PREFIX, SCAIWAVE_ROUTES, "ScaiWave admin")
+def scaiwave_router(context_of: ContextOf) -> APIRouter:
+    return build_router(SCAIWAVE_PREFIX, SCAIWAVE_ROUTES, "ScaiWave admin", context_of)

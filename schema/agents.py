@@ -8,12 +8,12 @@ import strawberry
 
 from resolvers import agents
 from resolvers.pagination import Window
+from schema.connection import Connection, connection_from_slice
 from schema.context import request_context
 from schema.directives import reads, writes
 from schema.inputs import provided_fields
 from schema.prefetch import prefetched
 from schema.types.agent import Agent
-from schema.types.connection import Connection, connection_from_slice
 from schema.types.deleted import DeletedNode
 
 _SCOPES = "Only scopes the caller holds itself can be added (403 otherwise)."

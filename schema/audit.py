@@ -10,10 +10,10 @@ import strawberry
 from resolvers import audit_log
 from resolvers.audit_log import AuditFilter
 from resolvers.pagination import Window
+from schema.connection import Connection, connection_from_slice
 from schema.context import request_context
 from schema.directives import reads
 from schema.types.audit_event import AuditEvent
-from schema.types.connection import Connection, connection_from_slice
 
 
 @strawberry.input(description="Every condition given must hold; all are optional.")

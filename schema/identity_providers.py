@@ -9,12 +9,12 @@ import strawberry
 from db.models.identity_providers import IdentityProviderProtocol
 from resolvers import identity_providers
 from resolvers.pagination import Window
+from schema.connection import Connection, connection_from_slice
 from schema.context import request_context
 from schema.directives import reads, writes
 from schema.inputs import provided_fields
 from schema.prefetch import prefetched
 from schema.scalars import JSON
-from schema.types.connection import Connection, connection_from_slice
 from schema.types.deleted import DeletedNode
 from schema.types.identity_provider import IdentityProvider
 

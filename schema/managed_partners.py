@@ -14,13 +14,13 @@ import strawberry
 from core.principals import Role
 from resolvers import managed_partners
 from resolvers.pagination import Window
+from schema.connection import Connection, connection_from_slice
 from schema.context import request_context
 from schema.directives import reads, writes
 from schema.inputs import provided_fields
 from schema.partners import UpdatePartnerInput
 from schema.prefetch import prefetched
 from schema.scalars import JSON
-from schema.types.connection import Connection, connection_from_slice
 from schema.types.enums import TenantStatus
 from schema.types.partner import Partner
 from schema.types.tenant import Tenant

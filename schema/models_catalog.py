@@ -9,11 +9,11 @@ import strawberry
 from db.models.participants import ResponseMode
 from resolvers import model_catalog, participants
 from resolvers.pagination import Window
+from schema.connection import Connection, connection_from_slice
 from schema.context import request_context
 from schema.directives import reads, writes
 from schema.inputs import provided_fields
 from schema.types.catalog_model import CatalogModel
-from schema.types.connection import Connection, connection_from_slice
 from schema.types.participant import ModelParticipant
 from schema.types.tenant_context import TenantArgument
 

@@ -10,10 +10,10 @@ from db.models.participants import ResponseMode
 from db.models.rooms import ParticipantKind
 from resolvers import participants
 from resolvers.pagination import Window
+from schema.connection import Connection, connection_from_slice
 from schema.context import request_context
 from schema.directives import reads, writes
 from schema.inputs import provided_fields
-from schema.types.connection import Connection, connection_from_slice
 from schema.types.participant import ModelParticipant, Participant
 from schema.types.tenant_context import TenantArgument
 

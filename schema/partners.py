@@ -8,11 +8,11 @@ import strawberry
 
 from resolvers import partners
 from resolvers.pagination import Window
+from schema.connection import Connection, connection_from_slice
 from schema.context import request_context
 from schema.directives import super_admin_only
 from schema.inputs import provided_fields
 from schema.prefetch import prefetched
-from schema.types.connection import Connection, connection_from_slice
 from schema.types.deleted import DeletedNode
 from schema.types.enums import PartnerStatus
 from schema.types.partner import Partner

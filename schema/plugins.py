@@ -8,9 +8,9 @@ import strawberry
 
 from resolvers import plugins
 from resolvers.pagination import Window
+from schema.connection import Connection, connection_from_slice
 from schema.context import request_context
 from schema.directives import reads, writes
-from schema.types.connection import Connection, connection_from_slice
 from schema.types.plugin import TenantPlugin
 from schema.types.tenant_context import TenantArgument
 

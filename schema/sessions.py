@@ -8,10 +8,10 @@ import strawberry
 
 from resolvers import sessions
 from resolvers.pagination import Window
+from schema.connection import Connection, connection_from_slice
 from schema.context import request_context
 from schema.directives import reads, writes
 from schema.prefetch import prefetched
-from schema.types.connection import Connection, connection_from_slice
 from schema.types.session import Session
 
 

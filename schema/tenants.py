@@ -8,12 +8,12 @@ import strawberry
 
 from resolvers import tenants
 from resolvers.pagination import Window
+from schema.connection import Connection, connection_from_slice
 from schema.context import request_context
 from schema.directives import PLATFORM_TIER, reads, writes
 from schema.inputs import provided_fields
 from schema.prefetch import prefetched
 from schema.scalars import JSON
-from schema.types.connection import Connection, connection_from_slice
 from schema.types.deleted import DeletedNode
 from schema.types.enums import TenantStatus
 from schema.types.tenant import Tenant

@@ -4,16 +4,26 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from contextlib import AbstractAsyncContextManager
+from typing import Any, NamedTuple, Protocol
 
 from aiodataloader import DataLoader
 from sqlalchemy import ColumnElement, Table, and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.principals import Principal
 from resolvers.loaders.relations import Relation
 from resolvers.rows import lean
 
-if TYPE_CHECKING:
-    from resolvers.context import RequestContext
+
+class Reader(Protocol):
+    """What a loader needs of its request (a `RequestContext`): whose rows it may read, and a
+    session of its own for each batch, since loaders dispatch concurrently."""
+
+    @property
+    def actor(self) -> Principal: ...
+
+    def read(self) -> AbstractAsyncContextManager[AsyncSession]: ...
 
 
 class RelationKey(NamedTuple):
@@ -28,23 +38,28 @@ class RelationPage(NamedTuple):
 
 
 class RowByIdLoader(DataLoader[str, Any]):
-    """Live (not soft-deleted) rows of one table the principal may see, by id."""
+    """Rows of one table the principal may see, by id: live (not soft-deleted) ones, unless the
+    table keeps every row (audit events, SSO sessions are never deleted)."""
 
     def __init__(
         self,
-        context: RequestContext,
+        context: Reader,
         table: Table,
         scope: Callable[[], ColumnElement[bool]],
+        *,
+        soft_deleted: bool = True,
     ) -> None:
         super().__init__()
         self.context = context
         self.table = table
         self.scope = scope
+        self.soft_deleted = soft_deleted
 
     async def batch_load_fn(self, keys: Sequence[str]) -> list[Any]:
-        statement = select(self.table).where(
-            self.table.c.id.in_(keys), self.table.c.deleted_at.is_(None), self.scope()
-        )
+        clauses = [self.table.c.id.in_(keys), self.scope()]
+        if self.soft_deleted:
+            clauses.insert(1, self.table.c.deleted_at.is_(None))
+        statement = select(self.table).where(*clauses)
         async with self.context.read() as session:
             rows = {row.id: row for row in lean(await session.execute(statement))}
         return [rows.get(key) for key in keys]
@@ -53,7 +68,7 @@ class RowByIdLoader(DataLoader[str, Any]):
 class RelationPageLoader(DataLoader[RelationKey, RelationPage]):
     """One window of a relation per parent; one statement per distinct window in a batch."""
 
-    def __init__(self, context: RequestContext, relation: Relation) -> None:
+    def __init__(self, context: Reader, relation: Relation) -> None:
         super().__init__()
         self.context = context
         self.relation = relation
@@ -98,7 +113,7 @@ class RelationPageLoader(DataLoader[RelationKey, RelationPage]):
 class RelationCountLoader(DataLoader[str, int]):
     """How many related rows each parent has (within the principal's scope)."""
 
-    def __init__(self, context: RequestContext, relation: Relation) -> None:
+    def __init__(self, context: Reader, relation: Relation) -> None:
         super().__init__()
         self.context = context
         self.relation = relation

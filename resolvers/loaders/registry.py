@@ -3,30 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import ColumnElement, Table
 
-from db.models import Agent, Application, Group, IdentityProvider, Partner, Tenant, User
+from db.models import (
+    Agent,
+    Application,
+    AuditEvent,
+    Group,
+    IdentityProvider,
+    Partner,
+    SsoSession,
+    Tenant,
+    User,
+)
 from resolvers import access
-from resolvers.audit_log import AuditEventByIdLoader
-from resolvers.loaders.batch import RelationCountLoader, RelationPageLoader, RowByIdLoader
+from resolvers.loaders.batch import Reader, RelationCountLoader, RelationPageLoader, RowByIdLoader
 from resolvers.loaders.relations import Relation
-from resolvers.sessions import SessionByIdLoader
-
-if TYPE_CHECKING:
-    from resolvers.context import RequestContext
 
 
 class Loaders:
-    def __init__(self, context: RequestContext) -> None:
+    def __init__(self, context: Reader) -> None:
         self._context = context
         self._cache: dict[Any, Any] = {}
 
-    def _row_loader(self, table: Any, scope: Callable[[], ColumnElement[bool]]) -> RowByIdLoader:
+    def _row_loader(
+        self, table: Any, scope: Callable[[], ColumnElement[bool]], *, soft_deleted: bool = True
+    ) -> RowByIdLoader:
         key = ("by_id", table.name)
         if key not in self._cache:
-            self._cache[key] = RowByIdLoader(self._context, table, scope)
+            self._cache[key] = RowByIdLoader(self._context, table, scope, soft_deleted=soft_deleted)
         loader: RowByIdLoader = self._cache[key]
         return loader
 
@@ -72,20 +79,20 @@ class Loaders:
         )
 
     @property
-    def audit_event_by_id(self) -> AuditEventByIdLoader:
-        key = ("by_id", "audit_events")
-        if key not in self._cache:
-            self._cache[key] = AuditEventByIdLoader(self._context)
-        loader: AuditEventByIdLoader = self._cache[key]
-        return loader
+    def audit_event_by_id(self) -> RowByIdLoader:
+        return self._row_loader(
+            _table(AuditEvent),
+            lambda: access.visible_audit_events(self._context.actor),
+            soft_deleted=False,
+        )
 
     @property
-    def session_by_id(self) -> SessionByIdLoader:
-        key = ("by_id", "sessions")
-        if key not in self._cache:
-            self._cache[key] = SessionByIdLoader(self._context)
-        loader: SessionByIdLoader = self._cache[key]
-        return loader
+    def session_by_id(self) -> RowByIdLoader:
+        return self._row_loader(
+            _table(SsoSession),
+            lambda: access.visible_sessions(self._context.actor),
+            soft_deleted=False,
+        )
 
     def page(self, relation: Relation) -> RelationPageLoader:
         key = ("page", relation.name)

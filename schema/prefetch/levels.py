@@ -23,11 +23,11 @@ from resolvers.errors import BadInput
 from resolvers.loaders.batch import RelationKey, RelationPage
 from resolvers.loaders.registry import Loaders
 from resolvers.pagination import Window
+from schema.connection import Connection, connection_from_page
 from schema.context import request_context
 from schema.prefetch.pages import PageKey, StoredPage, resumes_below, store_page
 from schema.prefetch.registry import RelationField, RelationFields, relation_fields
 from schema.prefetch.selection import Operation, argument_values, node_selection, subfields
-from schema.types.connection import Connection, connection_from_page
 
 
 async def prefetch_below(info: GraphQLResolveInfo, rows: Sequence[Any]) -> None:

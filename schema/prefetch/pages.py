@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from resolvers.loaders.relations import Relation
-from schema.types.connection import Connection
+from schema.connection import Connection
 
 PREFETCHED = "_prefetched"
 """The row attribute holding its pages: {(relation name, first, after): StoredPage}."""

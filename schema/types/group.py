@@ -11,8 +11,8 @@ from db.ids import IdPrefix
 from resolvers.group_closure import EFFECTIVE_MEMBERS_BY_GROUP_ID
 from resolvers.groups import CHILDREN_BY_GROUP_ID, PARENTS_BY_GROUP_ID
 from resolvers.users import MEMBERS_BY_GROUP_ID
+from schema.connection import Connection
 from schema.context import request_context
-from schema.types.connection import Connection
 from schema.types.node import Node, is_row_of
 from schema.types.relation import relation_field
 

@@ -9,7 +9,7 @@ import strawberry
 
 from db.ids import IdPrefix
 from resolvers.tenants import TENANTS_BY_PARTNER_ID
-from schema.types.connection import Connection
+from schema.connection import Connection
 from schema.types.enums import PartnerStatus
 from schema.types.node import Node, is_row_of
 from schema.types.relation import relation_field

@@ -21,9 +21,9 @@ import strawberry
 from graphql import GraphQLResolveInfo, GraphQLSchema
 
 from resolvers.loaders.relations import Relation
+from schema.connection import Connection, connection_from_relation
 from schema.prefetch import prefetch_below, stored_page
 from schema.prefetch.registry import RELATION, relation_fields
-from schema.types.connection import Connection, connection_from_relation
 
 RelationResolver = Callable[..., Any]
 

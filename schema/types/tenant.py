@@ -13,9 +13,9 @@ from resolvers.applications import APPLICATIONS_BY_TENANT_ID
 from resolvers.groups import GROUPS_BY_TENANT_ID
 from resolvers.identity_providers import IDENTITY_PROVIDERS_BY_TENANT_ID
 from resolvers.users import USERS_BY_TENANT_ID
+from schema.connection import Connection
 from schema.context import request_context
 from schema.scalars import JSON
-from schema.types.connection import Connection
 from schema.types.enums import TenantStatus
 from schema.types.node import Node, is_row_of
 from schema.types.relation import relation_field

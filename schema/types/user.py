@@ -10,9 +10,9 @@ import strawberry
 from db.ids import IdPrefix
 from resolvers.group_closure import EFFECTIVE_GROUPS_BY_USER_ID
 from resolvers.groups import GROUPS_BY_USER_ID
+from schema.connection import Connection
 from schema.context import request_context
 from schema.scalars import JSON
-from schema.types.connection import Connection
 from schema.types.enums import AdminRole as UserAdminRole
 from schema.types.enums import UserStatus
 from schema.types.node import Node, is_row_of

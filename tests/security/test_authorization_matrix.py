@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from gateway.auth import build_request_context
 from rest_compat.router import scaikey_router
 from rest_compat.runner import status_for
 from rest_compat.scaiwave_router import scaiwave_router
@@ -166,7 +167,9 @@ class TestTheMatrixIsExhaustive:
         ids=["ScaiKey", "ScaiWave"],
     )
     def test_every_rest_route_is_in_the_matrix(self, router: Any, count: int) -> None:
-        routes = [route for route in router().routes if isinstance(route, APIRoute)]
+        routes = [
+            route for route in router(build_request_context).routes if isinstance(route, APIRoute)
+        ]
         covered: set[tuple[str, str]] = set()
         sample = {
             "id": "x_1",
