@@ -381,6 +381,7 @@ def operations_register(
     from gateway.app import prepare_database
     from gateway.persisted_operations import register_operations, standalone_documents
     from schema.schema import schema
+    from schema.strawberry_private import graphql_core_schema
 
     try:
         document = parse(file.read_text(encoding="utf-8"))
@@ -389,7 +390,7 @@ def operations_register(
     operations = standalone_documents(document)
     if not operations:
         raise typer.BadParameter(f"{file} holds no operation", param_hint="FILE")
-    if errors := validate(schema._schema, document):
+    if errors := validate(graphql_core_schema(schema), document):
         for error in errors:
             _stderr.print(
                 f"[red]{escape(str(file))}[/red]: {escape(error.message)}", highlight=False

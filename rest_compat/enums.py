@@ -23,6 +23,7 @@ from graphql import (
 )
 
 from schema.schema import schema
+from schema.strawberry_private import graphql_core_schema
 
 
 @functools.cache
@@ -33,7 +34,7 @@ def variable_types(document: str) -> dict[str, GraphQLInputType]:
         if not isinstance(operation, OperationDefinitionNode):
             continue
         for definition in operation.variable_definitions or ():
-            graphql_type = type_from_ast(schema._schema, definition.type)
+            graphql_type = type_from_ast(graphql_core_schema(schema), definition.type)
             if graphql_type is not None:
                 types[definition.variable.name.value] = graphql_type  # type: ignore[assignment]
     return types

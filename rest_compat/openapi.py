@@ -22,6 +22,7 @@ from rest_compat.response_schemas import ERROR, SCALARS, response_schema
 from rest_compat.runner import body_is_optional
 from rest_compat.table import Route, Shape
 from schema.schema import schema
+from schema.strawberry_private import graphql_core_schema
 
 
 def _type_schema(graphql_type: GraphQLInputType) -> dict[str, Any]:
@@ -38,7 +39,7 @@ def _type_schema(graphql_type: GraphQLInputType) -> dict[str, Any]:
 
 
 def input_schema(name: str) -> dict[str, Any]:
-    input_type = schema._schema.get_type(name)
+    input_type = graphql_core_schema(schema).get_type(name)
     assert isinstance(input_type, GraphQLInputObjectType)
     properties = {}
     required = []
@@ -61,7 +62,7 @@ def input_schema(name: str) -> dict[str, Any]:
 
 def _argument_description(route: Route, argument: str) -> str:
     """The schema's description of the argument a header maps onto."""
-    for root in (schema._schema.query_type, schema._schema.mutation_type):
+    for root in (graphql_core_schema(schema).query_type, graphql_core_schema(schema).mutation_type):
         field = root.fields.get(route.field) if root else None
         if field and argument in field.args and field.args[argument].description:
             return str(field.args[argument].description)

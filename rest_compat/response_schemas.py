@@ -29,6 +29,7 @@ from graphql import (
 
 from rest_compat.table import Route, Shape
 from schema.schema import schema
+from schema.strawberry_private import graphql_core_schema
 
 SCALARS: dict[str, dict[str, Any]] = {
     "String": {"type": "string"},
@@ -125,7 +126,7 @@ def _non_null_schema(
     if isinstance(graphql_type, GraphQLObjectType):
         return _object_schema(graphql_type, selection_set)
     assert isinstance(graphql_type, GraphQLAbstractType)
-    possible = schema._schema.get_possible_types(graphql_type)
+    possible = graphql_core_schema(schema).get_possible_types(graphql_type)
     return {"anyOf": [_object_schema(member, selection_set) for member in possible]}
 
 
@@ -137,9 +138,9 @@ def _root(route: Route) -> tuple[GraphQLOutputType, FieldNode]:
         if isinstance(node, OperationDefinitionNode)
     )
     root_type = (
-        schema._schema.mutation_type
+        graphql_core_schema(schema).mutation_type
         if operation.operation is OperationType.MUTATION
-        else schema._schema.query_type
+        else graphql_core_schema(schema).query_type
     )
     assert root_type is not None
     for node in operation.selection_set.selections:

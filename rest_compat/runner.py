@@ -38,6 +38,7 @@ from rest_compat.table import Call, Route, Shape
 from schema.context import GraphQLContext
 from schema.errors import database_outage, log_unexpected, masked_message
 from schema.schema import schema
+from schema.strawberry_private import graphql_core_schema
 
 # How a route gets its request's context, the bearer token verified: the app that mounts the
 # routes passes it in, the same one its GraphQL endpoint uses.
@@ -114,7 +115,7 @@ def _check_body(route: Route, body: Any) -> None:
         return
     if not isinstance(body, dict):
         raise _bad_input("Request body must be a JSON object")
-    input_type = schema._schema.get_type(route.body_input)
+    input_type = graphql_core_schema(schema).get_type(route.body_input)
     assert isinstance(input_type, GraphQLInputObjectType)
     # Only the documented snake_case keys: a camelCase spelling would otherwise be a second
     # name for the same field, and one of two values given under both would be dropped.
@@ -139,7 +140,7 @@ def _check_query(route: Route, query: Mapping[str, str]) -> None:
 
 def body_is_optional(input_name: str) -> bool:
     """A body may be left out when its input type has no required field."""
-    input_type = schema._schema.get_type(input_name)
+    input_type = graphql_core_schema(schema).get_type(input_name)
     assert isinstance(input_type, GraphQLInputObjectType)
     return not any(isinstance(f.type, GraphQLNonNull) for f in input_type.fields.values())
 

@@ -20,6 +20,7 @@ from core.principals import Role, Scope
 from resolvers.errors import AccessDenied
 from schema.audited import Audited
 from schema.context import request_context
+from schema.strawberry_private import print_directive_with
 
 
 @strawberry.enum(name="AdminRole")
@@ -53,8 +54,8 @@ class RequiresScopeDirective:
 class RequiresRole(BasePermission):
     def __init__(self, *roles: Role) -> None:
         self.roles = frozenset(roles)
-        self._schema_directive = RequiresRoleDirective(  # type: ignore[misc]
-            roles=[AdminRole(role.value) for role in roles]
+        print_directive_with(
+            self, RequiresRoleDirective(roles=[AdminRole(role.value) for role in roles])
         )
 
     def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
@@ -67,9 +68,7 @@ class RequiresRole(BasePermission):
 class RequiresScope(BasePermission):
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
-        self._schema_directive = RequiresScopeDirective(  # type: ignore[misc]
-            scope=AdminScope(scope.value)
-        )
+        print_directive_with(self, RequiresScopeDirective(scope=AdminScope(scope.value)))
 
     def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
         principal = request_context(info).actor

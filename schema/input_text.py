@@ -45,6 +45,7 @@ from strawberry.extensions import SchemaExtension
 
 from resolvers.control_characters import FREE_TEXT_FIELDS, refusal
 from resolvers.errors import BadInput, DomainError, ErrorCode
+from schema.strawberry_private import graphql_core_schema
 
 _JSON = "JSON"
 
@@ -220,7 +221,9 @@ class InputText(SchemaExtension):
         document = context.graphql_document
         if document is not None:
             operation = get_operation_ast(document, context.operation_name)
-            error = refused_input(context.schema._schema, document, operation, context.variables)
+            error = refused_input(
+                graphql_core_schema(context.schema), document, operation, context.variables
+            )
             if error is not None:
                 # As a GraphQLError, `DomainErrors` gives it its code on the way out.
                 raise GraphQLError(error.message, original_error=error)

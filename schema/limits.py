@@ -41,6 +41,7 @@ from core.limits import DEFAULT_OPERATION_LIMITS, OperationLimits
 from core.principals import Principal
 from schema.context import context_of_execution
 from schema.operation_figures import CEILING, DocumentShape, Estimate, operations_of
+from schema.strawberry_private import graphql_core_schema
 
 LIMIT_EXCEEDED = "OPERATION_LIMIT_EXCEEDED"
 
@@ -166,7 +167,7 @@ def _over_a_limit(context: ExecutionContext, document: DocumentNode) -> GraphQLE
     operation = get_operation_ast(document, context.operation_name)
     if operation is None:
         return None  # execution reports the operation that cannot be found
-    estimate = Estimate(context.schema._schema, document, context.variables)
+    estimate = Estimate(graphql_core_schema(context.schema), document, context.variables)
     root_fields = estimate.root_fields(operation)
     if root_fields > limits.max_root_fields:
         return limit_exceeded(

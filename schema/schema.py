@@ -30,6 +30,7 @@ from schema.plugins import PluginMutation, PluginQuery
 from schema.prompt_studio import PromptStudioMutation, PromptStudioQuery
 from schema.scalars import SCALAR_MAP
 from schema.sessions import SessionMutation, SessionQuery
+from schema.strawberry_private import graphql_core_schema
 from schema.subscriptions import Subscription
 from schema.tenants import TenantMutation, TenantQuery
 from schema.types.agent import Agent
@@ -128,7 +129,7 @@ def build_schema() -> GatewaySchema:
             InputText,
         ],
     )
-    resolve_relations_directly(built._schema)
+    resolve_relations_directly(graphql_core_schema(built))
     return built
 
 

@@ -28,6 +28,7 @@ from schema.context import request_context
 from schema.prefetch.pages import PageKey, StoredPage, resumes_below, store_page
 from schema.prefetch.registry import RelationField, RelationFields, relation_fields
 from schema.prefetch.selection import Operation, argument_values, node_selection, subfields
+from schema.strawberry_private import resolve_info
 
 
 async def prefetch_below(info: GraphQLResolveInfo, rows: Sequence[Any]) -> None:
@@ -123,5 +124,5 @@ def _store(loaders: Loaders, plan: _Plan, pages: list[RelationPage]) -> _Parents
 
 async def prefetched(info: strawberry.Info, connection: Connection[Any]) -> Connection[Any]:
     """`connection`, with every relation selected below its nodes already loaded."""
-    await prefetch_below(info._raw_info, connection.nodes)
+    await prefetch_below(resolve_info(info), connection.nodes)
     return connection

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
 from graphql import GraphQLField, GraphQLObjectType, GraphQLSchema, get_named_type
-from strawberry.schema.schema_converter import GraphQLCoreConverter
-from strawberry.types.field import StrawberryField
 
 from resolvers.loaders.relations import Relation
+from schema.strawberry_private import strawberry_field_of
 
 RELATION = "scaigate.relation"
 """The metadata key under which a Strawberry field declares its Relation."""
@@ -45,8 +44,8 @@ def _scan(schema: GraphQLSchema) -> list[tuple[tuple[str, str], RelationField]]:
         if not isinstance(type_, GraphQLObjectType):
             continue
         for name, field in type_.fields.items():
-            definition = field.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
-            if not isinstance(definition, StrawberryField) or not definition.metadata:
+            definition = strawberry_field_of(field)
+            if definition is None or not definition.metadata:
                 continue
             relation = definition.metadata.get(RELATION)
             connection_type = get_named_type(field.type)

@@ -24,6 +24,7 @@ from resolvers.loaders.relations import Relation
 from schema.connection import Connection, connection_from_relation
 from schema.prefetch import prefetch_below, stored_page
 from schema.prefetch.registry import RELATION, relation_fields
+from schema.strawberry_private import resolve_info
 
 RelationResolver = Callable[..., Any]
 
@@ -38,7 +39,7 @@ def relation_field(relation: Relation, type_: Any, *, description: str | None = 
         first: int | None = None,
         after: str | None = None,
     ) -> Any:
-        return direct(root, info._raw_info, first, after)
+        return direct(root, resolve_info(info), first, after)
 
     return strawberry.field(
         resolver=resolve,

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from rest_compat.documents import snake
 from schema.schema import schema
+from schema.strawberry_private import graphql_core_schema
 from tests.factories import (
     create_application,
     create_group,
@@ -32,7 +33,7 @@ PATCHES = {
 
 
 def _fields(input_name: str) -> list[str]:
-    input_type = schema._schema.get_type(input_name)
+    input_type = graphql_core_schema(schema).get_type(input_name)
     assert isinstance(input_type, GraphQLInputObjectType)
     return [snake(name) for name in input_type.fields]
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db.models import IdentityProvider, Tenant
 from rest_compat.documents import snake
 from schema.schema import schema
+from schema.strawberry_private import graphql_core_schema
 from tests.factories import create_partner, create_tenant
 from tests.factories_identity import (
     certificate_pem,
@@ -284,7 +285,7 @@ class TestDeleteIdentityProvider:
 
 
 def _fields(input_name: str) -> list[tuple[str, Any]]:
-    input_type = schema._schema.get_type(input_name)
+    input_type = graphql_core_schema(schema).get_type(input_name)
     assert isinstance(input_type, GraphQLInputObjectType)
     return [(snake(name), _wrong_value(field.type)) for name, field in input_type.fields.items()]
 

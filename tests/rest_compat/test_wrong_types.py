@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db.models import Agent, Application, Group, Partner, Tenant, User
 from rest_compat.documents import snake
 from schema.schema import schema
+from schema.strawberry_private import graphql_core_schema
 from tests.factories import (
     create_application,
     create_group,
@@ -77,7 +78,7 @@ def _wrong_value(graphql_type: GraphQLInputType) -> Any:
 def _cases() -> list[tuple[str, str, str, Any]]:
     cases = []
     for (method, resource), input_name in BODIES.items():
-        input_type = schema._schema.get_type(input_name)
+        input_type = graphql_core_schema(schema).get_type(input_name)
         assert isinstance(input_type, GraphQLInputObjectType)
         for name, field in input_type.fields.items():
             cases.append((method, resource, snake(name), _wrong_value(field.type)))

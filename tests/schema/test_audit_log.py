@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.models import AuditEvent, Tenant
 from schema.schema import schema
+from schema.strawberry_private import graphql_core_schema
 from tests.conftest import GraphQLClient
 from tests.factories import create_partner, create_tenant
 from tests.factories_audit import create_audit_event
@@ -374,7 +375,7 @@ class TestAuditEvent:
 
 class TestTheLogIsReadOnly:
     def test_no_mutation_returns_or_takes_an_audit_event(self) -> None:
-        mutation = schema._schema.mutation_type
+        mutation = graphql_core_schema(schema).mutation_type
         assert mutation is not None
 
         touching = [
@@ -388,7 +389,7 @@ class TestTheLogIsReadOnly:
     def test_no_type_but_the_audit_queries_and_the_feed_returns_events(self) -> None:
         fields = [
             f"{type_name}.{name}"
-            for type_name, graphql_type in schema._schema.type_map.items()
+            for type_name, graphql_type in graphql_core_schema(schema).type_map.items()
             if isinstance(graphql_type, GraphQLObjectType) and not type_name.startswith("__")
             for name, field in graphql_type.fields.items()
             if _named(field.type).name in ("AuditEvent", "AuditEventConnection")

@@ -31,6 +31,7 @@ from schema.operation_figures import (
     in_spread_order,
 )
 from schema.schema import schema
+from schema.strawberry_private import graphql_core_schema
 from tests.fragment_documents import fan_out, fan_out_cost
 
 # A fragment reused under connections of different page sizes, a diamond (T spreads P
@@ -131,7 +132,7 @@ def with_selection(node: Any, selection_set: SelectionSetNode) -> Any:
 def strawberry_depth(document: DocumentNode) -> int:
     """The depth as Strawberry's `QueryDepthLimiter` measures it, by expanding every spread."""
     depths: dict[str, int] = {}
-    validate(schema._schema, document, [depth_validator(10_000, None, depths.update)])
+    validate(graphql_core_schema(schema), document, [depth_validator(10_000, None, depths.update)])
     return max(depths.values())
 
 
@@ -159,7 +160,7 @@ class TestFiguresEqualThoseOfTheExpandedDocument:
     @pytest.mark.parametrize("name", SMALL_DOCUMENTS)
     def test_depth_and_aliases(self, name: str) -> None:
         document = parse(SMALL_DOCUMENTS[name])
-        assert validate(schema._schema, document) == []
+        assert validate(graphql_core_schema(schema), document) == []
         written_out = expanded(document)
 
         shape = DocumentShape.of(document)
@@ -173,8 +174,8 @@ class TestFiguresEqualThoseOfTheExpandedDocument:
         document = parse(SMALL_DOCUMENTS[name])
         written_out = expanded(document)
 
-        estimate = Estimate(schema._schema, document, variables)
-        naive = Estimate(schema._schema, written_out, variables)
+        estimate = Estimate(graphql_core_schema(schema), document, variables)
+        naive = Estimate(graphql_core_schema(schema), written_out, variables)
 
         operation, naive_operation = first_operation(document), first_operation(written_out)
         assert estimate.cost(operation) == naive.cost(naive_operation)
@@ -190,8 +191,8 @@ class TestFiguresEqualThoseOfTheExpandedDocument:
         document = parse(REUSED)
         operation = first_operation(document)
 
-        cost = Estimate(schema._schema, document, None).cost(operation)
-        with_n = Estimate(schema._schema, document, {"n": 9}).cost(operation)
+        cost = Estimate(graphql_core_schema(schema), document, None).cost(operation)
+        with_n = Estimate(graphql_core_schema(schema), document, {"n": 9}).cost(operation)
 
         t = 206
         assert cost == (2 + 3 * t) + (3 + 7 * t) + (2 + 2 * (10 + 2 + 4 * t))
@@ -205,7 +206,7 @@ class TestFanOut:
         operation = first_operation(document)
 
         shape = DocumentShape.of(document)
-        cost = Estimate(schema._schema, document, None).cost(operation)
+        cost = Estimate(graphql_core_schema(schema), document, None).cost(operation)
 
         assert cost == min(fan_out_cost(levels), CEILING)
         assert (shape.depth, shape.aliases) == (1, 0)
@@ -245,7 +246,7 @@ class TestCycles:
         operation = first_operation(document)
 
         shape = DocumentShape.of(document)
-        cost = Estimate(schema._schema, document, None).cost(operation)
+        cost = Estimate(graphql_core_schema(schema), document, None).cost(operation)
 
         # B is measured first, without the spreads back to A or to itself: 2 and one alias.
         assert in_spread_order(fragments_of(document)) == ["B", "A"]
@@ -256,7 +257,7 @@ class TestCycles:
         last = f"fragment F{levels} on Query {{"
         document = parse(fan_out(levels).replace(last, f"{last} ...F0 ...F0"))
 
-        cost = Estimate(schema._schema, document, None).cost(first_operation(document))
+        cost = Estimate(graphql_core_schema(schema), document, None).cost(first_operation(document))
 
         assert cost == min(fan_out_cost(levels), CEILING)
 
@@ -275,7 +276,7 @@ class TestDocumentsThatDoNotValidate:
     def test_are_measured_all_the_same(self, query: str) -> None:
         document = parse(query)
 
-        cost = Estimate(schema._schema, document, {"undefined": "x"}).cost(
+        cost = Estimate(graphql_core_schema(schema), document, {"undefined": "x"}).cost(
             first_operation(document)
         )
 

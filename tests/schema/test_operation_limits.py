@@ -19,6 +19,7 @@ from rest_compat.table import Shape
 from schema.limits import VALIDATION_COMPLEXITY_BUDGET
 from schema.operation_figures import CEILING, Estimate, alias_count, document_depth
 from schema.schema import schema
+from schema.strawberry_private import graphql_core_schema
 from tests.app_settings import settings_changed
 from tests.conftest import GraphQLClient
 from tests.fragment_documents import fan_out, fan_out_cost
@@ -185,7 +186,7 @@ class TestCost:
         def cost(query: str, variables: dict[str, Any] | None = None) -> int:
             document = parse(query)
             operation = document.definitions[0]
-            return Estimate(schema._schema, document, variables).cost(operation)  # type: ignore[arg-type]
+            return Estimate(graphql_core_schema(schema), document, variables).cost(operation)  # type: ignore[arg-type]
 
         assert cost("{ tenants(first: 5) { nodes { id name } } }") == 12
         assert cost("{ tenants { nodes { id } } }") == 2 + 20  # no `first`: a page of 20
@@ -332,7 +333,7 @@ class TestEverySurface:
             document = parse(route.document)
             operation = document.definitions[0]
             variables = {"first": 100} if route.shape is Shape.PAGE else {}
-            estimate = Estimate(schema._schema, document, variables)
+            estimate = Estimate(graphql_core_schema(schema), document, variables)
 
             assert document_depth(document) <= LIMITS.max_depth, route.path
             assert alias_count(document) <= LIMITS.max_aliases, route.path

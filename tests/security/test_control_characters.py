@@ -23,6 +23,7 @@ from rest_compat.router import SCAIKEY_PREFIX, SCAIKEY_ROUTES
 from rest_compat.scaiwave_router import SCAIWAVE_PREFIX, SCAIWAVE_ROUTES
 from rest_compat.table import Route
 from schema.schema import schema
+from schema.strawberry_private import graphql_core_schema
 from tests.conftest import GraphQLClient
 from tests.factories import create_partner, create_tenant, create_user
 from tests.tokens import Tokens, bearer
@@ -189,7 +190,7 @@ CREATES = {
 
 def _text_fields(input_name: str) -> list[tuple[str, bool, bool]]:
     """(field, is a list, is JSON) for every string-like field of an input type."""
-    input_type = schema._schema.get_type(input_name)
+    input_type = graphql_core_schema(schema).get_type(input_name)
     assert isinstance(input_type, GraphQLInputObjectType)
     fields = []
     for name, field in input_type.fields.items():
