@@ -13,6 +13,7 @@ from resolvers.loaders.relations import Relation
 from resolvers.rows import lean
 
 if TYPE_CHECKING:
+    from gateway.principals import Principal
     from resolvers.context import RequestContext
 
 
@@ -34,7 +35,7 @@ class RowByIdLoader(DataLoader[str, Any]):
         self,
         context: RequestContext,
         table: Table,
-        scope: Callable[[], ColumnElement[bool]],
+        scope: Callable[[Principal], ColumnElement[bool]],
     ) -> None:
         super().__init__()
         self.context = context
@@ -43,7 +44,9 @@ class RowByIdLoader(DataLoader[str, Any]):
 
     async def batch_load_fn(self, keys: Sequence[str]) -> list[Any]:
         statement = select(self.table).where(
-            self.table.c.id.in_(keys), self.table.c.deleted_at.is_(None), self.scope()
+            self.table.c.id.in_(keys),
+            self.table.c.deleted_at.is_(None),
+            self.scope(self.context.actor),
         )
         async with self.context.read() as session:
             rows = {row.id: row for row in lean(await session.execute(statement))}

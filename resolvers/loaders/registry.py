@@ -15,6 +15,7 @@ from resolvers.loaders.relations import Relation
 from resolvers.sessions import SessionByIdLoader
 
 if TYPE_CHECKING:
+    from gateway.principals import Principal
     from resolvers.context import RequestContext
 
 
@@ -23,7 +24,11 @@ class Loaders:
         self._context = context
         self._cache: dict[Any, Any] = {}
 
-    def _row_loader(self, table: Any, scope: Callable[[], ColumnElement[bool]]) -> RowByIdLoader:
+    def _row_loader(
+        self, table: Any, scope: Callable[[Principal], ColumnElement[bool]]
+    ) -> RowByIdLoader:
+        # The scopes take the principal rather than closing over this registry, which holds
+        # the loaders: a closure here would be a reference cycle.
         key = ("by_id", table.name)
         if key not in self._cache:
             self._cache[key] = RowByIdLoader(self._context, table, scope)
@@ -32,43 +37,39 @@ class Loaders:
 
     @property
     def partner_by_id(self) -> RowByIdLoader:
-        return self._row_loader(
-            _table(Partner), lambda: access.visible_partners(self._context.actor)
-        )
+        return self._row_loader(_table(Partner), access.visible_partners)
 
     @property
     def tenant_by_id(self) -> RowByIdLoader:
-        return self._row_loader(_table(Tenant), lambda: access.visible_tenants(self._context.actor))
+        return self._row_loader(_table(Tenant), access.visible_tenants)
 
     @property
     def user_by_id(self) -> RowByIdLoader:
         return self._row_loader(
-            _table(User), lambda: access.visible_tenant_ids(self._context.actor, User.tenant_id)
+            _table(User), lambda actor: access.visible_tenant_ids(actor, User.tenant_id)
         )
 
     @property
     def group_by_id(self) -> RowByIdLoader:
         return self._row_loader(
-            _table(Group), lambda: access.visible_tenant_ids(self._context.actor, Group.tenant_id)
+            _table(Group), lambda actor: access.visible_tenant_ids(actor, Group.tenant_id)
         )
 
     @property
     def application_by_id(self) -> RowByIdLoader:
-        return self._row_loader(
-            _table(Application), lambda: access.visible_applications(self._context.actor)
-        )
+        return self._row_loader(_table(Application), access.visible_applications)
 
     @property
     def identity_provider_by_id(self) -> RowByIdLoader:
         return self._row_loader(
             _table(IdentityProvider),
-            lambda: access.visible_tenant_ids(self._context.actor, IdentityProvider.tenant_id),
+            lambda actor: access.visible_tenant_ids(actor, IdentityProvider.tenant_id),
         )
 
     @property
     def agent_by_id(self) -> RowByIdLoader:
         return self._row_loader(
-            _table(Agent), lambda: access.visible_tenant_ids(self._context.actor, Agent.tenant_id)
+            _table(Agent), lambda actor: access.visible_tenant_ids(actor, Agent.tenant_id)
         )
 
     @property
