@@ -138,8 +138,7 @@ def gateway_process(
     env = {
         **os.environ,
         "SCAIGATE_DATABASE_URL": settings.database_url,
-        # Outside production the gateway reports SQL statements per request.
-        "SCAIGATE_ENV": "development",
+        "SCAIGATE_ENV": settings.env,
         "SCAIGATE_JWT_SIGNING_KEY": settings.jwt_signing_key,
         "SCAIGATE_JWT_ALGORITHM": settings.jwt_algorithm,
         "SCAIGATE_JWT_ISSUER": settings.jwt_issuer,
@@ -234,6 +233,7 @@ async def main(args: argparse.Namespace) -> int:
                 + f" in {time.perf_counter() - started:.1f} s",
                 flush=True,
             )
+            # Outside production the gateway reports SQL statements per request.
             settings = Settings(database_url=url, env="development")
             token = issue_token(settings, role=Role.SUPER_ADMIN, subject="usr_bench")
             port = free_port()

@@ -7,12 +7,11 @@ so that `scaigate token` answers at once.
 from __future__ import annotations
 
 import asyncio
-import gc
 import json
 import os
 import tempfile
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -55,11 +54,6 @@ _stderr = Console(stderr=True, soft_wrap=True)
 
 # Seeds larger than this show a progress bar.
 _PROGRESS_FROM_ROWS = 5_000
-
-# A young-generation collection every 50,000 net allocations instead of every 700: a nested
-# GraphQL request allocates heavily, and under load the default thresholds spent a quarter to
-# a half of the CPU in the collector.
-_GC_THRESHOLDS = (50_000, 20, 100)
 
 # Where the workers of `serve --workers N` keep their Prometheus samples (gateway/metrics.py).
 MULTIPROC_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
@@ -156,28 +150,15 @@ def tuned_app() -> FastAPI:
     """The app with the garbage collector tuned for a server (uvicorn factory, one per worker).
 
     Everything alive once start-up is done (modules, the schema, the engine) is frozen out
-    of collection, and collections run less often.
+    of collection, young collections run less often, and full ones on a schedule
+    (`gateway.garbage_collection`).
     """
     from gateway.app import create_app
+    from gateway.garbage_collection import tuned
 
-    gc.set_threshold(*_GC_THRESHOLDS)
     application = create_app()
-    startup = application.router.lifespan_context
-    application.router.lifespan_context = _freeze_after(startup)
+    application.router.lifespan_context = tuned(application.router.lifespan_context)
     return application
-
-
-def _freeze_after(
-    lifespan: Callable[[Any], AbstractAsyncContextManager[Any]],
-) -> Callable[[Any], AbstractAsyncContextManager[Any]]:
-    @asynccontextmanager
-    async def frozen(application: Any) -> AsyncIterator[Any]:
-        async with lifespan(application) as state:
-            gc.collect()
-            gc.freeze()
-            yield state
-
-    return frozen
 
 
 @db_app.command("upgrade")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -62,8 +63,19 @@ class RequestContext:
     @property
     def loaders(self) -> Loaders:
         if self._loaders is None:
-            self._loaders = Loaders(self)
+            # The loaders see the context through a weak reference: a strong one would make
+            # the two a reference cycle, which only a full garbage collection frees (rare under
+            # `serve`'s thresholds), along with every row the loaders cached.
+            self._loaders = Loaders(weakref.proxy(self))
         return self._loaders
+
+    def release_loaders(self) -> None:
+        """Drops the loaders and what they cached; the next use starts afresh.
+
+        An operation's context outlives it inside graphql-core's executor, which is a reference
+        cycle: whatever the context still holds is freed only by a full garbage collection.
+        """
+        self._loaders = None
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:

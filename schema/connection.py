@@ -7,6 +7,7 @@ since dashboards mostly read `nodes`.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import strawberry
@@ -80,10 +81,9 @@ def connection_from_page(
     loaders: Loaders, relation: Relation, parent_id: str, window: Window, page: RelationPage
 ) -> Connection[Any]:
     """A parent's loaded page of `relation`; its total is counted only when asked for."""
-
-    async def count() -> int:
-        return await loaders.count(relation).load(parent_id)
-
+    # The count loader itself, not a closure over `loaders`: the loaders hold this page's
+    # rows, so a reference back to them would be a cycle that outlives the request.
+    count = partial(loaders.count(relation).load, parent_id)
     return _build(page.rows, window, page.has_next, count)
 
 

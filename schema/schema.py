@@ -20,6 +20,7 @@ from schema.groups import GroupMutation, GroupQuery
 from schema.identity_providers import IdentityProviderMutation, IdentityProviderQuery
 from schema.input_text import InputText
 from schema.limits import OPERATION_LIMITS, ValidationUnlessRefused
+from schema.loader_lifetime import ReleaseLoaders
 from schema.managed_partners import ManagedPartnerMutation, ManagedPartnerQuery
 from schema.models_catalog import ModelCatalogMutation, ModelCatalogQuery
 from schema.note_processing import NoteProcessingMutation, NoteProcessingQuery
@@ -119,6 +120,8 @@ def build_schema() -> GatewaySchema:
             ModelParticipant,
         ],
         extensions=[
+            # First, so that it exits last: the other extensions may still read the loaders.
+            ReleaseLoaders,
             DomainErrors,
             SchemaVisibility,
             OperationLabels,

@@ -45,7 +45,7 @@ class RowByIdLoader(DataLoader[str, Any]):
         self,
         context: Reader,
         table: Table,
-        scope: Callable[[], ColumnElement[bool]],
+        scope: Callable[[Principal], ColumnElement[bool]],
         *,
         soft_deleted: bool = True,
     ) -> None:
@@ -56,7 +56,7 @@ class RowByIdLoader(DataLoader[str, Any]):
         self.soft_deleted = soft_deleted
 
     async def batch_load_fn(self, keys: Sequence[str]) -> list[Any]:
-        clauses = [self.table.c.id.in_(keys), self.scope()]
+        clauses = [self.table.c.id.in_(keys), self.scope(self.context.actor)]
         if self.soft_deleted:
             clauses.insert(1, self.table.c.deleted_at.is_(None))
         statement = select(self.table).where(*clauses)

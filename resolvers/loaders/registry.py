@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Table
 
+from core.principals import Principal
 from db.models import (
     Agent,
     Application,
@@ -29,8 +30,14 @@ class Loaders:
         self._cache: dict[Any, Any] = {}
 
     def _row_loader(
-        self, table: Any, scope: Callable[[], ColumnElement[bool]], *, soft_deleted: bool = True
+        self,
+        table: Any,
+        scope: Callable[[Principal], ColumnElement[bool]],
+        *,
+        soft_deleted: bool = True,
     ) -> RowByIdLoader:
+        # The scopes take the principal rather than closing over this registry, which holds
+        # the loaders: a closure here would be a reference cycle.
         key = ("by_id", table.name)
         if key not in self._cache:
             self._cache[key] = RowByIdLoader(self._context, table, scope, soft_deleted=soft_deleted)
@@ -39,50 +46,46 @@ class Loaders:
 
     @property
     def partner_by_id(self) -> RowByIdLoader:
-        return self._row_loader(
-            _table(Partner), lambda: access.visible_partners(self._context.actor)
-        )
+        return self._row_loader(_table(Partner), access.visible_partners)
 
     @property
     def tenant_by_id(self) -> RowByIdLoader:
-        return self._row_loader(_table(Tenant), lambda: access.visible_tenants(self._context.actor))
+        return self._row_loader(_table(Tenant), access.visible_tenants)
 
     @property
     def user_by_id(self) -> RowByIdLoader:
         return self._row_loader(
-            _table(User), lambda: access.visible_tenant_ids(self._context.actor, User.tenant_id)
+            _table(User), lambda actor: access.visible_tenant_ids(actor, User.tenant_id)
         )
 
     @property
     def group_by_id(self) -> RowByIdLoader:
         return self._row_loader(
-            _table(Group), lambda: access.visible_tenant_ids(self._context.actor, Group.tenant_id)
+            _table(Group), lambda actor: access.visible_tenant_ids(actor, Group.tenant_id)
         )
 
     @property
     def application_by_id(self) -> RowByIdLoader:
-        return self._row_loader(
-            _table(Application), lambda: access.visible_applications(self._context.actor)
-        )
+        return self._row_loader(_table(Application), access.visible_applications)
 
     @property
     def identity_provider_by_id(self) -> RowByIdLoader:
         return self._row_loader(
             _table(IdentityProvider),
-            lambda: access.visible_tenant_ids(self._context.actor, IdentityProvider.tenant_id),
+            lambda actor: access.visible_tenant_ids(actor, IdentityProvider.tenant_id),
         )
 
     @property
     def agent_by_id(self) -> RowByIdLoader:
         return self._row_loader(
-            _table(Agent), lambda: access.visible_tenant_ids(self._context.actor, Agent.tenant_id)
+            _table(Agent), lambda actor: access.visible_tenant_ids(actor, Agent.tenant_id)
         )
 
     @property
     def audit_event_by_id(self) -> RowByIdLoader:
         return self._row_loader(
             _table(AuditEvent),
-            lambda: access.visible_audit_events(self._context.actor),
+            access.visible_audit_events,
             soft_deleted=False,
         )
 
@@ -90,7 +93,7 @@ class Loaders:
     def session_by_id(self) -> RowByIdLoader:
         return self._row_loader(
             _table(SsoSession),
-            lambda: access.visible_sessions(self._context.actor),
+            access.visible_sessions,
             soft_deleted=False,
         )
 

@@ -389,7 +389,7 @@ class TestSeed:
 
 
 class TestServedApp:
-    async def test_tuned_app_freezes_start_up_objects_and_collects_less_often(
+    async def test_tuned_app_freezes_start_up_objects_and_schedules_the_collections(
         self, empty_database_url: str, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         # given
@@ -403,6 +403,8 @@ class TestServedApp:
             async with application.router.lifespan_context(application):
                 frozen = gc.get_freeze_count()
                 tuned = gc.get_threshold()
+                full_collections = application.state.full_collections
+                collecting = not full_collections.done()
         finally:
             gc.unfreeze()
             gc.set_threshold(*thresholds)
@@ -411,3 +413,5 @@ class TestServedApp:
         # then
         assert frozen > 0
         assert tuned[0] >= 10_000
+        assert collecting, "full collections run on a schedule while the app serves"
+        assert full_collections.cancelled(), "and stop with it"
