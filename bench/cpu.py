@@ -5,8 +5,8 @@ a scenario:
 
 - the gateway's process tree: the `scaigate serve` process and every descendant (uvicorn's
   worker processes);
-- the PostgreSQL backends connected to the benchmark's database, found in
-  `pg_stat_activity` by the database's name.
+- the PostgreSQL client backends connected to the benchmark's database, found in
+  `pg_stat_activity` by the database's name (autovacuum's workers left out).
 
 CPU time is what a request costs whatever else the machine is doing, so it stays meaningful
 on a shared, noisy machine where requests per second do not. A process that exits between
@@ -99,7 +99,9 @@ class PostgresBackendsCpu:
 
     async def snapshot(self) -> CpuSnapshot:
         rows = await self.admin.fetch(
-            "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+            # Client backends only: autovacuum workers visit a freshly seeded database too.
+            "SELECT pid FROM pg_stat_activity WHERE datname = $1"
+            " AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
             self.database,
         )
         return snapshot(row["pid"] for row in rows)
