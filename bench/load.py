@@ -22,6 +22,9 @@ class LoadResult:
     first_error: str | None = None
     elapsed: float = 0.0
     client_cpu: float = 0.0
+    # CPU seconds of the serving processes while the load ran (bench.cpu); None: not measured.
+    gateway_cpu: float | None = None
+    database_cpu: float | None = None
 
     @property
     def completed(self) -> int:
@@ -45,6 +48,12 @@ class LoadResult:
     @property
     def kilobytes_per_response(self) -> float | None:
         return statistics.fmean(self.response_bytes) / 1024 if self.response_bytes else None
+
+    def cpu_ms_per_request(self, seconds: float | None) -> float | None:
+        """CPU milliseconds per request served (errors included: they were served too)."""
+        if seconds is None or not self.completed:
+            return None
+        return seconds * 1000 / self.completed
 
     def record_error(self, message: str) -> None:
         self.errors += 1

@@ -2,8 +2,11 @@
 
 Seeds a fresh SQLite file or PostgreSQL database, starts `scaigate serve` on 127.0.0.1 with N
 workers, drives it with concurrent httpx clients (bounded by a request count and a time
-limit) and prints requests/s, p50/p99 latency and SQL statements per request for
+limit) and prints requests/s, p50/p99 latency, SQL statements per request and CPU
+milliseconds per request of the gateway's process tree and of the PostgreSQL backends
+serving it (`bench.cpu`; n/a on SQLite) for
 
+- flat: one GraphQL page of 100 users, id and email only;
 - nested: partners → tenants → users → groups, the dashboard's GraphQL query;
 - rest: one REST list page of 100 users;
 - write: a REST user update, which writes the user and its audit event in one transaction;
@@ -25,13 +28,16 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import asyncpg
 import httpx
+from sqlalchemy.engine import make_url
 
+from bench.cpu import GatewayCpu, PostgresBackendsCpu, spent
 from bench.load import LoadResult, Send, failure_of, run_load
 from core.principals import Role
 from core.settings import Settings
@@ -45,6 +51,7 @@ POSTGRES_ADMIN_DSN = os.environ.get(
     "SCAIGATE_BENCH_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
 
+FLAT_QUERY = "{ users(first: 100) { nodes { id email } } }"
 NESTED_QUERY = """
 { partners(first: 10) { nodes { id name
     tenants(first: 10) { nodes { id name
@@ -53,7 +60,7 @@ NESTED_QUERY = """
 """
 REST_PATH = "/api/v1/admin/users?per_page=100"
 AUDIT_PATH = "/api/v1/admin/audit?per_page=100"
-SCENARIOS = ("nested", "rest", "write", "audit")
+SCENARIOS = ("flat", "nested", "rest", "write", "audit")
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,9 @@ class Scenario:
 
 def scenarios(token: str) -> list[Scenario]:
     headers = {"Authorization": f"Bearer {token}"}
+
+    async def flat(client: httpx.AsyncClient) -> httpx.Response:
+        return await client.post("/graphql", json={"query": FLAT_QUERY}, headers=headers)
 
     async def nested(client: httpx.AsyncClient) -> httpx.Response:
         return await client.post("/graphql", json={"query": NESTED_QUERY}, headers=headers)
@@ -91,6 +101,7 @@ def scenarios(token: str) -> list[Scenario]:
         return await client.get(AUDIT_PATH, headers=headers)
 
     return [
+        Scenario("flat", "GraphQL users(first: 100) { nodes { id email } }", flat),
         Scenario("nested", "GraphQL partners→tenants→users→groups (10/10/10/5)", nested),
         Scenario("rest", f"REST GET {REST_PATH}", rest),
         Scenario("write", "REST PATCH /api/v1/admin/users/{id} (+ its audit event)", write),
@@ -189,7 +200,7 @@ def number(value: float | None, digits: int = 1) -> str:
 def print_results(args: argparse.Namespace, rows: list[tuple[Scenario, LoadResult]]) -> None:
     header = (
         f"{'scenario':<8} {'ok':>6} {'errors':>6} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9} "
-        f"{'SQL/req':>8} {'KB/resp':>8} {'client CPU':>10}"
+        f"{'SQL/req':>8} {'KB/resp':>8} {'client CPU':>10} {'gw CPU ms':>9} {'PG CPU ms':>9}"
     )
     print()
     print(
@@ -205,8 +216,14 @@ def print_results(args: argparse.Namespace, rows: list[tuple[Scenario, LoadResul
             f"{number(result.requests_per_second):>9} {number(result.percentile_ms(0.5)):>9} "
             f"{number(result.percentile_ms(0.99)):>9} "
             f"{number(result.statements_per_request):>8} "
-            f"{number(result.kilobytes_per_response):>8} {client_share:>9.0f}%"
+            f"{number(result.kilobytes_per_response):>8} {client_share:>9.0f}% "
+            f"{number(result.cpu_ms_per_request(result.gateway_cpu), 2):>9} "
+            f"{number(result.cpu_ms_per_request(result.database_cpu), 2):>9}"
         )
+    print(
+        "  gw/PG CPU ms: CPU time per request of the gateway's process tree and of the "
+        "PostgreSQL backends connected to the benchmark's database"
+    )
     for scenario, result in rows:
         print(f"  {scenario.name}: {scenario.describe}")
         if result.first_error:
@@ -252,15 +269,35 @@ async def main(args: argparse.Namespace) -> int:
                     base_url=f"http://{HOST}:{port}", limits=limits, timeout=120
                 ) as client:
                     await wait_until_ready(client, process, log)
-                    for scenario in chosen:
-                        rows.append((scenario, await measure(client, scenario, args)))
+                    async with database_meter(args.db, url) as database:
+                        meters = Meters(GatewayCpu(process.pid), database)
+                        for scenario in chosen:
+                            rows.append((scenario, await measure(client, scenario, args, meters)))
             print_results(args, rows)
     failed = [scenario.name for scenario, result in rows if result.errors]
     return 1 if failed else 0
 
 
+@dataclass(frozen=True)
+class Meters:
+    gateway: GatewayCpu
+    database: PostgresBackendsCpu | None  # None on SQLite: it runs inside the gateway
+
+
+@contextlib.asynccontextmanager
+async def database_meter(kind: str, url: str) -> AsyncIterator[PostgresBackendsCpu | None]:
+    if kind != "postgresql":
+        yield None
+        return
+    admin = await asyncpg.connect(POSTGRES_ADMIN_DSN)
+    try:
+        yield PostgresBackendsCpu(admin, str(make_url(url).database))
+    finally:
+        await admin.close()
+
+
 async def measure(
-    client: httpx.AsyncClient, scenario: Scenario, args: argparse.Namespace
+    client: httpx.AsyncClient, scenario: Scenario, args: argparse.Namespace, meters: Meters
 ) -> LoadResult:
     probe = await scenario.send(client)
     problem = failure_of(probe)
@@ -278,13 +315,19 @@ async def measure(
         max_requests=args.warmup,
         duration=args.duration / 4,
     )
-    return await run_load(
+    gateway_before = await meters.gateway.snapshot()
+    database_before = await meters.database.snapshot() if meters.database else None
+    result = await run_load(
         client,
         scenario.send,
         concurrency=args.concurrency,
         max_requests=args.requests,
         duration=args.duration,
     )
+    result.gateway_cpu = spent(gateway_before, await meters.gateway.snapshot())
+    if meters.database is not None and database_before is not None:
+        result.database_cpu = spent(database_before, await meters.database.snapshot())
+    return result
 
 
 if __name__ == "__main__":

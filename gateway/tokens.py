@@ -5,12 +5,20 @@ refused, however well signed: a leaked key must not mint tokens that outlive its
 A client credentials token from `/oauth/token` names its application in a `client_id`
 claim (RFC 9068), by which each request checks that application is still live
 (`resolvers.platform_clients`); platform tokens minted by `scaigate token` carry none.
+
+A verified token is kept in a small per-process cache (keyed by the token and the settings
+that verify it) until its `exp`: a client sends the same token with every request, and
+checking its signature and claims again each time cost more than a small query. What must
+be decided per request (a session that may have been revoked, an application that may have
+been disabled) is checked by `gateway.auth` after this, on every request.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import jwt
@@ -71,14 +79,39 @@ def issue_token(
     return jwt.encode(claims, settings.jwt_signing_key, algorithm=settings.jwt_algorithm)
 
 
+VERIFIED_TOKENS_CACHED = 1024
+
+
 def verify_token(settings: Settings, token: str) -> Principal:
+    """The token's principal; `InvalidToken` saying why it cannot be accepted."""
+    principal, expires_at = _verified(
+        token,
+        settings.jwt_signing_key,
+        settings.jwt_algorithm,
+        settings.jwt_audience,
+        settings.jwt_issuer,
+        settings.max_token_lifetime_seconds,
+    )
+    # A token accepted before can since have expired, and nothing else: its signature and
+    # claims have not changed, nor have the settings (they are part of the cache key).
+    if time.time() >= expires_at:
+        raise InvalidToken("Token has expired", "expired")
+    return principal
+
+
+@lru_cache(maxsize=VERIFIED_TOKENS_CACHED)
+def _verified(
+    token: str, key: str, algorithm: str, audience: str, issuer: str, max_lifetime: int
+) -> tuple[Principal, float]:
+    """The principal of a token that verifies, and when it expires (refusals raise, so they
+    are never cached)."""
     try:
         claims = jwt.decode(
             token,
-            settings.jwt_signing_key,
-            algorithms=[settings.jwt_algorithm],
-            audience=settings.jwt_audience,
-            issuer=settings.jwt_issuer,
+            key,
+            algorithms=[algorithm],
+            audience=audience,
+            issuer=issuer,
             options={"require": ["exp", "iat", "sub", "aud", "iss"]},
         )
     except jwt.ExpiredSignatureError as exc:
@@ -89,13 +122,13 @@ def verify_token(settings: Settings, token: str) -> Principal:
         raise InvalidToken("Token signature is invalid", "bad_signature") from exc
     except jwt.PyJWTError as exc:
         raise InvalidToken(f"Token is malformed: {exc}") from exc
-    maximum = settings.max_token_lifetime_seconds
-    if claims["exp"] - claims["iat"] > maximum:
+    if claims["exp"] - claims["iat"] > max_lifetime:
         raise InvalidToken(
-            f"Token lifetime exceeds the {maximum} seconds this gateway accepts",
+            f"Token lifetime exceeds the {max_lifetime} seconds this gateway accepts",
             "lifetime_too_long",
         )
-    return _principal_from_claims(claims)
+    # As PyJWT reads it: expired once the whole seconds of `exp` are reached.
+    return _principal_from_claims(claims), float(int(claims["exp"]))
 
 
 def _principal_from_claims(claims: dict[str, Any]) -> Principal:

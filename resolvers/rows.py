@@ -3,6 +3,10 @@
 GraphQL execution asks every list item whether it is awaitable (`hasattr(item, "__await__")`);
 on a `Row` each such miss raises and handles an exception inside SQLAlchemy (about 4% of a
 nested query's profile). A `SimpleNamespace` answers the same question without one.
+
+The attributes are the result's keys zipped with each row's values: going through
+`Result.mappings()` instead builds a `RowMapping` per row and looks every key up in it,
+which took more than twice as long.
 """
 
 from __future__ import annotations
@@ -14,4 +18,8 @@ from sqlalchemy.engine import Result
 
 
 def lean(result: Result[Any]) -> list[SimpleNamespace]:
-    return [SimpleNamespace(**mapping) for mapping in result.mappings()]
+    keys = tuple(result.keys())
+    if len(set(keys)) != len(keys):
+        # Two columns of one name: the mapping refuses the ambiguous key, as it should.
+        return [SimpleNamespace(**mapping) for mapping in result.mappings()]
+    return [SimpleNamespace(**dict(zip(keys, row, strict=False))) for row in result]

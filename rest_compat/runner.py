@@ -8,6 +8,7 @@ import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+import orjson
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from graphql import (
@@ -75,13 +76,28 @@ def status_for(code: str) -> int:
         return 422
 
 
+class RestJSONResponse(JSONResponse):
+    """Starlette's JSON response written by orjson, in a tenth of the time (a fair part of a
+    request for a page of 100 rows). The bytes are the same for what routes answer: strings,
+    integers, booleans and null, compact and UTF-8. (A float would be the same number, its
+    exponent written `1e-5` rather than `1e-05`; no REST field is a float.)"""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return orjson.dumps(content)
+        except TypeError:
+            # What orjson does not write (integer keys, integers past 64 bits) the standard
+            # library does, as before.
+            return super().render(content)
+
+
 def error_response(
     status: int, detail: str, code: str, error_id: str | None = None
 ) -> JSONResponse:
     body = {"detail": detail, "code": code}
     if error_id:
         body["error_id"] = error_id  # an unexpected error: the id of its log line
-    return JSONResponse(body, status_code=status, headers=retry_after_headers(code))
+    return RestJSONResponse(body, status_code=status, headers=retry_after_headers(code))
 
 
 def _bad_input(detail: str) -> RestError:
@@ -306,14 +322,14 @@ async def _execute(route: Route, request: Request, context_of: ContextOf) -> Res
     if route.limit is not None:
         variables["first"] = _limit(query, *route.limit)
     if route.shape is Shape.DATA:
-        return JSONResponse({"data": await _all_items(route, variables, context)})
+        return RestJSONResponse({"data": await _all_items(route, variables, context)})
 
     value = await _run(route, variables, context)
     if route.shape is Shape.NO_CONTENT:
         return Response(status_code=204)
     if route.shape is Shape.PAGE:
         total = value["totalCount"]
-        return JSONResponse(
+        return RestJSONResponse(
             {
                 "data": value["nodes"],
                 "pagination": {
@@ -324,4 +340,4 @@ async def _execute(route: Route, request: Request, context_of: ContextOf) -> Res
                 },
             }
         )
-    return JSONResponse(route.reshape(value), status_code=route.status)
+    return RestJSONResponse(route.reshape(value), status_code=route.status)

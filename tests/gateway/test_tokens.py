@@ -143,3 +143,53 @@ class TestVerifyToken:
 
         # then
         assert len(messages) == 4
+
+
+class TestVerifiedTokensAreRemembered:
+    """A token is verified once per process and remembered until its `exp`; the cache never
+    answers for other settings, nor past the token's expiry."""
+
+    def test_a_token_accepted_before_is_refused_once_it_has_expired(
+        self, token_settings: Settings
+    ) -> None:
+        # given a token accepted while it is valid
+        token = issue_token(token_settings, role=Role.SUPER_ADMIN, subject="usr_a", ttl_seconds=2)
+        assert verify_token(token_settings, token).subject == "usr_a"
+
+        # when its expiry passes
+        expires_at = jwt.decode(token, options={"verify_signature": False})["exp"]
+        time.sleep(max(0.0, expires_at - time.time()) + 0.05)
+
+        # then it is refused as an expired token is
+        with pytest.raises(InvalidToken) as raised:
+            verify_token(token_settings, token)
+        assert (str(raised.value), raised.value.reason) == ("Token has expired", "expired")
+
+    def test_a_token_accepted_under_one_key_is_refused_under_another(
+        self, token_settings: Settings
+    ) -> None:
+        # given a token accepted (and remembered) by a gateway with this key
+        token = issue_token(token_settings, role=Role.SUPER_ADMIN, subject="usr_a")
+        assert verify_token(token_settings, token).subject == "usr_a"
+
+        # when a gateway with another key and another audience sees it
+        rotated = token_settings.model_copy(update={"jwt_signing_key": "y" * 40})
+        elsewhere = token_settings.model_copy(update={"jwt_audience": "another-service"})
+
+        # then each verifies it for itself
+        assert rejection(rotated, token) == "Token signature is invalid"
+        assert rejection(elsewhere, token) == "Token audience is not accepted"
+
+    def test_a_remembered_token_gives_the_same_principal(self, token_settings: Settings) -> None:
+        token = issue_token(
+            token_settings, role=Role.PARTNER_ADMIN, subject="usr_p", partner_id="prt_a"
+        )
+
+        first, second = verify_token(token_settings, token), verify_token(token_settings, token)
+
+        assert first == second
+        assert (second.role, second.subject, second.partner_id) == (
+            Role.PARTNER_ADMIN,
+            "usr_p",
+            "prt_a",
+        )

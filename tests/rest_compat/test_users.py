@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 from argon2 import PasswordHasher
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -33,6 +35,24 @@ class TestListUsers:
         assert [u["id"] for u in body["data"]] == [u.id for u in created[:2]]
         assert set(body["data"][0]) >= {"tenant_id", "email", "custom_attributes", "mfa_enabled"}
         assert not any("hash" in key or "secret" in key for key in body["data"][0])
+
+    async def test_the_body_is_compact_utf8_json_as_the_standard_library_writes_it(
+        self, db: None, sessions: Sessions, http: httpx.AsyncClient, tokens: Tokens
+    ) -> None:
+        # given a user whose name is not ASCII
+        tenant = await create_tenant(sessions, partner=await create_partner(sessions))
+        await create_user(sessions, tenant=tenant, first_name="Zoë", last_name="Ångström")
+
+        # when the page is read
+        response = await http.get(
+            f"{USERS}?tenant_id={tenant.id}", headers=bearer(tokens.super_admin())
+        )
+
+        # then its bytes are what `json.dumps` writes compactly, non-ASCII left as UTF-8
+        assert response.status_code == 200
+        expected = json.dumps(response.json(), ensure_ascii=False, separators=(",", ":"))
+        assert response.content == expected.encode()
+        assert "Zoë".encode() in response.content
 
 
 class TestCreateUser:
