@@ -13,7 +13,7 @@ from core.principals import Principal
 from db.base import utcnow
 from db.ids import IdPrefix, new_id
 from db.models import Group, GroupMember, GroupNesting, Tenant, User
-from resolvers import access, audit, validation
+from resolvers import access, audit, resources, validation
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, NotFound
 from resolvers.group_closure import descendants
@@ -73,7 +73,7 @@ PARENTS_BY_GROUP_ID = Relation("ParentsByGroupId", _parents_by_group_id)
 
 
 async def get(context: RequestContext, group_id: str) -> Any:
-    row = await context.loaders.group_by_id.load(group_id)
+    row = await context.loaders.by_id(resources.GROUP).load(group_id)
     if row is None:
         raise NotFound.resource(KIND, group_id)
     return row

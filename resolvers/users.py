@@ -13,7 +13,7 @@ from db.base import utcnow
 from db.enums import AdminRole, UserStatus
 from db.ids import IdPrefix, new_id
 from db.models import GroupMember, Partner, User
-from resolvers import access, admin_roles, audit, passwords, validation
+from resolvers import access, admin_roles, audit, passwords, resources, validation
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, NotFound
 from resolvers.loaders.relations import Relation
@@ -52,7 +52,7 @@ MEMBERS_BY_GROUP_ID = Relation("MembersByGroupId", _members_by_group_id)
 
 
 async def get(context: RequestContext, user_id: str) -> Any:
-    row = await context.loaders.user_by_id.load(user_id)
+    row = await context.loaders.by_id(resources.USER).load(user_id)
     if row is None:
         raise NotFound.resource(KIND, user_id)
     return row
