@@ -34,7 +34,7 @@ MAX_RATE_LIMIT_RPM = 100_000
 
 
 def _scope(principal: Principal) -> ColumnElement[bool]:
-    return access.visible_tenant_ids(principal, Agent.tenant_id)
+    return resources.AGENT.visible(principal)
 
 
 def _by_tenant_id(parent_ids: Sequence[str], principal: Principal) -> Select[Any]:

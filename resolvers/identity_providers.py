@@ -34,7 +34,7 @@ _FIXED_AT_CREATION = ("protocol", "tenant_id")
 
 
 def _scope(principal: Principal) -> ColumnElement[bool]:
-    return access.visible_tenant_ids(principal, IdentityProvider.tenant_id)
+    return resources.IDENTITY_PROVIDER.visible(principal)
 
 
 def _by_tenant_id(parent_ids: Sequence[str], principal: Principal) -> Select[Any]:

@@ -29,6 +29,7 @@ __all__ = [
     "AGENT",
     "APPLICATION",
     "AUDIT_EVENT",
+    "BY_GRAPHQL_TYPE",
     "BY_NAME",
     "BY_PREFIX",
     "GROUP",
@@ -60,6 +61,7 @@ RESOURCES: tuple[Resource, ...] = (
 
 BY_NAME: Mapping[str, Resource] = MappingProxyType({r.name: r for r in RESOURCES})
 BY_PREFIX: Mapping[IdPrefix, Resource] = MappingProxyType({r.prefix: r for r in RESOURCES})
+BY_GRAPHQL_TYPE: Mapping[str, Resource] = MappingProxyType({r.graphql_type: r for r in RESOURCES})
 
 # What a tenant's deletion soft-deletes with it, in the same transaction.
 TENANT_CASCADE: tuple[Resource, ...] = tuple(

@@ -17,6 +17,7 @@ from db.base import Base
 from db.ids import IdPrefix
 from resolvers.context import RequestContext
 from resolvers.resources import (
+    BY_GRAPHQL_TYPE,
     BY_NAME,
     BY_PREFIX,
     NON_RESOURCE_PREFIXES,
@@ -79,6 +80,7 @@ class TestEveryTableIsDescribed:
         assert set(IdPrefix) == set(prefixes) | NON_RESOURCE_PREFIXES
         assert not set(prefixes) & NON_RESOURCE_PREFIXES
         assert len(BY_NAME) == len(RESOURCES), "two descriptors share a name"
+        assert len(BY_GRAPHQL_TYPE) == len(RESOURCES), "two descriptors share a GraphQL type"
 
 
 @pytest.mark.parametrize("resource", RESOURCES, ids=_ids)
