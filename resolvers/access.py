@@ -13,7 +13,7 @@ from sqlalchemy.orm import QueryableAttribute
 
 from core.principals import Principal, Role
 from db.enums import ApplicationLevel
-from db.models import Application, AuditEvent, Partner, SsoSession, Tenant
+from db.models import Application, AuditEvent, Partner, Tenant
 from resolvers.errors import AccessDenied
 
 
@@ -65,11 +65,6 @@ def visible_applications(principal: Principal) -> ColumnElement[bool]:
             visible_tenant_ids(principal, Application.tenant_id),
         ),
     )
-
-
-def visible_sessions(principal: Principal) -> ColumnElement[bool]:
-    """An SSO session follows the tenant of the admin who signed in."""
-    return visible_tenant_ids(principal, SsoSession.tenant_id)
 
 
 def visible_audit_events(principal: Principal) -> ColumnElement[bool]:

@@ -17,7 +17,7 @@ from core.principals import Principal
 from db.base import utcnow
 from db.ids import IdPrefix, new_id
 from db.models import Agent, Tenant
-from resolvers import access, audit, scope_grants, validation
+from resolvers import access, audit, resources, scope_grants, validation
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, NotFound
 from resolvers.loaders.relations import Relation
@@ -34,7 +34,7 @@ MAX_RATE_LIMIT_RPM = 100_000
 
 
 def _scope(principal: Principal) -> ColumnElement[bool]:
-    return access.visible_tenant_ids(principal, Agent.tenant_id)
+    return resources.AGENT.visible(principal)
 
 
 def _by_tenant_id(parent_ids: Sequence[str], principal: Principal) -> Select[Any]:
@@ -47,7 +47,7 @@ AGENTS_BY_TENANT_ID = Relation("AgentsByTenantId", _by_tenant_id)
 
 
 async def get(context: RequestContext, agent_id: str) -> Any:
-    row = await context.loaders.agent_by_id.load(agent_id)
+    row = await context.loaders.by_id(resources.AGENT).load(agent_id)
     if row is None:
         raise NotFound.resource(KIND, agent_id)
     return row

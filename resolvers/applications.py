@@ -28,7 +28,7 @@ from db.base import utcnow
 from db.enums import CONFIDENTIAL_APPLICATION_TYPES, ApplicationLevel, ApplicationType
 from db.ids import IdPrefix, new_id
 from db.models import Application, Partner
-from resolvers import access, audit, platform_clients, scope_grants, validation
+from resolvers import access, audit, platform_clients, resources, scope_grants, validation
 from resolvers import secrets as client_secrets
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, NotFound
@@ -67,7 +67,7 @@ class CreatedApplication:
 
 
 async def get(context: RequestContext, application_id: str) -> Any:
-    row = await context.loaders.application_by_id.load(application_id)
+    row = await context.loaders.by_id(resources.APPLICATION).load(application_id)
     if row is None:
         raise NotFound.resource(KIND, application_id)
     return row

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, select
 
 from db.models import AuditEvent
-from resolvers import access
+from resolvers import access, resources
 from resolvers.audit import ActorType, AuditResult
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, NotFound
@@ -91,7 +91,7 @@ NO_FILTER = AuditFilter()
 
 
 async def get(context: RequestContext, event_id: str) -> Any:
-    row = await context.loaders.audit_event_by_id.load(event_id)
+    row = await context.loaders.by_id(resources.AUDIT_EVENT).load(event_id)
     if row is None:
         raise NotFound.resource(KIND, event_id)
     return row

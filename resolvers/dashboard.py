@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, func, null, select
 from core.principals import Role
 from db.base import utcnow
 from db.models import Agent, Application, AuditEvent, Group, Partner, SsoSession, Tenant, User
-from resolvers import access
+from resolvers import access, resources
 from resolvers.audit import AuditResult
 from resolvers.context import RequestContext
 
@@ -64,16 +64,16 @@ async def stats(context: RequestContext) -> DashboardStats:
     statement = select(
         partners.label("partners"),
         _live(Tenant, access.visible_tenants(principal)).label("tenants"),
-        _live(User, access.visible_tenant_ids(principal, User.tenant_id)).label("users"),
-        _live(Group, access.visible_tenant_ids(principal, Group.tenant_id)).label("groups"),
+        _live(User, resources.USER.visible(principal)).label("users"),
+        _live(Group, resources.GROUP.visible(principal)).label("groups"),
         _live(Application, access.visible_applications(principal)).label("applications"),
-        _live(Agent, access.visible_tenant_ids(principal, Agent.tenant_id)).label("agents"),
+        _live(Agent, resources.AGENT.visible(principal)).label("agents"),
         # As the sessions list's `active: true`: neither revoked nor expired.
         _count(
             SsoSession,
             SsoSession.revoked_at.is_(None),
             SsoSession.expires_at > now,
-            access.visible_tenant_ids(principal, SsoSession.tenant_id),
+            resources.SSO_SESSION.visible(principal),
         ).label("active_sessions"),
         _count(AuditEvent, *sign_ins, AuditEvent.result == AuditResult.SUCCESS.value).label(
             "sign_ins"

@@ -10,7 +10,7 @@ from sqlalchemy import Select, select
 
 from core.principals import Principal
 from db.models import Group, GroupMember, GroupNesting, User
-from resolvers import access
+from resolvers import resources
 from resolvers.loaders.relations import Relation
 
 _GROUPS = Group.__table__
@@ -67,7 +67,7 @@ def _effective_members(parent_ids: Sequence[str], principal: Principal) -> Selec
         select(_USERS, closure.c.root.label("parent_key"))
         .join(_MEMBERS, _MEMBERS.c.user_id == _USERS.c.id)
         .join(closure, closure.c.group_id == _MEMBERS.c.group_id)
-        .where(_USERS.c.deleted_at.is_(None), access.visible_tenant_ids(principal, User.tenant_id))
+        .where(_USERS.c.deleted_at.is_(None), resources.USER.visible(principal))
         .distinct()
     )
 
@@ -77,7 +77,7 @@ def _effective_groups(parent_ids: Sequence[str], principal: Principal) -> Select
     return (
         select(_GROUPS, closure.c.root.label("parent_key"))
         .join(closure, closure.c.group_id == _GROUPS.c.id)
-        .where(access.visible_tenant_ids(principal, Group.tenant_id))
+        .where(resources.GROUP.visible(principal))
         .distinct()
     )
 

@@ -13,7 +13,7 @@ from core.principals import Principal
 from db.base import utcnow
 from db.ids import IdPrefix, new_id
 from db.models import Group, GroupMember, GroupNesting, Tenant, User
-from resolvers import access, audit, validation
+from resolvers import access, audit, resources, validation
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, NotFound
 from resolvers.group_closure import descendants
@@ -35,7 +35,7 @@ def _groups_by_tenant_id(parent_ids: Sequence[str], principal: Principal) -> Sel
         _TABLE,
         _TABLE.c.tenant_id,
         _TABLE.c.tenant_id.in_(parent_ids),
-        access.visible_tenant_ids(principal, Group.tenant_id),
+        resources.GROUP.visible(principal),
     )
 
 
@@ -44,7 +44,7 @@ def _groups_by_user_id(parent_ids: Sequence[str], principal: Principal) -> Selec
         _TABLE,
         _MEMBERS.c.user_id,
         _MEMBERS.c.user_id.in_(parent_ids),
-        access.visible_tenant_ids(principal, Group.tenant_id),
+        resources.GROUP.visible(principal),
     ).join(_MEMBERS, _MEMBERS.c.group_id == _TABLE.c.id)
 
 
@@ -53,7 +53,7 @@ def _children_by_group_id(parent_ids: Sequence[str], principal: Principal) -> Se
         _TABLE,
         _NESTING.c.parent_group_id,
         _NESTING.c.parent_group_id.in_(parent_ids),
-        access.visible_tenant_ids(principal, Group.tenant_id),
+        resources.GROUP.visible(principal),
     ).join(_NESTING, _NESTING.c.child_group_id == _TABLE.c.id)
 
 
@@ -62,7 +62,7 @@ def _parents_by_group_id(parent_ids: Sequence[str], principal: Principal) -> Sel
         _TABLE,
         _NESTING.c.child_group_id,
         _NESTING.c.child_group_id.in_(parent_ids),
-        access.visible_tenant_ids(principal, Group.tenant_id),
+        resources.GROUP.visible(principal),
     ).join(_NESTING, _NESTING.c.parent_group_id == _TABLE.c.id)
 
 
@@ -73,7 +73,7 @@ PARENTS_BY_GROUP_ID = Relation("ParentsByGroupId", _parents_by_group_id)
 
 
 async def get(context: RequestContext, group_id: str) -> Any:
-    row = await context.loaders.group_by_id.load(group_id)
+    row = await context.loaders.by_id(resources.GROUP).load(group_id)
     if row is None:
         raise NotFound.resource(KIND, group_id)
     return row
@@ -81,7 +81,7 @@ async def get(context: RequestContext, group_id: str) -> Any:
 
 async def list_(context: RequestContext, window: Window, *, tenant_id: str | None = None) -> Slice:
     statement = select(_TABLE).where(
-        _TABLE.c.deleted_at.is_(None), access.visible_tenant_ids(context.actor, Group.tenant_id)
+        _TABLE.c.deleted_at.is_(None), resources.GROUP.visible(context.actor)
     )
     if tenant_id is not None:
         statement = statement.where(_TABLE.c.tenant_id == tenant_id)
@@ -103,7 +103,7 @@ NAME = LiveUnique(
 
 
 def _scope(principal: Principal) -> ColumnElement[bool]:
-    return access.visible_tenant_ids(principal, Group.tenant_id)
+    return resources.GROUP.visible(principal)
 
 
 async def _load(session: AsyncSession, principal: Principal, group_id: str) -> Group:
@@ -162,7 +162,7 @@ async def add_member(context: RequestContext, group_id: str, user_id: str) -> Gr
             session,
             User,
             user_id,
-            access.visible_tenant_ids(principal, User.tenant_id),
+            resources.USER.visible(principal),
             kind="User",
         )
         if user.tenant_id != group.tenant_id:

@@ -17,7 +17,7 @@ from db.base import utcnow
 from db.ids import IdPrefix, new_id
 from db.models import IdentityProvider, Tenant
 from db.models.identity_providers import IdentityProviderProtocol
-from resolvers import access, audit, validation
+from resolvers import access, audit, resources, validation
 from resolvers import identity_provider_fields as fields_
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, NotFound
@@ -34,7 +34,7 @@ _FIXED_AT_CREATION = ("protocol", "tenant_id")
 
 
 def _scope(principal: Principal) -> ColumnElement[bool]:
-    return access.visible_tenant_ids(principal, IdentityProvider.tenant_id)
+    return resources.IDENTITY_PROVIDER.visible(principal)
 
 
 def _by_tenant_id(parent_ids: Sequence[str], principal: Principal) -> Select[Any]:
@@ -47,7 +47,7 @@ IDENTITY_PROVIDERS_BY_TENANT_ID = Relation("IdentityProvidersByTenantId", _by_te
 
 
 async def get(context: RequestContext, identity_provider_id: str) -> Any:
-    row = await context.loaders.identity_provider_by_id.load(identity_provider_id)
+    row = await context.loaders.by_id(resources.IDENTITY_PROVIDER).load(identity_provider_id)
     if row is None:
         raise NotFound.resource(KIND, identity_provider_id)
     return row

@@ -13,7 +13,7 @@ from db.base import utcnow
 from db.enums import PartnerStatus
 from db.ids import IdPrefix, new_id
 from db.models import Partner, Tenant
-from resolvers import access, audit, validation
+from resolvers import access, audit, resources, validation
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, NotFound
 from resolvers.pagination import Slice, Window, fetch_slice
@@ -29,7 +29,7 @@ LIMIT_FIELDS = ("max_tenants", "max_users_per_tenant", "max_applications_per_ten
 
 
 async def get(context: RequestContext, partner_id: str) -> Any:
-    row = await context.loaders.partner_by_id.load(partner_id)
+    row = await context.loaders.by_id(resources.PARTNER).load(partner_id)
     if row is None:
         raise NotFound.resource(KIND, partner_id)
     return row

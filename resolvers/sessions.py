@@ -19,7 +19,7 @@ from db.base import utcnow
 from db.enums import UserStatus
 from db.ids import IdPrefix, new_id
 from db.models import SsoSession, User
-from resolvers import access, admin_roles, audit
+from resolvers import admin_roles, audit, resources
 from resolvers.context import RequestContext, RequestMeta
 from resolvers.errors import BadInput, NotFound
 from resolvers.pagination import Slice, Window, fetch_slice
@@ -50,7 +50,7 @@ def _live(now: datetime) -> ColumnElement[bool]:
 
 
 async def get(context: RequestContext, session_id: str) -> Any:
-    row = await context.loaders.session_by_id.load(session_id)
+    row = await context.loaders.by_id(resources.SSO_SESSION).load(session_id)
     if row is None:
         raise NotFound.resource(KIND, session_id)
     return row
@@ -65,7 +65,7 @@ async def list_(
     active: bool | None = None,
 ) -> Slice:
     """In creation order like every list; `active` keeps live (or only ended) sessions."""
-    statement = select(_TABLE).where(access.visible_sessions(context.actor))
+    statement = select(_TABLE).where(resources.SSO_SESSION.visible(context.actor))
     if user_id is not None:
         statement = statement.where(_TABLE.c.user_id == user_id)
     if tenant_id is not None:
@@ -79,7 +79,7 @@ async def list_(
 async def _load_for_update(session: AsyncSession, principal: Principal, session_id: str) -> Any:
     statement = (
         select(SsoSession)
-        .where(SsoSession.id == session_id, access.visible_sessions(principal))
+        .where(SsoSession.id == session_id, resources.SSO_SESSION.visible(principal))
         .with_for_update()
     )
     row = (await session.execute(statement)).scalar_one_or_none()

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.principals import Principal, Role
 from db.models import Tenant
-from resolvers import access
+from resolvers import access, resources
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, NotFound
 from resolvers.writes import load_for_update
@@ -42,7 +42,7 @@ def requested_tenant_id(principal: Principal, tenant_id: str | None) -> str:
 async def resolve(context: RequestContext, tenant_id: str | None) -> str:
     """The id of the tenant in context, checked to be live and visible to the caller."""
     wanted = requested_tenant_id(context.actor, tenant_id)
-    tenant = await context.loaders.tenant_by_id.load(wanted)
+    tenant = await context.loaders.by_id(resources.TENANT).load(wanted)
     if tenant is None:
         raise NotFound.resource("Tenant", wanted)
     return str(tenant.id)

@@ -13,16 +13,10 @@ from db.base import utcnow
 from db.enums import TenantStatus
 from db.ids import IdPrefix, new_id
 from db.models import (
-    Agent,
-    Application,
-    Group,
-    IdentityProvider,
     Partner,
-    SsoSession,
     Tenant,
-    User,
 )
-from resolvers import access, audit, validation
+from resolvers import access, audit, resources, validation
 from resolvers import sessions as sso_sessions
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, LimitExceeded, NotFound
@@ -53,7 +47,7 @@ TENANTS_BY_PARTNER_ID = Relation("TenantsByPartnerId", _tenants_by_partner_id)
 
 
 async def get(context: RequestContext, tenant_id: str) -> Any:
-    row = await context.loaders.tenant_by_id.load(tenant_id)
+    row = await context.loaders.by_id(resources.TENANT).load(tenant_id)
     if row is None:
         raise NotFound.resource(KIND, tenant_id)
     return row
@@ -138,19 +132,21 @@ async def update(context: RequestContext, tenant_id: str, changes: dict[str, Any
     return tenant
 
 
-TENANT_OWNED = (User, Group, Application, IdentityProvider, Agent)
-
-
 async def delete_owned(
     session: AsyncSession,
     owned_by: Callable[[Any], ColumnElement[bool]],
     reason: str,
 ) -> int:
-    """Soft-deletes what the tenants matched by `owned_by(<tenant_id column>)` own and ends
-    their live SSO sessions, in the caller's transaction; returns how many sessions ended."""
-    for model in TENANT_OWNED:
-        await soft_delete_where(session, model, owned_by(model.tenant_id))
-    return await sso_sessions.revoke_live_where(session, owned_by(SsoSession.tenant_id), reason)
+    """Soft-deletes what the tenants matched by `owned_by(<tenant_id column>)` own (every
+    tenant-owned, soft-deletable resource) and ends their live SSO sessions, in the caller's
+    transaction; returns how many sessions ended."""
+    for resource in resources.TENANT_CASCADE:
+        assert resource.owner is not None  # TENANT_CASCADE holds tenant-owned resources only
+        await soft_delete_where(
+            session, resource.model, owned_by(resource.column(resource.owner.column))
+        )
+    owner = resources.SSO_SESSION.column("tenant_id")
+    return await sso_sessions.revoke_live_where(session, owned_by(owner), reason)
 
 
 async def delete(context: RequestContext, tenant_id: str) -> Tenant:

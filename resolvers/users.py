@@ -13,7 +13,7 @@ from db.base import utcnow
 from db.enums import AdminRole, UserStatus
 from db.ids import IdPrefix, new_id
 from db.models import GroupMember, Partner, User
-from resolvers import access, admin_roles, audit, passwords, validation
+from resolvers import admin_roles, audit, passwords, resources, validation
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, NotFound
 from resolvers.loaders.relations import Relation
@@ -34,7 +34,7 @@ def _users_by_tenant_id(parent_ids: Sequence[str], principal: Principal) -> Sele
         _TABLE,
         _TABLE.c.tenant_id,
         _TABLE.c.tenant_id.in_(parent_ids),
-        access.visible_tenant_ids(principal, User.tenant_id),
+        resources.USER.visible(principal),
     )
 
 
@@ -43,7 +43,7 @@ def _members_by_group_id(parent_ids: Sequence[str], principal: Principal) -> Sel
         _TABLE,
         _MEMBERS.c.group_id,
         _MEMBERS.c.group_id.in_(parent_ids),
-        access.visible_tenant_ids(principal, User.tenant_id),
+        resources.USER.visible(principal),
     ).join(_MEMBERS, _MEMBERS.c.user_id == _TABLE.c.id)
 
 
@@ -52,7 +52,7 @@ MEMBERS_BY_GROUP_ID = Relation("MembersByGroupId", _members_by_group_id)
 
 
 async def get(context: RequestContext, user_id: str) -> Any:
-    row = await context.loaders.user_by_id.load(user_id)
+    row = await context.loaders.by_id(resources.USER).load(user_id)
     if row is None:
         raise NotFound.resource(KIND, user_id)
     return row
@@ -66,7 +66,7 @@ async def list_(
     status: UserStatus | None = None,
 ) -> Slice:
     statement = select(_TABLE).where(
-        _TABLE.c.deleted_at.is_(None), access.visible_tenant_ids(context.actor, User.tenant_id)
+        _TABLE.c.deleted_at.is_(None), resources.USER.visible(context.actor)
     )
     if tenant_id is not None:
         statement = statement.where(_TABLE.c.tenant_id == tenant_id)
@@ -98,7 +98,7 @@ EMAIL = LiveUnique(
 async def _load(session: AsyncSession, principal: Principal, user_id: str) -> User:
     """A user to change: visible, and not holding a role above what the caller may grant."""
     user = await load_for_update(
-        session, User, user_id, access.visible_tenant_ids(principal, User.tenant_id), kind=KIND
+        session, User, user_id, resources.USER.visible(principal), kind=KIND
     )
     admin_roles.ensure_can_manage(principal, user.admin_role)
     return user

@@ -7,7 +7,8 @@ from typing import Any
 import strawberry
 from strawberry.permission import PermissionExtension
 
-from db.ids import IdPrefix, prefix_of
+from db.ids import prefix_of
+from resolvers import resources
 from resolvers.errors import NotFound
 from schema.context import request_context
 from schema.directives import ANY_ADMIN, AdminRole, RequiresRole, reads
@@ -15,17 +16,8 @@ from schema.types.node import Node
 from schema.types.partner import Partner
 from schema.types.tenant import Tenant
 
-_NODE_LOADERS = {
-    IdPrefix.PARTNER: "partner_by_id",
-    IdPrefix.TENANT: "tenant_by_id",
-    IdPrefix.USER: "user_by_id",
-    IdPrefix.GROUP: "group_by_id",
-    IdPrefix.APPLICATION: "application_by_id",
-    IdPrefix.IDENTITY_PROVIDER: "identity_provider_by_id",
-    IdPrefix.AGENT: "agent_by_id",
-    IdPrefix.AUDIT: "audit_event_by_id",
-    IdPrefix.SESSION: "session_by_id",
-}
+# `node(id:)` answers for the resources that are Relay nodes, dispatched on the id prefix.
+_NODES = {prefix: r for prefix, r in resources.BY_PREFIX.items() if r.node}
 
 
 @strawberry.type(description="The authenticated caller.")
@@ -40,14 +32,16 @@ class Viewer:
     async def partner(self, info: strawberry.Info) -> Partner | None:
         if self.partner_id is None:
             return None
-        row: Any = await request_context(info).loaders.partner_by_id.load(self.partner_id)
+        row: Any = (
+            await request_context(info).loaders.by_id(resources.PARTNER).load(self.partner_id)
+        )
         return row
 
     @strawberry.field
     async def tenant(self, info: strawberry.Info) -> Tenant | None:
         if self.tenant_id is None:
             return None
-        row: Any = await request_context(info).loaders.tenant_by_id.load(self.tenant_id)
+        row: Any = await request_context(info).loaders.by_id(resources.TENANT).load(self.tenant_id)
         return row
 
 
@@ -70,10 +64,10 @@ class ViewerQuery:
     @strawberry.field(extensions=reads(), description="Any object by its prefixed ID.")
     async def node(self, info: strawberry.Info, id: strawberry.ID) -> Node | None:
         prefix = prefix_of(id)
-        loader_name = _NODE_LOADERS.get(prefix) if prefix else None
-        if loader_name is None:
+        resource = _NODES.get(prefix) if prefix else None
+        if resource is None:
             raise NotFound(f"No object has ID {id}", resource_id=id)
-        row = await getattr(request_context(info).loaders, loader_name).load(id)
+        row = await request_context(info).loaders.by_id(resource).load(id)
         if row is None:
             raise NotFound.resource("Object", id)
         node: Node = row

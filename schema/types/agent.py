@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from db.ids import IdPrefix
+from resolvers import resources
 from schema.context import request_context
 from schema.types.node import Node, is_row_of
 
@@ -35,4 +36,4 @@ class Agent(Node):
     async def tenant(
         self, info: strawberry.Info
     ) -> Annotated[Tenant, strawberry.lazy("schema.types.tenant")] | None:
-        return await request_context(info).loaders.tenant_by_id.load(self.tenant_id)
+        return await request_context(info).loaders.by_id(resources.TENANT).load(self.tenant_id)

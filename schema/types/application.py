@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from db.ids import IdPrefix
+from resolvers import resources
 from schema.context import request_context
 from schema.types.enums import ApplicationLevel, ApplicationType
 from schema.types.node import Node, is_row_of
@@ -45,4 +46,4 @@ class Application(Node):
     ) -> Annotated[Tenant, strawberry.lazy("schema.types.tenant")] | None:
         if self.tenant_id is None:
             return None
-        return await request_context(info).loaders.tenant_by_id.load(self.tenant_id)
+        return await request_context(info).loaders.by_id(resources.TENANT).load(self.tenant_id)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from db.ids import IdPrefix
+from resolvers import resources
 from resolvers.group_closure import EFFECTIVE_MEMBERS_BY_GROUP_ID
 from resolvers.groups import CHILDREN_BY_GROUP_ID, PARENTS_BY_GROUP_ID
 from resolvers.users import MEMBERS_BY_GROUP_ID
@@ -35,7 +36,7 @@ class Group(Node):
     async def tenant(
         self, info: strawberry.Info
     ) -> Annotated[Tenant, strawberry.lazy("schema.types.tenant")] | None:
-        return await request_context(info).loaders.tenant_by_id.load(self.tenant_id)
+        return await request_context(info).loaders.by_id(resources.TENANT).load(self.tenant_id)
 
     members = relation_field(
         MEMBERS_BY_GROUP_ID,

@@ -10,6 +10,7 @@ import strawberry
 
 from db.ids import IdPrefix
 from db.models.identity_providers import IdentityProviderProtocol
+from resolvers import resources
 from schema.context import request_context
 from schema.scalars import JSON
 from schema.types.node import Node, is_row_of
@@ -63,4 +64,4 @@ class IdentityProvider(Node):
     async def tenant(
         self, info: strawberry.Info
     ) -> Annotated[Tenant, strawberry.lazy("schema.types.tenant")] | None:
-        return await request_context(info).loaders.tenant_by_id.load(self.tenant_id)
+        return await request_context(info).loaders.by_id(resources.TENANT).load(self.tenant_id)

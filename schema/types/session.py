@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from db.ids import IdPrefix
-from resolvers import sessions
+from resolvers import resources, sessions
 from schema.context import request_context
 from schema.types.enums import AdminRole as UserAdminRole
 from schema.types.node import Node, is_row_of
@@ -47,10 +47,10 @@ class Session(Node):
     async def user(
         self, info: strawberry.Info
     ) -> Annotated[User, strawberry.lazy("schema.types.user")] | None:
-        return await request_context(info).loaders.user_by_id.load(self.user_id)
+        return await request_context(info).loaders.by_id(resources.USER).load(self.user_id)
 
     @strawberry.field
     async def tenant(
         self, info: strawberry.Info
     ) -> Annotated[Tenant, strawberry.lazy("schema.types.tenant")] | None:
-        return await request_context(info).loaders.tenant_by_id.load(self.tenant_id)
+        return await request_context(info).loaders.by_id(resources.TENANT).load(self.tenant_id)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from db.ids import IdPrefix
+from resolvers import resources
 from resolvers.agents import AGENTS_BY_TENANT_ID
 from resolvers.applications import APPLICATIONS_BY_TENANT_ID
 from resolvers.groups import GROUPS_BY_TENANT_ID
@@ -47,7 +48,7 @@ class Tenant(Node):
     async def partner(
         self, info: strawberry.Info
     ) -> Annotated[Partner, strawberry.lazy("schema.types.partner")] | None:
-        return await request_context(info).loaders.partner_by_id.load(self.partner_id)
+        return await request_context(info).loaders.by_id(resources.PARTNER).load(self.partner_id)
 
     users = relation_field(
         USERS_BY_TENANT_ID, Connection[Annotated["User", strawberry.lazy("schema.types.user")]]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from db.ids import IdPrefix
+from resolvers import resources
 from resolvers.group_closure import EFFECTIVE_GROUPS_BY_USER_ID
 from resolvers.groups import GROUPS_BY_USER_ID
 from schema.connection import Connection
@@ -48,7 +49,7 @@ class User(Node):
     async def tenant(
         self, info: strawberry.Info
     ) -> Annotated[Tenant, strawberry.lazy("schema.types.tenant")] | None:
-        return await request_context(info).loaders.tenant_by_id.load(self.tenant_id)
+        return await request_context(info).loaders.by_id(resources.TENANT).load(self.tenant_id)
 
     groups = relation_field(
         GROUPS_BY_USER_ID,

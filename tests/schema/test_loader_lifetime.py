@@ -12,6 +12,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.principals import Principal, Role
+from resolvers import resources
 from resolvers.context import RequestContext
 from resolvers.loaders.batch import RelationCountLoader, RelationPage, RelationPageLoader
 from resolvers.loaders.registry import Loaders
@@ -116,7 +117,7 @@ class TestRequestContext:
             principal=Principal(role=Role.SUPER_ADMIN, subject="usr_super"), sessions=sessions
         )
         loaders = context.loaders
-        assert loaders.partner_by_id is loaders.partner_by_id
+        assert loaders.by_id(resources.PARTNER) is loaders.by_id(resources.PARTNER)
         freed = weakref.ref(loaders)
         del loaders
 
