@@ -33,14 +33,21 @@ _KEEPALIVE_SECONDS = 30.0
 _RETRY_SECONDS = (0.1, 0.5, 1.0, 2.0, 5.0)  # after 0, 1, 2, … failures in a row
 
 
-async def announce(session: AsyncSession, channel: str, payload: str) -> None:
-    """Tells every process on `channel` once (and only if) the transaction commits."""
+async def announce(
+    session: AsyncSession, channel: str, payload: str, *, at_commit_here: bool = False
+) -> None:
+    """Tells every process on `channel` once (and only if) the transaction commits.
+
+    `at_commit_here`: on PostgreSQL, the writing process's `CommitHook` hears of it at commit
+    too, before its NOTIFY comes back, so that the writer's own next request already knows.
+    """
     bind = session.bind
-    if bind is not None and bind.dialect.name == "postgresql":
+    postgresql = bind is not None and bind.dialect.name == "postgresql"
+    if postgresql:
         await session.execute(
             text("SELECT pg_notify(:channel, :payload)"), {"channel": channel, "payload": payload}
         )
-    else:
+    if not postgresql or at_commit_here:
         session.info.setdefault(_PENDING, {}).setdefault(channel, []).append(payload)
 
 
@@ -141,8 +148,9 @@ def _deliver_to(handler: Handler) -> Callable[[Any, int, str, str], None]:
 
 
 class CommitHook:
-    """SQLite: hands the payloads of each committed transaction of `engines` to the handler
-    of their channel."""
+    """Hands the payloads of each committed transaction of `engines` to the handler of their
+    channel: SQLite's source of notices, and on PostgreSQL the writer's own, for announcements
+    made `at_commit_here`."""
 
     def __init__(self, engines: Sequence[AsyncEngine], channels: Mapping[str, Handler]) -> None:
         self._binds = {engine.sync_engine for engine in engines}

@@ -48,7 +48,9 @@ class ClientRefusal:
 
 async def announce_change(session: AsyncSession, application: Application) -> None:
     """Every process forgets what it knew of `application` once this transaction commits."""
-    await notifications.announce(session, CLIENTS_CHANNEL, application.client_id)
+    await notifications.announce(
+        session, CLIENTS_CHANNEL, application.client_id, at_commit_here=True
+    )
 
 
 def refusal_of(principal: Principal, state: ClientState | None) -> ClientRefusal | None:
@@ -99,12 +101,12 @@ class PlatformClients:
         self._commit_hook: notifications.CommitHook | None = None
 
     def start(self, engines: Sequence[AsyncEngine]) -> None:
-        """Listens on PostgreSQL; otherwise follows the commits of `engines` (SQLite)."""
+        """Follows the commits of `engines` (this process's own writes, at once), and on
+        PostgreSQL listens for every process's."""
         if self._listener is not None:
             self._listener.start()
-        else:
-            self._commit_hook = notifications.CommitHook(engines, {CLIENTS_CHANNEL: self.forget})
-            self._commit_hook.install()
+        self._commit_hook = notifications.CommitHook(engines, {CLIENTS_CHANNEL: self.forget})
+        self._commit_hook.install()
 
     async def close(self) -> None:
         if self._listener is not None:
