@@ -1,0 +1,245 @@
+"""Compiling an operation into a plan, or deciding that it runs the normal way.
+
+A plan exists only for a query whose every root field is `__typename` or a root list of
+`ROOT_LISTS` that selects nothing but `__typename`, `totalCount`, `pageInfo { … }` and
+`nodes { <plain described columns> }`. Everything else (fragments, directives, a field
+selected twice under one key, arguments below the root, fields with resolvers of their own,
+`edges`) makes the whole operation run through Strawberry, which stays the reference.
+
+The root fields' permission checks are decided here, by asking the field's own permission
+classes about the caller: a field the caller may not read is never planned, so its refusal,
+its error and its `access.denied` event come from normal execution, exactly as without a
+planner. Those checks read only the caller's role and scopes, the rest of the plan's cache key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    GraphQLField,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLSchema,
+    OperationType,
+    SelectionSetNode,
+    VariableDefinitionNode,
+    get_named_type,
+    get_nullable_type,
+    get_operation_ast,
+    is_leaf_type,
+    is_list_type,
+    is_non_null_type,
+    is_object_type,
+)
+from strawberry.permission import PermissionExtension
+
+from resolvers.errors import DomainError
+from schema.audited import Audited
+from schema.directives import RequiresRole, RequiresScope
+from schema.planner.root_lists import ROOT_LISTS, RootList
+from schema.strawberry_private import strawberry_field_of
+
+TYPENAME = "__typename"
+PAGE_INFO_FIELDS = frozenset({"hasNextPage", "hasPreviousPage", "startCursor", "endCursor"})
+
+
+class Unplannable(Exception):
+    """This operation (or this request of it) runs through normal execution instead."""
+
+
+@dataclass(frozen=True, slots=True)
+class Leaf:
+    """A node's output field: the selected column at `index`, or the constant `typename`."""
+
+    key: str
+    index: int
+    coerce: Callable[[Any], Any]
+    nullable: bool
+    typename: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionOutput:
+    """A connection's output field, in selection order: `kind` is `__typename`,
+    `totalCount`, `pageInfo` or `nodes`; `page_info` holds the selected `pageInfo` keys
+    (with their field names), `typename` the constant of `__typename`."""
+
+    key: str
+    kind: str
+    typename: str | None = None
+    page_info: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RootListPlan:
+    key: str
+    root_list: RootList
+    field: GraphQLField
+    node: FieldNode
+    columns: tuple[str, ...]
+    outputs: tuple[ConnectionOutput, ...]
+    leaves: tuple[Leaf, ...]
+    counts: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    variable_definitions: tuple[VariableDefinitionNode, ...]
+    # A root `__typename` is a `str` (its key's constant); a root list, its plan.
+    roots: tuple[tuple[str, str | RootListPlan], ...]
+
+
+def compile_operation(
+    schema: GraphQLSchema, document: DocumentNode, operation_name: str | None, context: Any
+) -> Plan | None:
+    """The plan of the operation for the caller of `context`, or None to run it normally."""
+    operation = get_operation_ast(document, operation_name)
+    if operation is None or operation.operation is not OperationType.QUERY:
+        return None
+    query_type = schema.query_type
+    if operation.directives or query_type is None:
+        return None
+    try:
+        roots: list[tuple[str, str | RootListPlan]] = []
+        for key, node in _fields(operation.selection_set):
+            if node.name.value == TYPENAME:
+                roots.append((key, query_type.name))
+                continue
+            roots.append((key, _root_list(query_type, key, node, context)))
+    except Unplannable:
+        return None
+    return Plan(tuple(operation.variable_definitions or ()), tuple(roots))
+
+
+def _fields(selection_set: SelectionSetNode | None) -> Iterator[tuple[str, FieldNode]]:
+    """The plain fields of a selection set by response key; anything else is unplannable."""
+    if selection_set is None:
+        raise Unplannable
+    seen: set[str] = set()
+    for selection in selection_set.selections:
+        if not isinstance(selection, FieldNode) or selection.directives:
+            raise Unplannable
+        key = selection.alias.value if selection.alias else selection.name.value
+        if key in seen:  # merged fields: left to the executor's field collection
+            raise Unplannable
+        seen.add(key)
+        yield key, selection
+
+
+def _leaf_node(node: FieldNode) -> None:
+    if node.arguments or node.selection_set is not None:
+        raise Unplannable
+
+
+def _root_list(
+    query_type: GraphQLObjectType, key: str, node: FieldNode, context: Any
+) -> RootListPlan:
+    name = node.name.value
+    root_list = ROOT_LISTS.get(name)
+    field = query_type.fields.get(name)
+    if root_list is None or field is None or set(field.args) != root_list.arguments:
+        raise Unplannable
+    _permitted(field, context)
+    connection = get_nullable_type(field.type)
+    if not is_object_type(connection):
+        raise Unplannable
+    assert isinstance(connection, GraphQLObjectType)
+    columns: list[str] = []
+    leaves: tuple[Leaf, ...] = ()
+    outputs: list[ConnectionOutput] = []
+    for out_key, child in _fields(node.selection_set):
+        child_name = child.name.value
+        if child_name == TYPENAME:
+            _leaf_node(child)
+            outputs.append(ConnectionOutput(out_key, TYPENAME, typename=connection.name))
+        elif child_name == "totalCount":
+            _leaf_node(child)
+            outputs.append(ConnectionOutput(out_key, child_name))
+        elif child_name == "pageInfo" and not child.arguments:
+            outputs.append(_page_info(out_key, child, connection))
+        elif child_name == "nodes" and not child.arguments and not leaves:
+            leaves = _nodes(child, connection.fields["nodes"], root_list, columns)
+            outputs.append(ConnectionOutput(out_key, child_name))
+        else:
+            raise Unplannable
+    counts = any(output.kind == "totalCount" for output in outputs)
+    return RootListPlan(
+        key, root_list, field, node, tuple(columns or ["id"]), tuple(outputs), leaves, counts
+    )
+
+
+def _permitted(field: GraphQLField, context: Any) -> None:
+    """Raises Unplannable unless the field's extensions are permission checks the caller
+    passes (and the audit of refusals, which then has nothing to record)."""
+    definition = strawberry_field_of(field)
+    if definition is None:
+        raise Unplannable
+    info = SimpleNamespace(context=context)
+    for extension in definition.extensions:
+        if isinstance(extension, Audited) and extension.action is None:
+            continue
+        if not isinstance(extension, PermissionExtension) or extension.fail_silently:
+            raise Unplannable
+        for permission in extension.permissions:
+            if not isinstance(permission, RequiresRole | RequiresScope):
+                raise Unplannable
+            try:
+                allowed = permission.has_permission(None, info)
+            except DomainError as exc:
+                raise Unplannable from exc
+            if allowed is not True:
+                raise Unplannable
+
+
+def _page_info(key: str, node: FieldNode, connection: GraphQLObjectType) -> ConnectionOutput:
+    page_info_type = get_named_type(connection.fields["pageInfo"].type)
+    selected: list[tuple[str, str]] = []
+    for out_key, child in _fields(node.selection_set):
+        _leaf_node(child)
+        if child.name.value not in PAGE_INFO_FIELDS | {TYPENAME}:
+            raise Unplannable
+        selected.append((out_key, child.name.value))
+    return ConnectionOutput(
+        key, "pageInfo", typename=page_info_type.name, page_info=tuple(selected)
+    )
+
+
+def _nodes(
+    node: FieldNode, nodes_field: GraphQLField, root_list: RootList, columns: list[str]
+) -> tuple[Leaf, ...]:
+    nodes_type = nodes_field.type
+    item_type = get_nullable_type(nodes_type)
+    if not isinstance(nodes_type, GraphQLNonNull) or not is_list_type(item_type):
+        raise Unplannable
+    object_type = get_named_type(nodes_type)
+    if not isinstance(object_type, GraphQLObjectType):
+        raise Unplannable
+    described = root_list.resource.fields
+    leaves: list[Leaf] = []
+    for out_key, child in _fields(node.selection_set):
+        _leaf_node(child)
+        name = child.name.value
+        if name == TYPENAME:
+            leaves.append(Leaf(out_key, -1, str, False, typename=object_type.name))
+            continue
+        field = object_type.fields.get(name)
+        definition = strawberry_field_of(field) if field is not None else None
+        if field is None or definition is None or not definition.is_basic_field:
+            raise Unplannable
+        column = described.get(definition.python_name)
+        leaf_type = get_named_type(field.type)
+        if column is None or not is_leaf_type(leaf_type):
+            raise Unplannable
+        if column not in columns:
+            columns.append(column)
+        coerce = leaf_type.coerce_output_value
+        leaves.append(
+            Leaf(out_key, columns.index(column), coerce, not is_non_null_type(field.type))
+        )
+    return tuple(leaves)
