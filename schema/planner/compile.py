@@ -2,9 +2,11 @@
 
 A plan exists only for a query whose every root field is `__typename` or a root list of
 `ROOT_LISTS` that selects nothing but `__typename`, `totalCount`, `pageInfo { … }` and
-`nodes { <plain described columns> }`. Everything else (fragments, directives, a field
-selected twice under one key, arguments below the root, fields with resolvers of their own,
-`edges`) makes the whole operation run through Strawberry, which stays the reference.
+`nodes { … }`, where a root list's nodes select plain described columns and relation
+connections (`schema.prefetch.registry`), and a relation's nodes plain fields and relations
+in turn. Everything else (fragments, directives, a field selected twice under one key,
+fields with resolvers of their own, `edges`) makes the whole operation run through
+Strawberry, which stays the reference.
 
 The root fields' permission checks are decided here, by asking the field's own permission
 classes about the caller: a field the caller may not read is never planned, so its refusal,
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from operator import attrgetter, itemgetter
 from types import SimpleNamespace
 from typing import Any
 
@@ -35,7 +38,6 @@ from graphql import (
     is_leaf_type,
     is_list_type,
     is_non_null_type,
-    is_object_type,
 )
 from strawberry.permission import PermissionExtension
 
@@ -43,6 +45,7 @@ from resolvers.errors import DomainError
 from schema.audited import Audited
 from schema.directives import RequiresRole, RequiresScope
 from schema.planner.root_lists import ROOT_LISTS, RootList
+from schema.prefetch.registry import RelationField, relation_fields
 from schema.strawberry_private import strawberry_field_of
 
 TYPENAME = "__typename"
@@ -55,10 +58,10 @@ class Unplannable(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Leaf:
-    """A node's output field: the selected column at `index`, or the constant `typename`."""
+    """A node's output field: a value `read` from its row, or the constant `typename`."""
 
     key: str
-    index: int
+    read: Callable[[Any], Any]
     coerce: Callable[[Any], Any]
     nullable: bool
     typename: str | None = None
@@ -76,16 +79,43 @@ class ConnectionOutput:
     page_info: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, eq=False)
+class NodesPlan:
+    """What each node of a connection writes, in selection order, and the relations below."""
+
+    ident: Callable[[Any], str]
+    fields: tuple[Leaf | RelationPlan, ...]
+
+    @property
+    def relations(self) -> tuple[RelationPlan, ...]:
+        return tuple(field for field in self.fields if isinstance(field, RelationPlan))
+
+
+@dataclass(frozen=True, eq=False)
+class ConnectionShape:
+    outputs: tuple[ConnectionOutput, ...]
+    nodes: NodesPlan | None
+    counts: bool
+
+
+@dataclass(frozen=True, eq=False)
+class RelationPlan:
+    """A relation connection below a node: a page per parent row, by the relation loaders."""
+
+    key: str
+    target: RelationField
+    node: FieldNode
+    shape: ConnectionShape
+
+
+@dataclass(frozen=True, eq=False)
 class RootListPlan:
     key: str
     root_list: RootList
     field: GraphQLField
     node: FieldNode
-    columns: tuple[str, ...]
-    outputs: tuple[ConnectionOutput, ...]
-    leaves: tuple[Leaf, ...]
-    counts: bool
+    columns: tuple[str, ...]  # `id` first: the key of the relations below
+    shape: ConnectionShape
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +123,10 @@ class Plan:
     variable_definitions: tuple[VariableDefinitionNode, ...]
     # A root `__typename` is a `str` (its key's constant); a root list, its plan.
     roots: tuple[tuple[str, str | RootListPlan], ...]
+
+
+# How a node type's plain field is read from a row: by the field's Python name.
+Reader = Callable[[str], Callable[[Any], Any]]
 
 
 def compile_operation(
@@ -109,9 +143,10 @@ def compile_operation(
         roots: list[tuple[str, str | RootListPlan]] = []
         for key, node in _fields(operation.selection_set):
             if node.name.value == TYPENAME:
+                _leaf_node(node)
                 roots.append((key, query_type.name))
                 continue
-            roots.append((key, _root_list(query_type, key, node, context)))
+            roots.append((key, _root_list(schema, query_type, key, node, context)))
     except Unplannable:
         return None
     return Plan(tuple(operation.variable_definitions or ()), tuple(roots))
@@ -138,7 +173,7 @@ def _leaf_node(node: FieldNode) -> None:
 
 
 def _root_list(
-    query_type: GraphQLObjectType, key: str, node: FieldNode, context: Any
+    schema: GraphQLSchema, query_type: GraphQLObjectType, key: str, node: FieldNode, context: Any
 ) -> RootListPlan:
     name = node.name.value
     root_list = ROOT_LISTS.get(name)
@@ -146,32 +181,19 @@ def _root_list(
     if root_list is None or field is None or set(field.args) != root_list.arguments:
         raise Unplannable
     _permitted(field, context)
-    connection = get_nullable_type(field.type)
-    if not is_object_type(connection):
-        raise Unplannable
-    assert isinstance(connection, GraphQLObjectType)
-    columns: list[str] = []
-    leaves: tuple[Leaf, ...] = ()
-    outputs: list[ConnectionOutput] = []
-    for out_key, child in _fields(node.selection_set):
-        child_name = child.name.value
-        if child_name == TYPENAME:
-            _leaf_node(child)
-            outputs.append(ConnectionOutput(out_key, TYPENAME, typename=connection.name))
-        elif child_name == "totalCount":
-            _leaf_node(child)
-            outputs.append(ConnectionOutput(out_key, child_name))
-        elif child_name == "pageInfo" and not child.arguments:
-            outputs.append(_page_info(out_key, child, connection))
-        elif child_name == "nodes" and not child.arguments and not leaves:
-            leaves = _nodes(child, connection.fields["nodes"], root_list, columns)
-            outputs.append(ConnectionOutput(out_key, child_name))
-        else:
+    described = root_list.resource.fields
+    columns = ["id"]
+
+    def column_reader(python_name: str) -> Callable[[Any], Any]:
+        column = described.get(python_name)
+        if column is None:
             raise Unplannable
-    counts = any(output.kind == "totalCount" for output in outputs)
-    return RootListPlan(
-        key, root_list, field, node, tuple(columns or ["id"]), tuple(outputs), leaves, counts
-    )
+        if column not in columns:
+            columns.append(column)
+        return itemgetter(columns.index(column))
+
+    shape = _connection(schema, field, node, column_reader, itemgetter(0))
+    return RootListPlan(key, root_list, field, node, tuple(columns), shape)
 
 
 def _permitted(field: GraphQLField, context: Any) -> None:
@@ -197,6 +219,37 @@ def _permitted(field: GraphQLField, context: Any) -> None:
                 raise Unplannable
 
 
+def _connection(
+    schema: GraphQLSchema,
+    field: GraphQLField,
+    node: FieldNode,
+    read: Reader,
+    ident: Callable[[Any], str],
+) -> ConnectionShape:
+    connection = get_nullable_type(field.type)
+    if not isinstance(connection, GraphQLObjectType):
+        raise Unplannable
+    nodes: NodesPlan | None = None
+    outputs: list[ConnectionOutput] = []
+    for out_key, child in _fields(node.selection_set):
+        child_name = child.name.value
+        if child_name == TYPENAME:
+            _leaf_node(child)
+            outputs.append(ConnectionOutput(out_key, TYPENAME, typename=connection.name))
+        elif child_name == "totalCount":
+            _leaf_node(child)
+            outputs.append(ConnectionOutput(out_key, child_name))
+        elif child_name == "pageInfo" and not child.arguments:
+            outputs.append(_page_info(out_key, child, connection))
+        elif child_name == "nodes" and not child.arguments and nodes is None:
+            nodes = _nodes(schema, child, connection.fields["nodes"], read, ident)
+            outputs.append(ConnectionOutput(out_key, child_name))
+        else:
+            raise Unplannable
+    counts = any(output.kind == "totalCount" for output in outputs)
+    return ConnectionShape(tuple(outputs), nodes, counts)
+
+
 def _page_info(key: str, node: FieldNode, connection: GraphQLObjectType) -> ConnectionOutput:
     page_info_type = get_named_type(connection.fields["pageInfo"].type)
     selected: list[tuple[str, str]] = []
@@ -211,8 +264,12 @@ def _page_info(key: str, node: FieldNode, connection: GraphQLObjectType) -> Conn
 
 
 def _nodes(
-    node: FieldNode, nodes_field: GraphQLField, root_list: RootList, columns: list[str]
-) -> tuple[Leaf, ...]:
+    schema: GraphQLSchema,
+    node: FieldNode,
+    nodes_field: GraphQLField,
+    read: Reader,
+    ident: Callable[[Any], str],
+) -> NodesPlan:
     nodes_type = nodes_field.type
     item_type = get_nullable_type(nodes_type)
     if not isinstance(nodes_type, GraphQLNonNull) or not is_list_type(item_type):
@@ -220,26 +277,37 @@ def _nodes(
     object_type = get_named_type(nodes_type)
     if not isinstance(object_type, GraphQLObjectType):
         raise Unplannable
-    described = root_list.resource.fields
-    leaves: list[Leaf] = []
+    registry = relation_fields(schema)
+    fields: list[Leaf | RelationPlan] = []
     for out_key, child in _fields(node.selection_set):
-        _leaf_node(child)
         name = child.name.value
         if name == TYPENAME:
-            leaves.append(Leaf(out_key, -1, str, False, typename=object_type.name))
+            _leaf_node(child)
+            fields.append(Leaf(out_key, ident, str, False, typename=object_type.name))
             continue
+        target = registry.get((object_type.name, name))
+        if target is not None:
+            fields.append(_relation(schema, out_key, child, target))
+            continue
+        _leaf_node(child)
         field = object_type.fields.get(name)
         definition = strawberry_field_of(field) if field is not None else None
         if field is None or definition is None or not definition.is_basic_field:
             raise Unplannable
-        column = described.get(definition.python_name)
         leaf_type = get_named_type(field.type)
-        if column is None or not is_leaf_type(leaf_type):
+        if not is_leaf_type(leaf_type):
             raise Unplannable
-        if column not in columns:
-            columns.append(column)
         coerce = leaf_type.coerce_output_value
-        leaves.append(
-            Leaf(out_key, columns.index(column), coerce, not is_non_null_type(field.type))
-        )
-    return tuple(leaves)
+        nullable = not is_non_null_type(field.type)
+        fields.append(Leaf(out_key, read(definition.python_name), coerce, nullable))
+    return NodesPlan(ident, tuple(fields))
+
+
+def _relation(
+    schema: GraphQLSchema, key: str, node: FieldNode, target: RelationField
+) -> RelationPlan:
+    if set(target.field.args) != {"first", "after"}:
+        raise Unplannable
+    # Relation rows are the loaders' lean rows, read by attribute as the executor reads them.
+    shape = _connection(schema, target.field, node, attrgetter, attrgetter("id"))
+    return RelationPlan(key, target, node, shape)

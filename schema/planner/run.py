@@ -1,6 +1,10 @@
-"""Running a plan for one request: variables bound, one statement per root list (and one
-count where `totalCount` is asked for), rows read as tuples and the response written in one
-pass.
+"""Running a plan for one request: variables bound, rows fetched breadth-first, the response
+written in one pass.
+
+Each root list is one statement (and one count where `totalCount` is asked for), its rows read
+as tuples. Relations below are fetched a level at a time through the request's relation
+loaders, every page of a level requested before the first await, so a level costs one
+statement per relation: the statements of the normal path, which prefetches the same way.
 
 Argument checks are the resolvers' own (`Window.from_relay`: page size bounds and cursors).
 A request that any check refuses, or whose rows would not serialize, raises `Unplannable`
@@ -9,7 +13,9 @@ and runs through normal execution, which answers it with the error it has always
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
@@ -19,8 +25,27 @@ from sqlalchemy import ColumnElement, Select, func, select
 
 from resolvers.context import RequestContext
 from resolvers.errors import DomainError
+from resolvers.loaders.batch import RelationKey, RelationPage
 from resolvers.pagination import Window, encode_cursor
-from schema.planner.compile import TYPENAME, Leaf, Plan, RootListPlan, Unplannable
+from schema.planner.compile import (
+    TYPENAME,
+    ConnectionShape,
+    Leaf,
+    NodesPlan,
+    Plan,
+    RelationPlan,
+    RootListPlan,
+    Unplannable,
+)
+
+
+@dataclass
+class _Fetched:
+    """Everything a request's plan read: relation windows, pages and counts per parent."""
+
+    windows: dict[RelationPlan, Window] = field(default_factory=dict)
+    pages: dict[tuple[RelationPlan, str], RelationPage] = field(default_factory=dict)
+    counts: dict[tuple[RelationPlan, str], int] = field(default_factory=dict)
 
 
 async def run_plan(
@@ -30,24 +55,52 @@ async def run_plan(
     coerced = get_variable_values(schema, plan.variable_definitions, variables or {})
     if isinstance(coerced, list):
         raise Unplannable
+    fetched = _Fetched()
     bound: list[tuple[str, str | tuple[RootListPlan, Window, Select[Any]]]] = []
     for key, root in plan.roots:
         if isinstance(root, str):
             bound.append((key, root))
             continue
         arguments = get_argument_values(root.field, root.node, coerced)
-        try:
-            window = Window.from_relay(arguments.get("first"), arguments.get("after"))
-        except DomainError as exc:
-            raise Unplannable from exc
+        window = _window(arguments)
+        _bind_relations(root.shape, coerced, fetched)
         bound.append((key, (root, window, _statement(root, context, arguments))))
-    data: dict[str, Any] = {}
+    roots: list[tuple[str, Any]] = []
+    level: list[tuple[NodesPlan, list[Any]]] = []
     for key, value in bound:
         if isinstance(value, str):
-            data[key] = value
+            roots.append((key, value))
+            continue
+        root, window, statement = value
+        rows, has_next, total = await _root_page(context, root, window, statement)
+        roots.append((key, (root.shape, rows, window, has_next, total)))
+        if root.shape.nodes is not None:
+            level.append((root.shape.nodes, rows))
+    await _fetch_relations(context, level, fetched)
+    data: dict[str, Any] = {}
+    for key, written in roots:
+        if isinstance(written, str):
+            data[key] = written
         else:
-            data[key] = await _connection(context, *value)
+            shape, rows, window, has_next, total = written
+            data[key] = _connection(shape, rows, window, has_next, total, fetched)
     return data
+
+
+def _window(arguments: dict[str, Any]) -> Window:
+    try:
+        return Window.from_relay(arguments.get("first"), arguments.get("after"))
+    except DomainError as exc:
+        raise Unplannable from exc
+
+
+def _bind_relations(shape: ConnectionShape, coerced: Any, fetched: _Fetched) -> None:
+    if shape.nodes is None:
+        return
+    for relation in shape.nodes.relations:
+        arguments = get_argument_values(relation.target.field, relation.node, coerced)
+        fetched.windows[relation] = _window(arguments)
+        _bind_relations(relation.shape, coerced, fetched)
 
 
 def _statement(
@@ -62,29 +115,73 @@ def _statement(
     for argument, column in root.root_list.filters.items():
         value = arguments.get(argument)
         if value is not None:
-            conditions.append(
-                table.c[column] == (value.value if isinstance(value, Enum) else value)
-            )
+            value = value.value if isinstance(value, Enum) else value
+            conditions.append(table.c[column] == value)
     return select(*(table.c[column] for column in root.columns)).where(*conditions)
 
 
-async def _connection(
+async def _root_page(
     context: RequestContext, root: RootListPlan, window: Window, statement: Select[Any]
-) -> dict[str, Any]:
+) -> tuple[list[Any], bool, int | None]:
     table = root.root_list.resource.table
     async with context.read() as session:
         result = await session.execute(
             statement.order_by(table.c.id).offset(window.offset).limit(window.limit + 1)
         )
-        rows = result.all()
+        rows = list(result.all())
         total = None
-        if root.counts:
+        if root.shape.counts:
             counted = select(func.count()).select_from(statement.subquery())
             total = int((await session.execute(counted)).scalar_one())
-    has_next = len(rows) > window.limit
-    rows = rows[: window.limit]
+    return rows[: window.limit], len(rows) > window.limit, total
+
+
+async def _fetch_relations(
+    context: RequestContext, level: list[tuple[NodesPlan, list[Any]]], fetched: _Fetched
+) -> None:
+    """Pages (and counts) of every relation below `level`, then of the level below that."""
+    loaders = context.loaders
+    while level:
+        requests: list[tuple[RelationPlan, list[str], Any, Any]] = []
+        for nodes, rows in level:
+            parent_ids = [nodes.ident(row) for row in rows]
+            for relation in nodes.relations:
+                window = fetched.windows[relation]
+                keys = [RelationKey(parent, window.offset, window.limit) for parent in parent_ids]
+                pages = loaders.page(relation.target.relation).load_many(keys)
+                counts = None
+                if relation.shape.counts:
+                    counts = loaders.count(relation.target.relation).load_many(parent_ids)
+                requests.append((relation, parent_ids, pages, counts))
+        if not requests:
+            return
+        loaded = await asyncio.gather(*(pages for _, _, pages, _ in requests))
+        counted = await asyncio.gather(
+            *(counts for _, _, _, counts in requests if counts is not None)
+        )
+        counted_iter = iter(counted)
+        level = []
+        for (relation, parent_ids, _, counts), pages in zip(requests, loaded, strict=True):
+            totals = next(counted_iter) if counts is not None else None
+            for index, (parent, page) in enumerate(zip(parent_ids, pages, strict=True)):
+                fetched.pages[relation, parent] = page
+                if totals is not None:
+                    fetched.counts[relation, parent] = totals[index]
+            below = relation.shape.nodes
+            if below is not None and below.relations:
+                level.append((below, [row for page in pages for row in page.rows]))
+
+
+def _connection(
+    shape: ConnectionShape,
+    rows: Sequence[Any],
+    window: Window,
+    has_next: bool,
+    total: int | None,
+    fetched: _Fetched,
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for output in root.outputs:
+    for output in shape.outputs:
         if output.kind == TYPENAME:
             out[output.key] = output.typename
         elif output.kind == "totalCount":
@@ -92,7 +189,8 @@ async def _connection(
         elif output.kind == "pageInfo":
             out[output.key] = _page_info(output.page_info, output.typename, window, has_next, rows)
         else:
-            out[output.key] = _nodes(root.leaves, rows)
+            assert shape.nodes is not None
+            out[output.key] = _nodes(shape.nodes, rows, fetched)
     return out
 
 
@@ -114,23 +212,35 @@ def _page_info(
     return {key: values[name] for key, name in selected}
 
 
-def _nodes(leaves: tuple[Leaf, ...], rows: Sequence[Any]) -> list[dict[str, Any]]:
+def _nodes(nodes: NodesPlan, rows: Sequence[Any], fetched: _Fetched) -> list[dict[str, Any]]:
     written = []
     for row in rows:
         item: dict[str, Any] = {}
-        for leaf in leaves:
-            if leaf.typename is not None:
-                item[leaf.key] = leaf.typename
-                continue
-            value = row[leaf.index]
-            if value is None:
-                if not leaf.nullable:  # the executor's non-null error, with its path
-                    raise Unplannable
-                item[leaf.key] = None
-                continue
-            coerced = leaf.coerce(value)
-            if coerced is None or coerced is Undefined:
-                raise Unplannable
-            item[leaf.key] = coerced
+        for field_ in nodes.fields:
+            if isinstance(field_, RelationPlan):
+                item[field_.key] = _relation(field_, nodes.ident(row), fetched)
+            else:
+                item[field_.key] = _leaf(field_, row)
         written.append(item)
     return written
+
+
+def _relation(relation: RelationPlan, parent: str, fetched: _Fetched) -> dict[str, Any]:
+    page = fetched.pages[relation, parent]
+    window = fetched.windows[relation]
+    total = fetched.counts.get((relation, parent))
+    return _connection(relation.shape, page.rows, window, page.has_next, total, fetched)
+
+
+def _leaf(leaf: Leaf, row: Any) -> Any:
+    if leaf.typename is not None:
+        return leaf.typename
+    value = leaf.read(row)
+    if value is None:
+        if not leaf.nullable:  # the executor's non-null error, with its path
+            raise Unplannable
+        return None
+    coerced = leaf.coerce(value)
+    if coerced is None or coerced is Undefined:
+        raise Unplannable
+    return coerced
