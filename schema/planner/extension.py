@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
-from graphql import ExecutionResult
+from graphql import ExecutionResult, GraphQLSchema
 from strawberry.extensions import SchemaExtension
 
 from schema.context import context_of_execution
@@ -50,7 +51,15 @@ class _Plans:
             self.entries.popitem(last=False)
 
 
-_PLANS = _Plans(PLAN_CACHE_SIZE)
+# Per schema: a plan holds the fields of the schema it was compiled against.
+_PLANS: WeakKeyDictionary[GraphQLSchema, _Plans] = WeakKeyDictionary()
+
+
+def _plans_of(schema: GraphQLSchema) -> _Plans:
+    plans = _PLANS.get(schema)
+    if plans is None:
+        plans = _PLANS[schema] = _Plans(PLAN_CACHE_SIZE)
+    return plans
 
 
 class PlannedExecution(SchemaExtension):
@@ -73,11 +82,12 @@ class PlannedExecution(SchemaExtension):
             return
         principal = context.principal
         key: PlanKey = (query, execution.operation_name, principal.role, principal.scopes)
-        found, plan = _PLANS.get(key)
         schema = graphql_core_schema(execution.schema)
+        plans = _plans_of(schema)
+        found, plan = plans.get(key)
         if not found:
             plan = compile_operation(schema, document, execution.operation_name, execution.context)
-            _PLANS.put(key, plan)
+            plans.put(key, plan)
         if plan is not None:
             try:
                 data = await run_plan(plan, schema, context, execution.variables)
