@@ -50,6 +50,7 @@ from schema.strawberry_private import strawberry_field_of
 
 TYPENAME = "__typename"
 PAGE_INFO_FIELDS = frozenset({"hasNextPage", "hasPreviousPage", "startCursor", "endCursor"})
+EDGE_FIELDS = frozenset({TYPENAME, "cursor", "node"})
 
 
 class Unplannable(Exception):
@@ -70,13 +71,15 @@ class Leaf:
 @dataclass(frozen=True, slots=True)
 class ConnectionOutput:
     """A connection's output field, in selection order: `kind` is `__typename`,
-    `totalCount`, `pageInfo` or `nodes`; `page_info` holds the selected `pageInfo` keys
-    (with their field names), `typename` the constant of `__typename`."""
+    `totalCount`, `pageInfo`, `nodes` or `edges`; `selected` holds the keys selected inside
+    `pageInfo` or an edge (with their field names), `typename` the constant of `__typename`
+    (of the page info or edge type, inside those), `node_set` the index of the nodes' plan."""
 
     key: str
     kind: str
     typename: str | None = None
-    page_info: tuple[tuple[str, str], ...] = ()
+    selected: tuple[tuple[str, str], ...] = ()
+    node_set: int = -1
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,7 +97,7 @@ class NodesPlan:
 @dataclass(frozen=True, eq=False)
 class ConnectionShape:
     outputs: tuple[ConnectionOutput, ...]
-    nodes: NodesPlan | None
+    node_sets: tuple[NodesPlan, ...]  # of `nodes` and of `edges { node }`
     counts: bool
 
 
@@ -229,7 +232,7 @@ def _connection(
     connection = get_nullable_type(field.type)
     if not isinstance(connection, GraphQLObjectType):
         raise Unplannable
-    nodes: NodesPlan | None = None
+    node_sets: list[NodesPlan] = []
     outputs: list[ConnectionOutput] = []
     for out_key, child in _fields(node.selection_set):
         child_name = child.name.value
@@ -240,43 +243,75 @@ def _connection(
             _leaf_node(child)
             outputs.append(ConnectionOutput(out_key, child_name))
         elif child_name == "pageInfo" and not child.arguments:
-            outputs.append(_page_info(out_key, child, connection))
-        elif child_name == "nodes" and not child.arguments and nodes is None:
-            nodes = _nodes(schema, child, connection.fields["nodes"], read, ident)
-            outputs.append(ConnectionOutput(out_key, child_name))
+            page_info_type = _object_type(connection.fields["pageInfo"].type)
+            selected = _selected(child, PAGE_INFO_FIELDS | {TYPENAME})
+            outputs.append(ConnectionOutput(out_key, child_name, page_info_type.name, selected))
+        elif child_name == "nodes" and not child.arguments:
+            node_type = _object_type(_list_item(connection.fields["nodes"].type))
+            node_sets.append(_nodes(schema, child, node_type, read, ident))
+            outputs.append(ConnectionOutput(out_key, child_name, node_set=len(node_sets) - 1))
+        elif child_name == "edges" and not child.arguments:
+            edge_type = _object_type(_list_item(connection.fields["edges"].type))
+            outputs.append(_edges(schema, out_key, child, edge_type, read, ident, node_sets))
         else:
             raise Unplannable
     counts = any(output.kind == "totalCount" for output in outputs)
-    return ConnectionShape(tuple(outputs), nodes, counts)
+    return ConnectionShape(tuple(outputs), tuple(node_sets), counts)
 
 
-def _page_info(key: str, node: FieldNode, connection: GraphQLObjectType) -> ConnectionOutput:
-    page_info_type = get_named_type(connection.fields["pageInfo"].type)
+def _object_type(type_: Any) -> GraphQLObjectType:
+    """The object type behind `type_` (non-null), or Unplannable."""
+    if not isinstance(type_, GraphQLNonNull) or not isinstance(type_.of_type, GraphQLObjectType):
+        raise Unplannable
+    return type_.of_type
+
+
+def _list_item(type_: Any) -> Any:
+    """The item type of a non-null list, or Unplannable."""
+    if not isinstance(type_, GraphQLNonNull) or not is_list_type(type_.of_type):
+        raise Unplannable
+    return type_.of_type.of_type
+
+
+def _selected(node: FieldNode, allowed: frozenset[str]) -> tuple[tuple[str, str], ...]:
     selected: list[tuple[str, str]] = []
     for out_key, child in _fields(node.selection_set):
-        _leaf_node(child)
-        if child.name.value not in PAGE_INFO_FIELDS | {TYPENAME}:
+        if child.name.value not in allowed:
             raise Unplannable
+        if child.name.value != "node":
+            _leaf_node(child)
         selected.append((out_key, child.name.value))
-    return ConnectionOutput(
-        key, "pageInfo", typename=page_info_type.name, page_info=tuple(selected)
-    )
+    return tuple(selected)
+
+
+def _edges(
+    schema: GraphQLSchema,
+    key: str,
+    node: FieldNode,
+    edge_type: GraphQLObjectType,
+    read: Reader,
+    ident: Callable[[Any], str],
+    node_sets: list[NodesPlan],
+) -> ConnectionOutput:
+    selected = _selected(node, EDGE_FIELDS)
+    node_set = -1
+    for _, child in _fields(node.selection_set):
+        if child.name.value == "node":
+            if child.arguments:
+                raise Unplannable
+            node_type = _object_type(edge_type.fields["node"].type)
+            node_sets.append(_nodes(schema, child, node_type, read, ident))
+            node_set = len(node_sets) - 1
+    return ConnectionOutput(key, "edges", edge_type.name, selected, node_set)
 
 
 def _nodes(
     schema: GraphQLSchema,
     node: FieldNode,
-    nodes_field: GraphQLField,
+    object_type: GraphQLObjectType,
     read: Reader,
     ident: Callable[[Any], str],
 ) -> NodesPlan:
-    nodes_type = nodes_field.type
-    item_type = get_nullable_type(nodes_type)
-    if not isinstance(nodes_type, GraphQLNonNull) or not is_list_type(item_type):
-        raise Unplannable
-    object_type = get_named_type(nodes_type)
-    if not isinstance(object_type, GraphQLObjectType):
-        raise Unplannable
     registry = relation_fields(schema)
     fields: list[Leaf | RelationPlan] = []
     for out_key, child in _fields(node.selection_set):

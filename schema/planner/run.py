@@ -29,6 +29,7 @@ from resolvers.loaders.batch import RelationKey, RelationPage
 from resolvers.pagination import Window, encode_cursor
 from schema.planner.compile import (
     TYPENAME,
+    ConnectionOutput,
     ConnectionShape,
     Leaf,
     NodesPlan,
@@ -74,8 +75,7 @@ async def run_plan(
         root, window, statement = value
         rows, has_next, total = await _root_page(context, root, window, statement)
         roots.append((key, (root.shape, rows, window, has_next, total)))
-        if root.shape.nodes is not None:
-            level.append((root.shape.nodes, rows))
+        level.extend((nodes, rows) for nodes in root.shape.node_sets if nodes.relations)
     await _fetch_relations(context, level, fetched)
     data: dict[str, Any] = {}
     for key, written in roots:
@@ -95,12 +95,11 @@ def _window(arguments: dict[str, Any]) -> Window:
 
 
 def _bind_relations(shape: ConnectionShape, coerced: Any, fetched: _Fetched) -> None:
-    if shape.nodes is None:
-        return
-    for relation in shape.nodes.relations:
-        arguments = get_argument_values(relation.target.field, relation.node, coerced)
-        fetched.windows[relation] = _window(arguments)
-        _bind_relations(relation.shape, coerced, fetched)
+    for nodes in shape.node_sets:
+        for relation in nodes.relations:
+            arguments = get_argument_values(relation.target.field, relation.node, coerced)
+            fetched.windows[relation] = _window(arguments)
+            _bind_relations(relation.shape, coerced, fetched)
 
 
 def _statement(
@@ -167,9 +166,8 @@ async def _fetch_relations(
                 fetched.pages[relation, parent] = page
                 if totals is not None:
                     fetched.counts[relation, parent] = totals[index]
-            below = relation.shape.nodes
-            if below is not None and below.relations:
-                level.append((below, [row for page in pages for row in page.rows]))
+            children = [row for page in pages for row in page.rows]
+            level.extend((below, children) for below in relation.shape.node_sets if below.relations)
 
 
 def _connection(
@@ -187,42 +185,58 @@ def _connection(
         elif output.kind == "totalCount":
             out[output.key] = total
         elif output.kind == "pageInfo":
-            out[output.key] = _page_info(output.page_info, output.typename, window, has_next, rows)
+            out[output.key] = _page_info(output, window, has_next, rows)
+        elif output.kind == "nodes":
+            nodes = shape.node_sets[output.node_set]
+            out[output.key] = [_node(nodes, row, fetched) for row in rows]
         else:
-            assert shape.nodes is not None
-            out[output.key] = _nodes(shape.nodes, rows, fetched)
+            out[output.key] = _edges(output, shape, window, rows, fetched)
     return out
 
 
 def _page_info(
-    selected: tuple[tuple[str, str], ...],
-    typename: str | None,
-    window: Window,
-    has_next: bool,
-    rows: Sequence[Any],
+    output: ConnectionOutput, window: Window, has_next: bool, rows: Sequence[Any]
 ) -> dict[str, Any]:
     offset = window.offset
     values = {
-        TYPENAME: typename,
+        TYPENAME: output.typename,
         "hasNextPage": has_next,
         "hasPreviousPage": offset > 0,
         "startCursor": encode_cursor(offset) if rows else None,
         "endCursor": encode_cursor(offset + len(rows) - 1) if rows else None,
     }
-    return {key: values[name] for key, name in selected}
+    return {key: values[name] for key, name in output.selected}
 
 
-def _nodes(nodes: NodesPlan, rows: Sequence[Any], fetched: _Fetched) -> list[dict[str, Any]]:
+def _edges(
+    output: ConnectionOutput,
+    shape: ConnectionShape,
+    window: Window,
+    rows: Sequence[Any],
+    fetched: _Fetched,
+) -> list[dict[str, Any]]:
     written = []
-    for row in rows:
-        item: dict[str, Any] = {}
-        for field_ in nodes.fields:
-            if isinstance(field_, RelationPlan):
-                item[field_.key] = _relation(field_, nodes.ident(row), fetched)
+    for position, row in enumerate(rows, start=window.offset):
+        edge: dict[str, Any] = {}
+        for key, name in output.selected:
+            if name == TYPENAME:
+                edge[key] = output.typename
+            elif name == "cursor":
+                edge[key] = encode_cursor(position)
             else:
-                item[field_.key] = _leaf(field_, row)
-        written.append(item)
+                edge[key] = _node(shape.node_sets[output.node_set], row, fetched)
+        written.append(edge)
     return written
+
+
+def _node(nodes: NodesPlan, row: Any, fetched: _Fetched) -> dict[str, Any]:
+    item: dict[str, Any] = {}
+    for field_ in nodes.fields:
+        if isinstance(field_, RelationPlan):
+            item[field_.key] = _relation(field_, nodes.ident(row), fetched)
+        else:
+            item[field_.key] = _leaf(field_, row)
+    return item
 
 
 def _relation(relation: RelationPlan, parent: str, fetched: _Fetched) -> dict[str, Any]:

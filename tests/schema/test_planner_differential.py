@@ -160,7 +160,19 @@ query UserGroups($first: Int, $after: String) {
 
 WITH_RELATION = "{ users(first: 5) { nodes { id tenant { id name } } } }"
 WITH_FRAGMENT = "{ users(first: 5) { nodes { ...Who } } } fragment Who on User { id email }"
-WITH_EDGES = "{ users(first: 5) { edges { cursor node { id } } } }"
+EDGES = """
+query Edges($after: String) {
+  users(first: 3, after: $after) {
+    edges { __typename cursor node { __typename id email } }
+    nodes { id }
+  }
+  tenants(first: 2) {
+    edges {
+      node { id users(first: 2) { edges { at: cursor node { groups { nodes { id } } } } } }
+    }
+  }
+}
+"""
 WITH_SKIP = "{ users(first: 5) { nodes { id email @skip(if: true) } } }"
 MIXED_ROOTS = "{ users(first: 2) { nodes { id } } viewer { __typename } }"
 
@@ -204,6 +216,8 @@ PLANNABLE_FOR_EVERY_READER += [
     Request("tenant tree: empty pages", TENANT_TREE, lambda w: {"first": 0}),
     Request("user groups", USER_GROUPS, lambda w: {"first": 1}),
     Request("user groups: after", USER_GROUPS, lambda w: {"after": encode_cursor(0)}),
+    Request("edges", EDGES, several_roots=True),
+    Request("edges: after", EDGES, lambda w: {"after": encode_cursor(2)}, several_roots=True),
 ]
 NESTED_PAGE = Request("nested", NESTED)
 PLANNABLE = [*PLANNABLE_FOR_EVERY_READER, PARTNERS_PAGE, NESTED_PAGE]
@@ -221,7 +235,6 @@ REFUSED_BY_ARGUMENTS = [
 NOT_PLANNABLE = [
     Request("relation", WITH_RELATION),
     Request("fragment", WITH_FRAGMENT),
-    Request("edges", WITH_EDGES),
     Request("skip", WITH_SKIP),
     Request("mixed roots", MIXED_ROOTS, several_roots=True),
 ]
