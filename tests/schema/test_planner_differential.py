@@ -9,7 +9,7 @@ plannable operation really ran from its plan and that the others fell back.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -307,6 +307,10 @@ def _figures() -> tuple[int, int]:
     return PLANNER_FIGURES.planned, PLANNER_FIGURES.executed
 
 
+def _compiled() -> int:
+    return PLANNER_FIGURES.compiled
+
+
 class TestPlannedResponsesAreIdentical:
     @pytest.mark.parametrize("caller", list(Caller), ids=lambda c: c.value)
     @pytest.mark.parametrize("request_", CORPUS, ids=lambda r: r.name)
@@ -414,3 +418,27 @@ class TestPlanIsUsed:
         # then
         assert response.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
         assert _figures() == (before[0], before[1] + 1)
+
+
+class TestPlanCache:
+    async def test_an_operation_is_compiled_once_per_tier_and_its_variables_bound_per_request(
+        self, world: World, http: httpx.AsyncClient, tokens: Tokens
+    ) -> None:
+        # given: a document no other test sends
+        request = Request("cached", USERS_PAGE.replace("query Page", "query CachedPage"))
+        before = _compiled()
+
+        # when
+        first = await _post(http, request, world, tokens.super_admin())
+        again = await _post(
+            http, replace(request, variables=lambda w: {"first": 1}), world, tokens.super_admin()
+        )
+        other_super_admin = await _post(http, request, world, tokens.super_admin())
+        tenant_admin = await _post(http, request, world, tokens.tenant_admin(world.tenant.id))
+
+        # then
+        assert _compiled() == before + 2
+        assert len(first.json()["data"]["users"]["nodes"]) == 9
+        assert len(again.json()["data"]["users"]["nodes"]) == 1
+        assert other_super_admin.content == first.content
+        assert len(tenant_admin.json()["data"]["users"]["nodes"]) == 3
