@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     limit_cost_platform: int = Field(default=_LIMITS.cost_platform, ge=1)
     limit_max_body_bytes: int = Field(default=100 * 1024, ge=1024)
     limit_max_batch: int = Field(default=0, ge=0, le=100)  # 0: batched requests are refused
+    # Planned execution (docs/planner.md): off, every operation runs field by field.
+    planned_execution: bool = True
     # Persisted operations (docs/graphql.md "Persisted operations").
     persisted_operations: Literal["apq", "allowlist", "off"] = "apq"
     # Sign-in throttling (docs/authentication.md): `memory://` for one process, `redis://…`

@@ -27,6 +27,7 @@ from schema.note_processing import NoteProcessingMutation, NoteProcessingQuery
 from schema.observability import OperationLabels
 from schema.participants import ParticipantMutation, ParticipantQuery
 from schema.partners import PartnerMutation, PartnerQuery
+from schema.planner import PlannedExecution
 from schema.plugins import PluginMutation, PluginQuery
 from schema.prompt_studio import PromptStudioMutation, PromptStudioQuery
 from schema.scalars import SCALAR_MAP
@@ -130,6 +131,8 @@ def build_schema() -> GatewaySchema:
             *OPERATION_LIMITS,
             lambda: ValidationUnlessRefused(maxsize=1024),
             InputText,
+            # Last: it answers an operation only once every check above has passed.
+            PlannedExecution,
         ],
     )
     resolve_relations_directly(graphql_core_schema(built))

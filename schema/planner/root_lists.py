@@ -1,0 +1,40 @@
+"""The root list fields the planner runs itself, and the filters each one's arguments set.
+
+Each entry restates what the field's resolver (`resolvers.<resource>.list_`) filters on, in
+the same terms: rows of the descriptor's table, not soft-deleted, within the descriptor's row
+scope, with `column = argument` for each filter argument given a non-null value, ordered by
+id. A root field whose arguments are not exactly `first`, `after` and these filters is not
+planned, so that an argument added to the schema but not here falls back rather than being
+ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from resolvers import resources
+from resolvers.resources import Resource
+
+PAGE_ARGUMENTS = frozenset({"first", "after"})
+
+
+@dataclass(frozen=True)
+class RootList:
+    resource: Resource
+    filters: Mapping[str, str]  # GraphQL argument name -> column
+
+    @property
+    def arguments(self) -> frozenset[str]:
+        return PAGE_ARGUMENTS | frozenset(self.filters)
+
+
+ROOT_LISTS: Mapping[str, RootList] = MappingProxyType(
+    {
+        "partners": RootList(resources.PARTNER, {"status": "status"}),
+        "tenants": RootList(resources.TENANT, {"partnerId": "partner_id", "status": "status"}),
+        "users": RootList(resources.USER, {"tenantId": "tenant_id", "status": "status"}),
+        "groups": RootList(resources.GROUP, {"tenantId": "tenant_id"}),
+    }
+)

@@ -1,0 +1,260 @@
+"""Running a plan for one request: variables bound, rows fetched breadth-first, the response
+written in one pass.
+
+Each root list is one statement (and one count where `totalCount` is asked for), its rows read
+as tuples. Relations below are fetched a level at a time through the request's relation
+loaders, every page of a level requested before the first await, so a level costs one
+statement per relation: the statements of the normal path, which prefetches the same way.
+
+Argument checks are the resolvers' own (`Window.from_relay`: page size bounds and cursors).
+A request that any check refuses, or whose rows would not serialize, raises `Unplannable`
+and runs through normal execution, which answers it with the error it has always given.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from graphql import GraphQLSchema, Undefined
+from graphql.execution.values import get_argument_values, get_variable_values
+from sqlalchemy import ColumnElement, Select, func, select
+
+from resolvers.context import RequestContext
+from resolvers.errors import DomainError
+from resolvers.loaders.batch import RelationKey, RelationPage
+from resolvers.pagination import Window, encode_cursor
+from schema.planner.compile import (
+    TYPENAME,
+    ConnectionOutput,
+    ConnectionShape,
+    Leaf,
+    NodesPlan,
+    Plan,
+    RelationPlan,
+    RootListPlan,
+    Unplannable,
+)
+
+
+@dataclass
+class _Fetched:
+    """Everything a request's plan read: relation windows, pages and counts per parent."""
+
+    windows: dict[RelationPlan, Window] = field(default_factory=dict)
+    pages: dict[tuple[RelationPlan, str], RelationPage] = field(default_factory=dict)
+    counts: dict[tuple[RelationPlan, str], int] = field(default_factory=dict)
+
+
+async def run_plan(
+    plan: Plan, schema: GraphQLSchema, context: RequestContext, variables: dict[str, Any] | None
+) -> dict[str, Any]:
+    """The `data` of the response, or Unplannable."""
+    coerced = get_variable_values(schema, plan.variable_definitions, variables or {})
+    if isinstance(coerced, list):
+        raise Unplannable
+    fetched = _Fetched()
+    bound: list[tuple[str, str | tuple[RootListPlan, Window, Select[Any]]]] = []
+    for key, root in plan.roots:
+        if isinstance(root, str):
+            bound.append((key, root))
+            continue
+        arguments = get_argument_values(root.field, root.node, coerced)
+        window = _window(arguments)
+        _bind_relations(root.shape, coerced, fetched)
+        bound.append((key, (root, window, _statement(root, context, arguments))))
+    roots: list[tuple[str, Any]] = []
+    level: list[tuple[NodesPlan, list[Any]]] = []
+    for key, value in bound:
+        if isinstance(value, str):
+            roots.append((key, value))
+            continue
+        root, window, statement = value
+        rows, has_next, total = await _root_page(context, root, window, statement)
+        roots.append((key, (root.shape, rows, window, has_next, total)))
+        level.extend((nodes, rows) for nodes in root.shape.node_sets if nodes.relations)
+    await _fetch_relations(context, level, fetched)
+    data: dict[str, Any] = {}
+    for key, written in roots:
+        if isinstance(written, str):
+            data[key] = written
+        else:
+            shape, rows, window, has_next, total = written
+            data[key] = _connection(shape, rows, window, has_next, total, fetched)
+    return data
+
+
+def _window(arguments: dict[str, Any]) -> Window:
+    try:
+        return Window.from_relay(arguments.get("first"), arguments.get("after"))
+    except DomainError as exc:
+        raise Unplannable from exc
+
+
+def _bind_relations(shape: ConnectionShape, coerced: Any, fetched: _Fetched) -> None:
+    for nodes in shape.node_sets:
+        for relation in nodes.relations:
+            arguments = get_argument_values(relation.target.field, relation.node, coerced)
+            fetched.windows[relation] = _window(arguments)
+            _bind_relations(relation.shape, coerced, fetched)
+
+
+def _statement(
+    root: RootListPlan, context: RequestContext, arguments: dict[str, Any]
+) -> Select[Any]:
+    resource = root.root_list.resource
+    table = resource.table
+    conditions: list[ColumnElement[bool]] = []
+    if resource.soft_delete:
+        conditions.append(table.c.deleted_at.is_(None))
+    conditions.append(resource.visible(context.actor))
+    for argument, column in root.root_list.filters.items():
+        value = arguments.get(argument)
+        if value is not None:
+            value = value.value if isinstance(value, Enum) else value
+            conditions.append(table.c[column] == value)
+    return select(*(table.c[column] for column in root.columns)).where(*conditions)
+
+
+async def _root_page(
+    context: RequestContext, root: RootListPlan, window: Window, statement: Select[Any]
+) -> tuple[list[Any], bool, int | None]:
+    table = root.root_list.resource.table
+    async with context.read() as session:
+        result = await session.execute(
+            statement.order_by(table.c.id).offset(window.offset).limit(window.limit + 1)
+        )
+        rows = list(result.all())
+        total = None
+        if root.shape.counts:
+            counted = select(func.count()).select_from(statement.subquery())
+            total = int((await session.execute(counted)).scalar_one())
+    return rows[: window.limit], len(rows) > window.limit, total
+
+
+async def _fetch_relations(
+    context: RequestContext, level: list[tuple[NodesPlan, list[Any]]], fetched: _Fetched
+) -> None:
+    """Pages (and counts) of every relation below `level`, then of the level below that."""
+    loaders = context.loaders
+    while level:
+        requests: list[tuple[RelationPlan, list[str], Any, Any]] = []
+        for nodes, rows in level:
+            parent_ids = [nodes.ident(row) for row in rows]
+            for relation in nodes.relations:
+                window = fetched.windows[relation]
+                keys = [RelationKey(parent, window.offset, window.limit) for parent in parent_ids]
+                pages = loaders.page(relation.target.relation).load_many(keys)
+                counts = None
+                if relation.shape.counts:
+                    counts = loaders.count(relation.target.relation).load_many(parent_ids)
+                requests.append((relation, parent_ids, pages, counts))
+        if not requests:
+            return
+        loaded = await asyncio.gather(*(pages for _, _, pages, _ in requests))
+        counted = await asyncio.gather(
+            *(counts for _, _, _, counts in requests if counts is not None)
+        )
+        counted_iter = iter(counted)
+        level = []
+        for (relation, parent_ids, _, counts), pages in zip(requests, loaded, strict=True):
+            totals = next(counted_iter) if counts is not None else None
+            for index, (parent, page) in enumerate(zip(parent_ids, pages, strict=True)):
+                fetched.pages[relation, parent] = page
+                if totals is not None:
+                    fetched.counts[relation, parent] = totals[index]
+            children = [row for page in pages for row in page.rows]
+            level.extend((below, children) for below in relation.shape.node_sets if below.relations)
+
+
+def _connection(
+    shape: ConnectionShape,
+    rows: Sequence[Any],
+    window: Window,
+    has_next: bool,
+    total: int | None,
+    fetched: _Fetched,
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for output in shape.outputs:
+        if output.kind == TYPENAME:
+            out[output.key] = output.typename
+        elif output.kind == "totalCount":
+            out[output.key] = total
+        elif output.kind == "pageInfo":
+            out[output.key] = _page_info(output, window, has_next, rows)
+        elif output.kind == "nodes":
+            nodes = shape.node_sets[output.node_set]
+            out[output.key] = [_node(nodes, row, fetched) for row in rows]
+        else:
+            out[output.key] = _edges(output, shape, window, rows, fetched)
+    return out
+
+
+def _page_info(
+    output: ConnectionOutput, window: Window, has_next: bool, rows: Sequence[Any]
+) -> dict[str, Any]:
+    offset = window.offset
+    values = {
+        TYPENAME: output.typename,
+        "hasNextPage": has_next,
+        "hasPreviousPage": offset > 0,
+        "startCursor": encode_cursor(offset) if rows else None,
+        "endCursor": encode_cursor(offset + len(rows) - 1) if rows else None,
+    }
+    return {key: values[name] for key, name in output.selected}
+
+
+def _edges(
+    output: ConnectionOutput,
+    shape: ConnectionShape,
+    window: Window,
+    rows: Sequence[Any],
+    fetched: _Fetched,
+) -> list[dict[str, Any]]:
+    written = []
+    for position, row in enumerate(rows, start=window.offset):
+        edge: dict[str, Any] = {}
+        for key, name in output.selected:
+            if name == TYPENAME:
+                edge[key] = output.typename
+            elif name == "cursor":
+                edge[key] = encode_cursor(position)
+            else:
+                edge[key] = _node(shape.node_sets[output.node_set], row, fetched)
+        written.append(edge)
+    return written
+
+
+def _node(nodes: NodesPlan, row: Any, fetched: _Fetched) -> dict[str, Any]:
+    item: dict[str, Any] = {}
+    for field_ in nodes.fields:
+        if isinstance(field_, RelationPlan):
+            item[field_.key] = _relation(field_, nodes.ident(row), fetched)
+        else:
+            item[field_.key] = _leaf(field_, row)
+    return item
+
+
+def _relation(relation: RelationPlan, parent: str, fetched: _Fetched) -> dict[str, Any]:
+    page = fetched.pages[relation, parent]
+    window = fetched.windows[relation]
+    total = fetched.counts.get((relation, parent))
+    return _connection(relation.shape, page.rows, window, page.has_next, total, fetched)
+
+
+def _leaf(leaf: Leaf, row: Any) -> Any:
+    if leaf.typename is not None:
+        return leaf.typename
+    value = leaf.read(row)
+    if value is None:
+        if not leaf.nullable:  # the executor's non-null error, with its path
+            raise Unplannable
+        return None
+    coerced = leaf.coerce(value)
+    if coerced is None or coerced is Undefined:
+        raise Unplannable
+    return coerced
