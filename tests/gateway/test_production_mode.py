@@ -184,13 +184,16 @@ def failing_list(*_: Any, **__: Any) -> Any:
 class TestUnexpectedErrors:
     async def test_graphql_masks_them_with_the_error_id_of_the_log_line(
         self,
+        production_app: FastAPI,
         production_http: httpx.AsyncClient,
         production_tokens: Tokens,
         json_log: io.StringIO,
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
-        # given
+        # given a list resolver that fails unexpectedly; the failure is planted in field-by-field
+        # execution, which a planned query would not reach (the planner reads the rows itself)
         monkeypatch.setattr(resolvers.tenants, "list_", failing_list)
+        monkeypatch.setattr(production_app.state.settings, "planned_execution", False)
 
         # when
         response = await production_http.post(
@@ -217,13 +220,16 @@ class TestUnexpectedErrors:
 
     async def test_rest_masks_them_with_the_same_message_and_id(
         self,
+        production_app: FastAPI,
         production_http: httpx.AsyncClient,
         production_tokens: Tokens,
         json_log: io.StringIO,
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
-        # given
+        # given a list resolver that fails unexpectedly; the failure is planted in field-by-field
+        # execution, which a planned query would not reach (the planner reads the rows itself)
         monkeypatch.setattr(resolvers.tenants, "list_", failing_list)
+        monkeypatch.setattr(production_app.state.settings, "planned_execution", False)
 
         # when
         response = await production_http.get(
