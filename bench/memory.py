@@ -38,6 +38,7 @@ from bench.run import (
     HOST,
     NESTED_QUERY,
     POSTGRES_ADMIN_DSN,
+    add_data_set_arguments,
     free_port,
     gateway_process,
     number,
@@ -100,11 +101,7 @@ class Run:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="postgresql")
-    parser.add_argument("--partners", type=int, default=10)
-    parser.add_argument("--tenants-per-partner", type=int, default=10)
-    parser.add_argument("--users-per-tenant", type=int, default=50)
-    parser.add_argument("--groups-per-tenant", type=int, default=5)
+    add_data_set_arguments(parser, db="postgresql")
     parser.add_argument("--concurrency", type=int, default=16, help="requests in flight")
     parser.add_argument("--duration", type=float, default=600.0, help="seconds per mode")
     parser.add_argument("--sample-every", type=float, default=15.0, help="seconds")

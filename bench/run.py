@@ -109,13 +109,18 @@ def scenarios(token: str) -> list[Scenario]:
     ]
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+def add_data_set_arguments(parser: argparse.ArgumentParser, *, db: str) -> None:
+    """The database and the size of the seeded data set, shared by the benchmarks."""
+    parser.add_argument("--db", choices=["sqlite", "postgresql"], default=db)
     parser.add_argument("--partners", type=int, default=10)
     parser.add_argument("--tenants-per-partner", type=int, default=10)
     parser.add_argument("--users-per-tenant", type=int, default=50)
     parser.add_argument("--groups-per-tenant", type=int, default=5)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_data_set_arguments(parser, db="sqlite")
     parser.add_argument("--workers", type=int, default=2, help="gateway worker processes")
     parser.add_argument("--concurrency", type=int, default=16, help="requests in flight")
     parser.add_argument("--requests", type=int, default=2000, help="per scenario, at most")
