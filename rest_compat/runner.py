@@ -35,6 +35,7 @@ from resolvers.pagination import (
 from rest_compat.documents import snake
 from rest_compat.enums import match_enum_values
 from rest_compat.media_type import json_body_refusal
+from rest_compat.planned import planned_data
 from rest_compat.table import Call, Route, Shape
 from schema.context import GraphQLContext
 from schema.errors import database_outage, log_unexpected, masked_message
@@ -256,6 +257,9 @@ def _detail(route: Route, message: str, field: Any) -> str:
 
 async def _run(route: Route, variables: dict[str, Any], context: RequestContext) -> Any:
     """The route's root field value, or the first error as a RestError."""
+    data = await planned_data(route.document, variables, context)
+    if data is not None:
+        return data[route.field]
     result = await schema.execute(
         route.document, variable_values=variables, context_value=GraphQLContext(context)
     )

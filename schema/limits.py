@@ -29,6 +29,7 @@ from typing import Any
 from graphql import (
     DocumentNode,
     GraphQLError,
+    GraphQLSchema,
     GraphQLSyntaxError,
     OperationType,
     get_operation_ast,
@@ -146,7 +147,26 @@ class ValidationUnlessRefused(ValidationCache):
 
 
 def _over_a_limit(context: ExecutionContext, document: DocumentNode) -> GraphQLError | None:
-    limits = limits_of(context)
+    return limit_refusal(
+        graphql_core_schema(context.schema),
+        document,
+        context.operation_name,
+        context.variables,
+        limits_of(context),
+        _principal_of(context),
+    )
+
+
+def limit_refusal(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: dict[str, Any] | None,
+    limits: OperationLimits,
+    principal: Principal | None,
+) -> GraphQLError | None:
+    """The error of the first limit (depth, aliases, root fields, cost) the operation of
+    `document` exceeds for this caller and these variables, or None."""
     shape = DocumentShape.of(document)
     if shape.depth > limits.max_depth:
         return limit_exceeded(
@@ -164,10 +184,10 @@ def _over_a_limit(context: ExecutionContext, document: DocumentNode) -> GraphQLE
             maximum=limits.max_aliases,
             actual=shape.aliases,
         )
-    operation = get_operation_ast(document, context.operation_name)
+    operation = get_operation_ast(document, operation_name)
     if operation is None:
         return None  # execution reports the operation that cannot be found
-    estimate = Estimate(graphql_core_schema(context.schema), document, context.variables)
+    estimate = Estimate(schema, document, variables)
     root_fields = estimate.root_fields(operation)
     if root_fields > limits.max_root_fields:
         return limit_exceeded(
@@ -178,7 +198,7 @@ def _over_a_limit(context: ExecutionContext, document: DocumentNode) -> GraphQLE
             actual=root_fields,
             nodes=[operation],
         )
-    role, budget = limits.budget(_principal_of(context))
+    role, budget = limits.budget(principal)
     cost = estimate.cost(operation)
     if cost > budget:
         kind = "Query" if operation.operation is OperationType.QUERY else "Operation"

@@ -9,6 +9,13 @@ correctness never depends on the planner. `SCAIGATE_PLANNED_EXECUTION=false` tur
 
 from __future__ import annotations
 
-from schema.planner.extension import PLANNER_FIGURES, PlannedExecution, PlannerFigures
+from schema.planner.compile import Plan
+from schema.planner.extension import (
+    PLANNER_FIGURES,
+    PlannedExecution,
+    PlannerFigures,
+    plan_for,
+)
+from schema.planner.run import run_plan
 
-__all__ = ["PLANNER_FIGURES", "PlannedExecution", "PlannerFigures"]
+__all__ = ["PLANNER_FIGURES", "Plan", "PlannedExecution", "PlannerFigures", "plan_for", "run_plan"]

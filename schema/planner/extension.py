@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 from weakref import WeakKeyDictionary
 
-from graphql import ExecutionResult, GraphQLSchema
+from graphql import DocumentNode, ExecutionResult, GraphQLSchema
 from strawberry.extensions import SchemaExtension
 
 from schema.context import context_of_execution
@@ -64,6 +65,30 @@ def _plans_of(schema: GraphQLSchema) -> _Plans:
     return plans
 
 
+def plan_for(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    query: str,
+    operation_name: str | None,
+    context: Any,
+) -> Plan | None:
+    """The cached plan of `query` (parsed as `document`) for the caller of `context` (the
+    operation's context, a `GraphQLContext`), compiling it on first sight; None when it has
+    none, when the caller is not authenticated or when the planner is turned off."""
+    request = context_of_execution(context)
+    if request is None or request.principal is None or not request.config.planned_execution:
+        return None
+    principal = request.principal
+    key: PlanKey = (query, operation_name, principal.role, principal.scopes)
+    plans = _plans_of(schema)
+    found, plan = plans.get(key)
+    if not found:
+        plan = compile_operation(schema, document, operation_name, context)
+        plans.put(key, plan)
+        PLANNER_FIGURES.compiled += 1
+    return plan
+
+
 class PlannedExecution(SchemaExtension):
     """Answers a plannable operation from its plan; goes last, after every check of the
     operation has passed (limits, validation, input text)."""
@@ -73,24 +98,11 @@ class PlannedExecution(SchemaExtension):
         context = context_of_execution(execution.context)
         document = execution.graphql_document
         query = execution.query
-        if (
-            context is None
-            or document is None
-            or query is None
-            or context.principal is None
-            or not context.config.planned_execution
-        ):
+        if context is None or document is None or query is None:
             yield
             return
-        principal = context.principal
-        key: PlanKey = (query, execution.operation_name, principal.role, principal.scopes)
         schema = graphql_core_schema(execution.schema)
-        plans = _plans_of(schema)
-        found, plan = plans.get(key)
-        if not found:
-            plan = compile_operation(schema, document, execution.operation_name, execution.context)
-            plans.put(key, plan)
-            PLANNER_FIGURES.compiled += 1
+        plan = plan_for(schema, document, query, execution.operation_name, execution.context)
         if plan is not None:
             try:
                 data = await run_plan(plan, schema, context, execution.variables)
