@@ -20,8 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from resolvers.pagination import MAX_PAGE
 from rest_compat.planned import REST_PLAN_FIGURES
 from tests.app_settings import settings_changed
-from tests.databases import empty_all_tables
-from tests.factories import create_group, create_partner, create_tenant, create_user
+from tests.planner_world import planner_world
 from tests.security.principals import Caller, World, token_for
 from tests.tokens import Tokens, bearer
 
@@ -73,31 +72,7 @@ DIRECT = [
 
 @pytest.fixture(scope="module")
 async def world(app: FastAPI, sessions: async_sessionmaker[AsyncSession]) -> World:
-    await empty_all_tables(app.state.engine)
-    partner = await create_partner(sessions, contact_email="ops@p.example")
-    other = await create_partner(sessions, status="suspended")
-    world = World(
-        partner=partner,
-        other_partner=other,
-        tenant=await create_tenant(sessions, partner=partner, settings={"b": 1, "a": [1, 2]}),
-        sibling=await create_tenant(sessions, partner=partner, status="suspended"),
-        foreign=await create_tenant(sessions, partner=other),
-    )
-    for tenant in (world.tenant, world.sibling, world.foreign):
-        users = [
-            await create_user(sessions, tenant=tenant),
-            await create_user(
-                sessions,
-                tenant=tenant,
-                display_name="Ada Ü. Lovelace",
-                status="disabled",
-                custom_attributes={"z": None, "a": {"nested": ["é", 1.5]}},
-            ),
-            await create_user(sessions, tenant=tenant, status="locked", mfa_enabled=True),
-        ]
-        await create_group(sessions, tenant=tenant, members=tuple(users[:2]))
-        await create_group(sessions, tenant=tenant, description="with a description")
-    return world
+    return await planner_world(app, sessions)
 
 
 async def _get(http: httpx.AsyncClient, url: str, token: str | None) -> httpx.Response:

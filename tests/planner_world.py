@@ -1,0 +1,51 @@
+"""The data both planner differential tests read (GraphQL and REST): the matrix's world, with
+rows of every kind a plan writes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from tests.databases import empty_all_tables
+from tests.factories import create_group, create_partner, create_tenant, create_user, nest_group
+from tests.security.principals import World
+
+
+async def planner_world(app: FastAPI, sessions: async_sessionmaker[AsyncSession]) -> World:
+    """An empty database filled with the world: partners, tenants, users of every status
+    (one deleted), groups with members and nesting, JSON values with nesting and accents."""
+    await empty_all_tables(app.state.engine)
+    partner = await create_partner(sessions, contact_email="ops@p.example", max_tenants=7)
+    other = await create_partner(sessions, status="suspended")
+    world = World(
+        partner=partner,
+        other_partner=other,
+        tenant=await create_tenant(sessions, partner=partner, settings={"b": 1, "a": [1, 2]}),
+        sibling=await create_tenant(sessions, partner=partner, status="suspended"),
+        foreign=await create_tenant(sessions, partner=other),
+    )
+    for tenant in (world.tenant, world.sibling, world.foreign):
+        users = [
+            await create_user(sessions, tenant=tenant),
+            await create_user(
+                sessions,
+                tenant=tenant,
+                display_name="Ada Ü. Lovelace",
+                first_name="Ada",
+                status="disabled",
+                admin_role="tenant_admin",
+                custom_attributes={"z": None, "a": {"nested": ["é", 1.5]}},
+                email_verified=True,
+            ),
+            await create_user(sessions, tenant=tenant, status="locked", mfa_enabled=True),
+        ]
+        parent = await create_group(sessions, tenant=tenant, members=tuple(users[:2]))
+        child = await create_group(sessions, tenant=tenant, description="with a description")
+        await create_group(sessions, tenant=tenant, members=tuple(users[1:]))
+        await nest_group(sessions, parent=parent, child=child)
+    await create_user(
+        sessions, tenant=world.tenant, email="deleted@example.com", deleted_at=datetime.now(UTC)
+    )
+    return world
