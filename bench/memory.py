@@ -39,6 +39,7 @@ from bench.run import (
     NESTED_QUERY,
     POSTGRES_ADMIN_DSN,
     add_data_set_arguments,
+    data_set_plan,
     free_port,
     gateway_process,
     number,
@@ -47,7 +48,7 @@ from bench.run import (
 from core.principals import Role
 from core.settings import Settings
 from db.scratch import scratch_database
-from db.seed import SeedPlan, seed
+from db.seed import seed
 from gateway.tokens import issue_token
 
 MODES = {"tuned": True, "untuned": False}  # mode → `serve --gc-tuning`
@@ -224,12 +225,7 @@ def print_summary(args: argparse.Namespace, runs: list[Run]) -> None:
 
 
 async def main(args: argparse.Namespace) -> int:
-    plan = SeedPlan.uniform(
-        partners=args.partners,
-        tenants_per_partner=args.tenants_per_partner,
-        users_per_tenant=args.users_per_tenant,
-        groups_per_tenant=args.groups_per_tenant,
-    )
+    plan = data_set_plan(args)
     modes = args.mode or list(MODES)
     runs: list[Run] = []
     with tempfile.TemporaryDirectory(prefix="scaigate-bench-") as tmp:

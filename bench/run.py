@@ -118,6 +118,16 @@ def add_data_set_arguments(parser: argparse.ArgumentParser, *, db: str) -> None:
     parser.add_argument("--groups-per-tenant", type=int, default=5)
 
 
+def data_set_plan(args: argparse.Namespace) -> SeedPlan:
+    """The seed plan of the data-set arguments (`add_data_set_arguments`)."""
+    return SeedPlan.uniform(
+        partners=args.partners,
+        tenants_per_partner=args.tenants_per_partner,
+        users_per_tenant=args.users_per_tenant,
+        groups_per_tenant=args.groups_per_tenant,
+    )
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_data_set_arguments(parser, db="sqlite")
@@ -236,12 +246,7 @@ def print_results(args: argparse.Namespace, rows: list[tuple[Scenario, LoadResul
 
 
 async def main(args: argparse.Namespace) -> int:
-    plan = SeedPlan.uniform(
-        partners=args.partners,
-        tenants_per_partner=args.tenants_per_partner,
-        users_per_tenant=args.users_per_tenant,
-        groups_per_tenant=args.groups_per_tenant,
-    )
+    plan = data_set_plan(args)
     with tempfile.TemporaryDirectory(prefix="scaigate-bench-") as tmp:
         workdir = Path(tmp)
         async with scratch_database(
