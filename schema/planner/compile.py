@@ -41,7 +41,10 @@ from graphql import (
 )
 from strawberry.permission import PermissionExtension
 
+from resolvers import resources
 from resolvers.errors import DomainError
+from resolvers.relations_sql import DescribedRelation
+from resolvers.resources import Resource
 from schema.audited import Audited
 from schema.directives import RequiresRole, RequiresScope
 from schema.planner.root_lists import ROOT_LISTS, RootList
@@ -103,12 +106,16 @@ class ConnectionShape:
 
 @dataclass(frozen=True, eq=False)
 class RelationPlan:
-    """A relation connection below a node: a page per parent row, by the relation loaders."""
+    """A relation connection below a node: a page per parent row, selected by the planner
+    (`described`, its rows tuples of `columns`) or, for a closure, by the relation loaders."""
 
     key: str
     target: RelationField
     node: FieldNode
     shape: ConnectionShape
+    described: DescribedRelation | None
+    columns: tuple[str, ...]
+    parent_key: Callable[[Any], Any]  # reads the parent row's value the relation joins on
 
 
 @dataclass(frozen=True, eq=False)
@@ -128,8 +135,29 @@ class Plan:
     roots: tuple[tuple[str, str | RootListPlan], ...]
 
 
-# How a node type's plain field is read from a row: by the field's Python name.
-Reader = Callable[[str], Callable[[Any], Any]]
+class Reader:
+    """How the rows of one connection are read. Rows the planner selects itself are tuples of
+    the `columns` it asks for (`id` first), read by index; rows of the relation loaders
+    (`tuples=False`) are lean rows, read by attribute as the executor reads them."""
+
+    def __init__(self, resource: Resource, *, tuples: bool = True) -> None:
+        self.resource = resource
+        self.tuples = tuples
+        self.columns: list[str] = ["id"]
+
+    def field(self, python_name: str) -> Callable[[Any], Any]:
+        """The reader of a plain field (by its Python name), or Unplannable."""
+        column = self.resource.fields.get(python_name)
+        if column is None:
+            raise Unplannable
+        return self.column(column)
+
+    def column(self, name: str) -> Callable[[Any], Any]:
+        if not self.tuples:
+            return attrgetter(name)
+        if name not in self.columns:
+            self.columns.append(name)
+        return itemgetter(self.columns.index(name))
 
 
 def compile_operation(
@@ -184,19 +212,9 @@ def _root_list(
     if root_list is None or field is None or set(field.args) != root_list.arguments:
         raise Unplannable
     _permitted(field, context)
-    described = root_list.resource.fields
-    columns = ["id"]
-
-    def column_reader(python_name: str) -> Callable[[Any], Any]:
-        column = described.get(python_name)
-        if column is None:
-            raise Unplannable
-        if column not in columns:
-            columns.append(column)
-        return itemgetter(columns.index(column))
-
-    shape = _connection(schema, field, node, column_reader, itemgetter(0))
-    return RootListPlan(key, root_list, field, node, tuple(columns), shape)
+    reader = Reader(root_list.resource)
+    shape = _connection(schema, field, node, reader)
+    return RootListPlan(key, root_list, field, node, tuple(reader.columns), shape)
 
 
 def _permitted(field: GraphQLField, context: Any) -> None:
@@ -227,7 +245,6 @@ def _connection(
     field: GraphQLField,
     node: FieldNode,
     read: Reader,
-    ident: Callable[[Any], str],
 ) -> ConnectionShape:
     connection = get_nullable_type(field.type)
     if not isinstance(connection, GraphQLObjectType):
@@ -248,11 +265,11 @@ def _connection(
             outputs.append(ConnectionOutput(out_key, child_name, page_info_type.name, selected))
         elif child_name == "nodes" and not child.arguments:
             node_type = _object_type(_list_item(connection.fields["nodes"].type))
-            node_sets.append(_nodes(schema, child, node_type, read, ident))
+            node_sets.append(_nodes(schema, child, node_type, read))
             outputs.append(ConnectionOutput(out_key, child_name, node_set=len(node_sets) - 1))
         elif child_name == "edges" and not child.arguments:
             edge_type = _object_type(_list_item(connection.fields["edges"].type))
-            outputs.append(_edges(schema, out_key, child, edge_type, read, ident, node_sets))
+            outputs.append(_edges(schema, out_key, child, edge_type, read, node_sets))
         else:
             raise Unplannable
     counts = any(output.kind == "totalCount" for output in outputs)
@@ -290,7 +307,6 @@ def _edges(
     node: FieldNode,
     edge_type: GraphQLObjectType,
     read: Reader,
-    ident: Callable[[Any], str],
     node_sets: list[NodesPlan],
 ) -> ConnectionOutput:
     selected = _selected(node, EDGE_FIELDS)
@@ -300,7 +316,7 @@ def _edges(
             if child.arguments:
                 raise Unplannable
             node_type = _object_type(edge_type.fields["node"].type)
-            node_sets.append(_nodes(schema, child, node_type, read, ident))
+            node_sets.append(_nodes(schema, child, node_type, read))
             node_set = len(node_sets) - 1
     return ConnectionOutput(key, "edges", edge_type.name, selected, node_set)
 
@@ -310,9 +326,9 @@ def _nodes(
     node: FieldNode,
     object_type: GraphQLObjectType,
     read: Reader,
-    ident: Callable[[Any], str],
 ) -> NodesPlan:
     registry = relation_fields(schema)
+    ident = read.column("id")
     fields: list[Leaf | RelationPlan] = []
     for out_key, child in _fields(node.selection_set):
         name = child.name.value
@@ -322,7 +338,7 @@ def _nodes(
             continue
         target = registry.get((object_type.name, name))
         if target is not None:
-            fields.append(_relation(schema, out_key, child, target))
+            fields.append(_relation(schema, out_key, child, object_type, target, read))
             continue
         _leaf_node(child)
         field = object_type.fields.get(name)
@@ -334,15 +350,55 @@ def _nodes(
             raise Unplannable
         coerce = leaf_type.coerce_output_value
         nullable = not is_non_null_type(field.type)
-        fields.append(Leaf(out_key, read(definition.python_name), coerce, nullable))
+        fields.append(Leaf(out_key, read.field(definition.python_name), coerce, nullable))
     return NodesPlan(ident, tuple(fields))
 
 
 def _relation(
-    schema: GraphQLSchema, key: str, node: FieldNode, target: RelationField
+    schema: GraphQLSchema,
+    key: str,
+    node: FieldNode,
+    parent_type: GraphQLObjectType,
+    target: RelationField,
+    parent: Reader,
 ) -> RelationPlan:
     if set(target.field.args) != {"first", "after"}:
         raise Unplannable
-    # Relation rows are the loaders' lean rows, read by attribute as the executor reads them.
-    shape = _connection(schema, target.field, node, attrgetter, attrgetter("id"))
-    return RelationPlan(key, target, node, shape)
+    described = described_relation(parent_type.name, target.field)
+    if described is None:
+        # A closure (effective members and groups): its pages come from the relation loaders,
+        # lean rows read by attribute as the executor reads them.
+        reader = Reader(_resource(get_named_type(_node_type(target)).name), tuples=False)
+        parent_key = parent.column("id")
+    else:
+        reader = Reader(described.target)
+        parent_key = parent.column(described.parent_column)
+    shape = _connection(schema, target.field, node, reader)
+    return RelationPlan(key, target, node, shape, described, tuple(reader.columns), parent_key)
+
+
+def _node_type(target: RelationField) -> Any:
+    return _list_item(target.connection_type.fields["nodes"].type)
+
+
+def _resource(graphql_type: str) -> Resource:
+    resource = resources.BY_GRAPHQL_TYPE.get(graphql_type)
+    if resource is None:
+        raise Unplannable
+    return resource
+
+
+def described_relation(parent_type: str, field: GraphQLField) -> DescribedRelation | None:
+    """The relation behind `field` of `parent_type`, as its descriptors declare it, when the
+    planner selects its rows itself: a to-many relation that is not a closure."""
+    definition = strawberry_field_of(field)
+    parent = resources.BY_GRAPHQL_TYPE.get(parent_type)
+    if definition is None or parent is None:
+        raise Unplannable
+    try:
+        relation = parent.relation(definition.python_name)
+    except KeyError as exc:
+        raise Unplannable from exc
+    if relation.closure or not relation.many:
+        return None
+    return DescribedRelation(parent, relation, resources.BY_NAME[relation.target])

@@ -2,9 +2,11 @@
 written in one pass.
 
 Each root list is one statement (and one count where `totalCount` is asked for), its rows read
-as tuples. Relations below are fetched a level at a time through the request's relation
-loaders, every page of a level requested before the first await, so a level costs one
-statement per relation: the statements of the normal path, which prefetches the same way.
+as tuples. Relations below are fetched a level at a time, one statement per relation and
+level compiled from the descriptors (`resolvers.relations_sql.DescribedRelation`): every
+parent's page by a window function, its total in the same statement when selected, the rows
+read as tuples. Closures (effective members and groups) go through the request's relation
+loaders, as in normal execution. The whole plan reads through one session.
 
 Argument checks are the resolvers' own (`Window.from_relay`: page size bounds and cursors).
 A request that any check refuses, or whose rows would not serialize, raises `Unplannable`
@@ -13,8 +15,7 @@ and runs through normal execution, which answers it with the error it has always
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 from graphql import GraphQLSchema, Undefined
 from graphql.execution.values import get_argument_values, get_variable_values
 from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.context import RequestContext
 from resolvers.errors import DomainError
@@ -68,15 +70,16 @@ async def run_plan(
         bound.append((key, (root, window, _statement(root, context, arguments))))
     roots: list[tuple[str, Any]] = []
     level: list[tuple[NodesPlan, list[Any]]] = []
-    for key, value in bound:
-        if isinstance(value, str):
-            roots.append((key, value))
-            continue
-        root, window, statement = value
-        rows, has_next, total = await _root_page(context, root, window, statement)
-        roots.append((key, (root.shape, rows, window, has_next, total)))
-        level.extend((nodes, rows) for nodes in root.shape.node_sets if nodes.relations)
-    await _fetch_relations(context, level, fetched)
+    async with context.read() as session:
+        for key, value in bound:
+            if isinstance(value, str):
+                roots.append((key, value))
+                continue
+            root, window, statement = value
+            rows, has_next, total = await _root_page(session, root, window, statement)
+            roots.append((key, (root.shape, rows, window, has_next, total)))
+            level.extend((nodes, rows) for nodes in root.shape.node_sets if nodes.relations)
+        await _fetch_relations(context, session, level, fetched)
     data: dict[str, Any] = {}
     for key, written in roots:
         if isinstance(written, str):
@@ -120,54 +123,118 @@ def _statement(
 
 
 async def _root_page(
-    context: RequestContext, root: RootListPlan, window: Window, statement: Select[Any]
+    session: AsyncSession, root: RootListPlan, window: Window, statement: Select[Any]
 ) -> tuple[list[Any], bool, int | None]:
     table = root.root_list.resource.table
-    async with context.read() as session:
-        result = await session.execute(
-            statement.order_by(table.c.id).offset(window.offset).limit(window.limit + 1)
-        )
-        rows = list(result.all())
-        total = None
-        if root.shape.counts:
-            counted = select(func.count()).select_from(statement.subquery())
-            total = int((await session.execute(counted)).scalar_one())
+    result = await session.execute(
+        statement.order_by(table.c.id).offset(window.offset).limit(window.limit + 1)
+    )
+    rows = list(result.all())
+    total = None
+    if root.shape.counts:
+        counted = select(func.count()).select_from(statement.subquery())
+        total = int((await session.execute(counted)).scalar_one())
     return rows[: window.limit], len(rows) > window.limit, total
 
 
 async def _fetch_relations(
-    context: RequestContext, level: list[tuple[NodesPlan, list[Any]]], fetched: _Fetched
+    context: RequestContext,
+    session: AsyncSession,
+    level: list[tuple[NodesPlan, list[Any]]],
+    fetched: _Fetched,
 ) -> None:
-    """Pages (and counts) of every relation below `level`, then of the level below that."""
-    loaders = context.loaders
+    """Pages (and counts) of every relation below `level`, then of the level below that:
+    one statement per relation and level, the closures' through the relation loaders."""
+    dialect = session.get_bind().dialect.name
     while level:
-        requests: list[tuple[RelationPlan, list[str], Any, Any]] = []
+        parents: dict[RelationPlan, dict[Any, None]] = {}
         for nodes, rows in level:
-            parent_ids = [nodes.ident(row) for row in rows]
             for relation in nodes.relations:
-                window = fetched.windows[relation]
-                keys = [RelationKey(parent, window.offset, window.limit) for parent in parent_ids]
-                pages = loaders.page(relation.target.relation).load_many(keys)
-                counts = None
-                if relation.shape.counts:
-                    counts = loaders.count(relation.target.relation).load_many(parent_ids)
-                requests.append((relation, parent_ids, pages, counts))
-        if not requests:
-            return
-        loaded = await asyncio.gather(*(pages for _, _, pages, _ in requests))
-        counted = await asyncio.gather(
-            *(counts for _, _, _, counts in requests if counts is not None)
-        )
-        counted_iter = iter(counted)
+                keys = parents.setdefault(relation, {})
+                for row in rows:
+                    keys[relation.parent_key(row)] = None
         level = []
-        for (relation, parent_ids, _, counts), pages in zip(requests, loaded, strict=True):
-            totals = next(counted_iter) if counts is not None else None
-            for index, (parent, page) in enumerate(zip(parent_ids, pages, strict=True)):
+        loading = [
+            (relation, list(keys), *_load(context, relation, fetched.windows[relation], keys))
+            for relation, keys in parents.items()
+            if relation.described is None and keys
+        ]
+        for relation, keys in parents.items():
+            if relation.described is not None and keys:
+                await _select(session, dialect, context, relation, list(keys), fetched)
+                level.extend(_below(relation, fetched, keys))
+        for relation, keys_, pages, counts in loading:
+            loaded = await pages
+            totals = await counts if counts is not None else None
+            for index, (parent, page) in enumerate(zip(keys_, loaded, strict=True)):
                 fetched.pages[relation, parent] = page
                 if totals is not None:
                     fetched.counts[relation, parent] = totals[index]
-            children = [row for page in pages for row in page.rows]
-            level.extend((below, children) for below in relation.shape.node_sets if below.relations)
+            level.extend(_below(relation, fetched, keys_))
+
+
+def _load(
+    context: RequestContext, relation: RelationPlan, window: Window, keys: dict[Any, None]
+) -> tuple[Any, Any]:
+    """The loaders' futures of a closure's pages (and counts), requested without awaiting."""
+    loaders = context.loaders
+    wanted = [RelationKey(parent, window.offset, window.limit) for parent in keys]
+    pages = loaders.page(relation.target.relation).load_many(wanted)
+    counts = None
+    if relation.shape.counts:
+        counts = loaders.count(relation.target.relation).load_many(list(keys))
+    return pages, counts
+
+
+async def _select(
+    session: AsyncSession,
+    dialect: str,
+    context: RequestContext,
+    relation: RelationPlan,
+    keys: list[Any],
+    fetched: _Fetched,
+) -> None:
+    """One statement: every parent's page of `relation` (and its total, if selected)."""
+    assert relation.described is not None
+    window = fetched.windows[relation]
+    counts = relation.shape.counts
+    statement = relation.described.pages(
+        context.actor,
+        relation.columns,
+        (window.offset, window.limit),
+        counts=counts,
+        dialect=dialect,
+    )
+    result = await session.execute(statement, {"parent_ids": keys})
+    width = len(relation.columns)
+    first, last = window.offset, window.offset + window.limit
+    pages: dict[Any, list[Any]] = {}
+    more: set[Any] = set()
+    totals = fetched.counts
+    for row in result.all():
+        parent = row[width]
+        rows = pages.get(parent)
+        if rows is None:
+            rows = pages[parent] = []
+            if counts:
+                totals[relation, parent] = row[width + 2]
+        position = row[width + 1]
+        if position > last:
+            more.add(parent)
+        elif position > first:
+            rows.append(row)
+    for parent in keys:
+        fetched.pages[relation, parent] = RelationPage(pages.get(parent, []), parent in more)
+        if counts:
+            totals.setdefault((relation, parent), 0)
+
+
+def _below(
+    relation: RelationPlan, fetched: _Fetched, keys: Iterable[Any]
+) -> list[tuple[NodesPlan, list[Any]]]:
+    """The next level: the rows of `relation`'s pages, for the relations selected below them."""
+    children = [row for parent in keys for row in fetched.pages[relation, parent].rows]
+    return [(below, children) for below in relation.shape.node_sets if below.relations]
 
 
 def _connection(
@@ -233,7 +300,7 @@ def _node(nodes: NodesPlan, row: Any, fetched: _Fetched) -> dict[str, Any]:
     item: dict[str, Any] = {}
     for field_ in nodes.fields:
         if isinstance(field_, RelationPlan):
-            item[field_.key] = _relation(field_, nodes.ident(row), fetched)
+            item[field_.key] = _relation(field_, field_.parent_key(row), fetched)
         else:
             item[field_.key] = _leaf(field_, row)
     return item

@@ -1,0 +1,75 @@
+"""A planned request runs one statement per relation and level, plus a constant.
+
+Per root list: one statement for its page and one for its `totalCount`. Per relation selected
+below, at each level that has parent rows: one statement for every parent's page, with every
+parent's total in the same statement when `totalCount` is selected. Closures (effective
+members and groups) go through the relation loaders: one statement for the pages and one
+for the totals. A level without parent rows runs nothing. So the count depends on the
+document, never on how many rows each level holds.
+"""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from schema.planner import PLANNER_FIGURES
+from tests.planner_corpus import (
+    BENCH_NESTED_PAGE,
+    FLAT,
+    NESTED_PAGE,
+    TENANT_TREE,
+    Request,
+)
+from tests.planner_world import planner_world
+from tests.security.principals import World
+from tests.tokens import Tokens, bearer
+
+STATEMENTS = [
+    (Request("flat", FLAT), 1),
+    # partners; tenants; users; groups
+    (BENCH_NESTED_PAGE, 1 + 1 + 1 + 1),
+    # partners and their count; tenants (+ totals); users (+ totals), groups; groups of
+    # users, effective groups (pages, totals), children, effective members (pages, totals)
+    (NESTED_PAGE, 2 + 1 + 2 + 6),
+    # tenants; people (+ totals), groups, applications (+ totals); groups of people
+    # (+ totals), members; parents
+    (Request("tenant tree", TENANT_TREE), 1 + 3 + 2 + 1),
+    # no people, so nothing below them; the members of the one group still
+    (Request("tenant tree: no people", TENANT_TREE, lambda w: {"first": 0}), 1 + 3 + 1),
+]
+
+
+@pytest.fixture(scope="module")
+async def world(app: FastAPI, sessions: async_sessionmaker[AsyncSession]) -> World:
+    return await planner_world(app, sessions)
+
+
+class TestPlannedStatements:
+    @pytest.mark.parametrize(
+        ("request_", "statements"), STATEMENTS, ids=[request.name for request, _ in STATEMENTS]
+    )
+    async def test_a_planned_request_runs_one_statement_per_relation_and_level(
+        self,
+        world: World,
+        http: httpx.AsyncClient,
+        tokens: Tokens,
+        request_: Request,
+        statements: int,
+    ) -> None:
+        # given
+        planned_before = PLANNER_FIGURES.planned
+
+        # when
+        response = await http.post(
+            "/graphql",
+            json={"query": request_.document, "variables": request_.variables(world)},
+            headers=bearer(tokens.super_admin()),
+        )
+
+        # then
+        assert "errors" not in response.json()
+        assert PLANNER_FIGURES.planned == planned_before + 1
+        assert int(response.headers["x-sql-statements"]) == statements
