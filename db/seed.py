@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from argon2 import PasswordHasher
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from db.base import utcnow
@@ -203,11 +203,17 @@ async def seed_engine(
         await write_collaboration_activity(connection, writer.write, rows.tenant_rows, rows.now)
         await write_identity(writer.write, rows.tenant_rows, rows.now)
         admin = await _demo_super_admin(connection, rows) if plan.demo_admin else None
-        return SeedReport(
-            rows=writer.counts,
-            platform_clients=[client for _, client in clients],
-            demo_admin=admin,
-        )
+    if engine.dialect.name == "postgresql":
+        # Statistics for the rows just loaded, as after any bulk load: without them the
+        # planner takes every live row filter for a handful of rows until autovacuum runs,
+        # and plans joins of a relation's pages (and their cached generic plans) around that.
+        async with engine.begin() as connection:
+            await connection.execute(text("ANALYZE"))
+    return SeedReport(
+        rows=writer.counts,
+        platform_clients=[client for _, client in clients],
+        demo_admin=admin,
+    )
 
 
 async def _demo_super_admin(connection: AsyncConnection, rows: _Rows) -> DemoAdmin | None:

@@ -77,30 +77,36 @@ class DescribedRelation:
         dialect: str,
     ) -> Select[Any]:
         """Rows `(*columns, parent_key, position[, total])` of every parent's window
-        `(offset, limit)`, the row after it (for `hasNextPage`) and, with `counts` and a window
-        that does not start at the first row, each parent's first row, which carries its total
-        when the window itself is empty. Bind the parent ids as `parent_ids`."""
-        offset, limit = window
+        `(offset, limit)` (see `_wanted`), in `position` order; bind the parent ids as
+        `parent_ids`."""
         table = self.target.table
         joined, parent_key = self._keyed()
-        if dialect == "postgresql":
-            among = parent_key == any_(bindparam("parent_ids", type_=ARRAY(String)))
-        else:
-            among = parent_key.in_(bindparam("parent_ids", expanding=True))
-        conditions = [among, self.target.visible(principal)]
+        conditions = [self.target.visible(principal)]
         if self.target.soft_delete:
-            conditions.insert(1, table.c.deleted_at.is_(None))
+            conditions.append(table.c.deleted_at.is_(None))
         order = [table.c[name] for name in self.relation.order_by]
+        selected: list[ColumnElement[Any]] = [table.c[name] for name in columns]
         numbered: list[ColumnElement[Any]] = [
-            *(table.c[name] for name in columns),
+            *selected,
             parent_key.label("parent_key"),
             func.row_number().over(partition_by=parent_key, order_by=order).label("position"),
         ]
         if counts:
             numbered.append(func.count().over(partition_by=parent_key).label("total"))
-        inner = select(*numbered).select_from(joined).where(*conditions).subquery()
+        if dialect == "postgresql":
+            among = parent_key == any_(bindparam("parent_ids", type_=ARRAY(String)))
+        else:
+            among = parent_key.in_(bindparam("parent_ids", expanding=True))
+        inner = select(*numbered).select_from(joined).where(among, *conditions).subquery()
         position = inner.c.position
-        wanted = and_(position > offset, position <= offset + limit + 1)
-        if counts and offset > 0:
-            wanted = or_(wanted, position == 1)
-        return select(*inner.c).where(wanted).order_by(inner.c.parent_key, position)
+        return select(*inner.c).where(_wanted(position, window, counts)).order_by(position)
+
+
+def _wanted(
+    position: ColumnElement[Any], window: tuple[int, int], counts: bool
+) -> ColumnElement[bool]:
+    """A parent's rows in `window`, the row after it and, with totals and a window past the
+    first row, its first row, which carries the total when the window itself is empty."""
+    offset, limit = window
+    wanted = and_(position > offset, position <= offset + limit + 1)
+    return or_(wanted, position == 1) if counts and offset > 0 else wanted

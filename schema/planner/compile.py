@@ -26,9 +26,11 @@ from graphql import (
     DocumentNode,
     FieldNode,
     GraphQLField,
+    GraphQLID,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLSchema,
+    GraphQLString,
     OperationType,
     SelectionSetNode,
     VariableDefinitionNode,
@@ -69,6 +71,7 @@ class Leaf:
     coerce: Callable[[Any], Any]
     nullable: bool
     typename: str | None = None
+    text: bool = False  # a String or ID: a `str` value is written as it is, as they serialize it
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,7 +353,9 @@ def _nodes(
             raise Unplannable
         coerce = leaf_type.coerce_output_value
         nullable = not is_non_null_type(field.type)
-        fields.append(Leaf(out_key, read.field(definition.python_name), coerce, nullable))
+        text = leaf_type is GraphQLString or leaf_type is GraphQLID
+        reader = read.field(definition.python_name)
+        fields.append(Leaf(out_key, reader, coerce, nullable, text=text))
     return NodesPlan(ident, tuple(fields))
 
 

@@ -317,6 +317,8 @@ def _leaf(leaf: Leaf, row: Any) -> Any:
     if leaf.typename is not None:
         return leaf.typename
     value = leaf.read(row)
+    if leaf.text and type(value) is str:
+        return value
     if value is None:
         if not leaf.nullable:  # the executor's non-null error, with its path
             raise Unplannable
