@@ -20,6 +20,7 @@ from resolvers.listing.filters import compile_filter, live_and_visible
 from resolvers.listing.ordering import Order, parse_order
 from resolvers.listing.pages import Page, PageRequest, fetch_page
 from resolvers.listing.search import compile_search
+from resolvers.loaders.batch import Reader
 from resolvers.resources import Resource
 
 __all__ = [
@@ -27,7 +28,9 @@ __all__ = [
     "Order",
     "Page",
     "PageRequest",
+    "Relay",
     "fetch_page",
+    "list_page",
     "parse_order",
     "select_listed",
 ]
@@ -62,3 +65,30 @@ def select_listed(
     return select(resource.table).where(
         live_and_visible(resource, principal), listing.condition(resource, principal), *conditions
     )
+
+
+@dataclass(frozen=True)
+class Relay:
+    """The page arguments as given: `first`/`after` forwards, `last`/`before` backwards."""
+
+    first: int | None = None
+    after: str | None = None
+    last: int | None = None
+    before: str | None = None
+
+
+async def list_page(
+    context: Reader,
+    resource: Resource,
+    listing: Listing,
+    relay: Relay,
+    *conditions: ColumnElement[bool],
+) -> Page:
+    """One keyset page of the rows of `resource` the caller may read that meet `listing`
+    and `conditions`, in `listing`'s order: one statement, and one more for the total when
+    it is asked for."""
+    statement = select_listed(resource, context.actor, listing, *conditions)
+    request = PageRequest.from_relay(
+        listing.order(resource), relay.first, relay.after, relay.last, relay.before
+    )
+    return await fetch_page(context.read, statement, request)

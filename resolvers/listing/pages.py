@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from resolvers.errors import BadInput
 from resolvers.listing import cursors
 from resolvers.listing.ordering import Order
+from resolvers.pagination import decode_cursor
 from resolvers.rows import lean
 
 MAX_PAGE_SIZE = 100
@@ -37,6 +38,9 @@ class PageRequest:
     after: tuple[Any, ...] | None = None
     before: tuple[Any, ...] | None = None
     backwards: bool = False
+    # Rows to skip: an offset cursor (`offset:<n>`, issued before keyset cursors and still
+    # what REST `?page=` sends) resumes after that many rows of the order.
+    skip: int = 0
 
     @classmethod
     def from_relay(
@@ -55,6 +59,14 @@ class PageRequest:
             raise BadInput(
                 "last" if backwards else "first", f"must be between 0 and {MAX_PAGE_SIZE}"
             )
+        skip = _offset(after, backwards)
+        if skip is not None:
+            return cls(
+                order=order,
+                size=size,
+                before=cursors.decode(order, before, "before") if before is not None else None,
+                skip=skip,
+            )
         return cls(
             order=order,
             size=size,
@@ -70,7 +82,8 @@ class PageRequest:
             statement = statement.where(self.order.after(self.after))
         if self.before is not None:
             statement = statement.where(self.order.before(self.before))
-        return statement.order_by(*self.order.clauses(self.backwards)).limit(self.size + 1)
+        ordered = statement.order_by(*self.order.clauses(self.backwards))
+        return ordered.offset(self.skip or None).limit(self.size + 1)
 
     def page(self, fetched: Sequence[Any], count: Callable[[], Awaitable[int]]) -> Page:
         """The page from the rows `statement` fetched (in fetch order)."""
@@ -79,7 +92,17 @@ class PageRequest:
         if self.backwards:
             rows.reverse()
             return Page(rows, self, self.before is not None, more, count)
-        return Page(rows, self, more, self.after is not None, count)
+        return Page(rows, self, more, self.after is not None or self.skip > 0, count)
+
+
+def _offset(after: str | None, backwards: bool) -> int | None:
+    """The rows an offset cursor skips, or None for any other cursor."""
+    if after is None or backwards:
+        return None
+    try:
+        return decode_cursor(after) + 1
+    except BadInput:
+        return None
 
 
 @dataclass

@@ -20,6 +20,7 @@ from resolvers import resources
 from resolvers.errors import BadInput
 from resolvers.listing import Listing, Page, PageRequest, fetch_page, parse_order, select_listed
 from resolvers.listing.grouping import count_by_statement, keys
+from resolvers.pagination import encode_cursor
 from resolvers.resources import Resource
 from tests.factories import create_partner, create_tenant, create_user
 from tests.factories_audit import create_audit_event
@@ -203,7 +204,6 @@ BY_CREATION = ["CREATED_AT_ASC"]
     ("order_by", "cursor"),
     [
         (None, "not a cursor"),
-        (None, base64.urlsafe_b64encode(b"offset:3").decode()),
         (None, _forged({"o": "ID_ASC", "p": []})),
         (None, _forged({"o": "ID_ASC", "p": [3]})),
         (None, _forged(["ID_ASC"])),
@@ -256,6 +256,20 @@ def test_order_refusals(order_by: list[str], field: str, words: str) -> None:
         parse_order(resources.USER, order_by)
     assert raised.value.field == field
     assert words in raised.value.message
+
+
+async def test_offset_cursors_still_resume_after_that_many_rows(
+    sessions: Sessions, people: dict[str, str]
+) -> None:
+    offset = encode_cursor(1)  # after the second row
+
+    resumed = await page(sessions, ["DISPLAY_NAME_ASC"], first=2, after=offset)
+
+    assert labels(people, resumed.rows) == ["b2", "c"]
+    assert resumed.has_previous and resumed.has_next
+    with pytest.raises(BadInput) as raised:
+        await page(sessions, None, last=2, before=offset)
+    assert raised.value.field == "before"
 
 
 def test_the_id_ends_every_order() -> None:
