@@ -42,3 +42,17 @@ class ApplicationType(StrEnum):
 
 
 CONFIDENTIAL_APPLICATION_TYPES = frozenset({ApplicationType.SERVICE, ApplicationType.WEB})
+
+
+class ActorType(StrEnum):
+    """Who an audit event's actor was."""
+
+    USER = "user"  # an admin user (JWT with an admin role)
+    SERVICE = "service"  # a platform client_credentials token
+    ANONYMOUS = "anonymous"  # no accepted token
+
+
+class AuditResult(StrEnum):
+    SUCCESS = "success"
+    FAILURE = "failure"
+    DENIED = "denied"

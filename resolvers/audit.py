@@ -9,7 +9,6 @@ Secrets never reach an event: metadata keys that name one are redacted, at any d
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from typing import Any, TypedDict, Unpack, cast
 
 import structlog
@@ -19,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.principals import Principal, Role
 from db.base import utcnow
+from db.enums import ActorType, AuditResult
 from db.ids import IdPrefix, new_id, prefix_of
 from db.models import AuditEvent, Tenant
 from resolvers import notifications
@@ -42,18 +42,6 @@ RESOURCE_TYPES: dict[IdPrefix, str] = {
     IdPrefix.AGENT: "agent",
     IdPrefix.SESSION: "session",
 }
-
-
-class ActorType(StrEnum):
-    USER = "user"  # an admin user (JWT with an admin role)
-    SERVICE = "service"  # a platform client_credentials token
-    ANONYMOUS = "anonymous"  # no accepted token
-
-
-class AuditResult(StrEnum):
-    SUCCESS = "success"
-    FAILURE = "failure"
-    DENIED = "denied"
 
 
 class EventFields(TypedDict, total=False):

@@ -17,8 +17,8 @@ from resolvers import access, audit, resources, validation
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, NotFound
 from resolvers.group_closure import descendants
+from resolvers.listing import Listing, Page, Relay, list_page
 from resolvers.loaders.relations import Relation
-from resolvers.pagination import Slice, Window, fetch_slice
 from resolvers.relations_sql import live_children
 from resolvers.tenant_limits import owning_tenant_id
 from resolvers.uniqueness import LiveUnique
@@ -79,13 +79,15 @@ async def get(context: RequestContext, group_id: str) -> Any:
     return row
 
 
-async def list_(context: RequestContext, window: Window, *, tenant_id: str | None = None) -> Slice:
-    statement = select(_TABLE).where(
-        _TABLE.c.deleted_at.is_(None), resources.GROUP.visible(context.actor)
-    )
-    if tenant_id is not None:
-        statement = statement.where(_TABLE.c.tenant_id == tenant_id)
-    return await fetch_slice(context.read, statement, _TABLE.c.id, window)
+async def list_(
+    context: RequestContext,
+    relay: Relay,
+    listing: Listing = Listing(),
+    *,
+    tenant_id: str | None = None,
+) -> Page:
+    conditions = [] if tenant_id is None else [_TABLE.c.tenant_id == tenant_id]
+    return await list_page(context, resources.GROUP, listing, relay, *conditions)
 
 
 _VALIDATORS = {

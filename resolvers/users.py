@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.principals import Principal
@@ -16,8 +16,8 @@ from db.models import GroupMember, Partner, User
 from resolvers import admin_roles, audit, passwords, resources, validation
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, NotFound
+from resolvers.listing import Listing, Page, Relay, list_page
 from resolvers.loaders.relations import Relation
-from resolvers.pagination import Slice, Window, fetch_slice
 from resolvers.relations_sql import live_children
 from resolvers.sessions import RevokedReason, revoke_live_for_user
 from resolvers.tenant_limits import lock_tenant_with_room, owning_tenant_id
@@ -60,19 +60,20 @@ async def get(context: RequestContext, user_id: str) -> Any:
 
 async def list_(
     context: RequestContext,
-    window: Window,
+    relay: Relay,
+    listing: Listing = Listing(),
     *,
     tenant_id: str | None = None,
     status: UserStatus | None = None,
-) -> Slice:
-    statement = select(_TABLE).where(
-        _TABLE.c.deleted_at.is_(None), resources.USER.visible(context.actor)
-    )
+) -> Page:
+    """A page of the users the caller may see; `tenant_id` and `status` are the list's
+    original filters, ANDed with `listing`'s."""
+    conditions = []
     if tenant_id is not None:
-        statement = statement.where(_TABLE.c.tenant_id == tenant_id)
+        conditions.append(_TABLE.c.tenant_id == tenant_id)
     if status is not None:
-        statement = statement.where(_TABLE.c.status == status.value)
-    return await fetch_slice(context.read, statement, _TABLE.c.id, window)
+        conditions.append(_TABLE.c.status == status.value)
+    return await list_page(context, resources.USER, listing, relay, *conditions)
 
 
 _VALIDATORS = {

@@ -1,4 +1,5 @@
-"""Relay connections over offset windows, for root lists and nested relations alike.
+"""Relay connections, for root lists and nested relations alike: over keyset pages
+(`resolvers.listing`: cursors carry the row's place in the order) or offset windows.
 
 `nodes` is the rows themselves; edges and cursors are built only when a query asks for them,
 since dashboards mostly read `nodes`.
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import strawberry
 
+from resolvers.listing import Page
 from resolvers.loaders.batch import RelationKey, RelationPage
 from resolvers.loaders.relations import Relation
 from resolvers.pagination import Slice, Window, encode_cursor
@@ -43,23 +45,28 @@ class Connection(Generic[T]):
     _window: strawberry.Private[Window]
     _has_next: strawberry.Private[bool]
     _count: strawberry.Private[Callable[[], Awaitable[int]]]
+    # A keyset page: cursors from each row's place in its order, and Relay's page flags.
+    _page: strawberry.Private[Page | None] = None
+
+    def _cursor(self, index: int) -> str:
+        if self._page is not None:
+            return self._page.cursor(self.nodes[index])
+        return encode_cursor(self._window.offset + index)
 
     @strawberry.field
     def edges(self) -> list[Edge[T]]:
-        offset = self._window.offset
-        return [
-            Edge(node=row, cursor=encode_cursor(offset + i)) for i, row in enumerate(self.nodes)
-        ]
+        return [Edge(node=row, cursor=self._cursor(i)) for i, row in enumerate(self.nodes)]
 
     @strawberry.field
     def page_info(self) -> PageInfo:
-        offset = self._window.offset
-        last = offset + len(self.nodes) - 1
+        has_previous = (
+            self._page.has_previous if self._page is not None else self._window.offset > 0
+        )
         return PageInfo(
             has_next_page=self._has_next,
-            has_previous_page=offset > 0,
-            start_cursor=encode_cursor(offset) if self.nodes else None,
-            end_cursor=encode_cursor(last) if self.nodes else None,
+            has_previous_page=has_previous,
+            start_cursor=self._cursor(0) if self.nodes else None,
+            end_cursor=self._cursor(len(self.nodes) - 1) if self.nodes else None,
         )
 
     @strawberry.field(description="All matching items, not just this page.")
@@ -75,6 +82,18 @@ def _build(
 
 def connection_from_slice(page: Slice) -> Connection[Any]:
     return _build(page.rows, page.window, page.has_next, page.count)
+
+
+def connection_from_keyset(page: Page) -> Connection[Any]:
+    """A keyset page (`resolvers.listing.fetch_page`) as a connection."""
+    window = Window(offset=0, limit=page.request.size)
+    return Connection(
+        nodes=list(page.rows),
+        _window=window,
+        _has_next=page.has_next,
+        _count=page.count,
+        _page=page,
+    )
 
 
 def connection_from_page(

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from resolvers import groups
-from resolvers.pagination import Window
-from schema.connection import Connection, connection_from_slice
+from resolvers import groups, resources
+from resolvers.listing import Relay
+from schema.connection import Connection, connection_from_keyset
 from schema.context import request_context
 from schema.directives import reads, writes
+from schema.filters import filter_type, listing, order_type, search_description
 from schema.inputs import provided_fields
 from schema.prefetch import prefetched
 from schema.types.deleted import DeletedNode
@@ -40,6 +41,15 @@ class NestGroupInput:
     child_group_id: strawberry.ID
 
 
+if TYPE_CHECKING:
+    GroupFilter = Any
+    GroupOrderBy = Any
+else:
+    GroupFilter = filter_type(resources.GROUP)
+    GroupOrderBy = order_type(resources.GROUP)
+GROUP_SEARCH = search_description(resources.GROUP)
+
+
 @strawberry.type
 class GroupQuery:
     @strawberry.field(extensions=reads(), description="Groups the caller may see.")
@@ -49,10 +59,19 @@ class GroupQuery:
         first: int | None = None,
         after: str | None = None,
         tenant_id: strawberry.ID | None = None,
+        filter: GroupFilter | None = None,
+        order_by: list[GroupOrderBy] | None = None,
+        search: Annotated[str | None, strawberry.argument(description=GROUP_SEARCH)] = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Group]:
-        window = Window.from_relay(first, after)
-        page = await groups.list_(request_context(info), window, tenant_id=tenant_id)
-        return await prefetched(info, connection_from_slice(page))
+        page = await groups.list_(
+            request_context(info),
+            Relay(first, after, last, before),
+            listing(filter, order_by, search),
+            tenant_id=tenant_id,
+        )
+        return await prefetched(info, connection_from_keyset(page))
 
     @strawberry.field(extensions=reads())
     async def group(self, info: strawberry.Info, id: strawberry.ID) -> Group | None:

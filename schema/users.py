@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from resolvers import users
-from resolvers.pagination import Window
-from schema.connection import Connection, connection_from_slice
+from resolvers import resources, users
+from resolvers.listing import Relay
+from schema.connection import Connection, connection_from_keyset
 from schema.context import request_context
 from schema.directives import reads, writes
+from schema.filters import filter_type, listing, order_type, search_description
 from schema.inputs import provided_fields
 from schema.prefetch import prefetched
 from schema.scalars import JSON
@@ -18,6 +19,14 @@ from schema.types.deleted import DeletedNode
 from schema.types.enums import AdminRole as UserAdminRole
 from schema.types.enums import UserStatus
 from schema.types.user import User
+
+if TYPE_CHECKING:
+    UserFilter = Any
+    UserOrderBy = Any
+else:
+    UserFilter = filter_type(resources.USER)
+    UserOrderBy = order_type(resources.USER)
+USER_SEARCH = search_description(resources.USER)
 
 ADMIN_ROLE_DESCRIPTION = (
     "Null: not an admin. A tenant admin may grant TENANT_ADMIN; a partner admin or a platform "
@@ -82,10 +91,20 @@ class UserQuery:
         after: str | None = None,
         tenant_id: strawberry.ID | None = None,
         status: UserStatus | None = None,
+        filter: UserFilter | None = None,
+        order_by: list[UserOrderBy] | None = None,
+        search: Annotated[str | None, strawberry.argument(description=USER_SEARCH)] = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[User]:
-        window = Window.from_relay(first, after)
-        page = await users.list_(request_context(info), window, tenant_id=tenant_id, status=status)
-        return await prefetched(info, connection_from_slice(page))
+        page = await users.list_(
+            request_context(info),
+            Relay(first, after, last, before),
+            listing(filter, order_by, search),
+            tenant_id=tenant_id,
+            status=status,
+        )
+        return await prefetched(info, connection_from_keyset(page))
 
     @strawberry.field(extensions=reads())
     async def user(self, info: strawberry.Info, id: strawberry.ID) -> User | None:

@@ -3,6 +3,16 @@ providers, agents, SSO sessions and audit events."""
 
 from __future__ import annotations
 
+from db.enums import (
+    ActorType,
+    AdminRole,
+    ApplicationLevel,
+    ApplicationType,
+    AuditResult,
+    PartnerStatus,
+    TenantStatus,
+    UserStatus,
+)
 from db.ids import IdPrefix
 from db.models import (
     Agent,
@@ -61,8 +71,11 @@ PARTNER = Resource(
     soft_delete=True,
     scope=access.visible_partners,
     relations=(ResourceRelation("tenants", "tenant", "id", "partner_id", many=True),),
-    filterable=frozenset({"status", "slug"}),
-    sortable=frozenset({"id", "name", "slug", "created_at"}),
+    filterable=frozenset({"id", "name", "status", "slug", "contact_email", *_TIMES}),
+    sortable=frozenset({"id", "name", "slug", "status", *_TIMES}),
+    enums={"status": PartnerStatus},
+    searchable=("name", "slug"),
+    groupable=frozenset({"status", "created_day"}),
 )
 
 TENANT = Resource(
@@ -93,8 +106,11 @@ TENANT = Resource(
         _tenant_owned("identity_providers", "identity_provider"),
         _tenant_owned("agents", "agent"),
     ),
-    filterable=frozenset({"partner_id", "status", "slug"}),
-    sortable=frozenset({"id", "name", "slug", "created_at"}),
+    filterable=frozenset({"id", "partner_id", "name", "status", "slug", "contact_email", *_TIMES}),
+    sortable=frozenset({"id", "name", "slug", "status", *_TIMES}),
+    enums={"status": TenantStatus},
+    searchable=("name", "slug"),
+    groupable=frozenset({"partner_id", "status", "created_day"}),
 )
 
 USER = Resource(
@@ -127,8 +143,18 @@ USER = Resource(
             "effective_groups", "group", "id", "id", many=True, link=_MEMBERSHIPS, closure=True
         ),
     ),
-    filterable=frozenset({"tenant_id", "status", "email", "admin_role", "mfa_enabled"}),
-    sortable=frozenset({"id", "email", "display_name", "created_at"}),
+    filterable=frozenset(
+        {"id", "tenant_id", "email", "display_name", "first_name", "last_name", "status"}
+        | {"email_verified", "mfa_enabled", "must_change_password", "admin_role"}
+        | {"password_changed_at", *_TIMES}
+    ),
+    sortable=frozenset(
+        {"id", "email", "display_name", "first_name", "last_name", "status", "admin_role"}
+        | {"password_changed_at", *_TIMES}
+    ),
+    enums={"status": UserStatus, "admin_role": AdminRole},
+    searchable=("email", "display_name", "first_name", "last_name"),
+    groupable=frozenset({"tenant_id", "status", "admin_role", "mfa_enabled", "created_day"}),
 )
 
 GROUP = Resource(
@@ -148,8 +174,10 @@ GROUP = Resource(
         ResourceRelation("children", "group", "id", "id", many=True, link=_CHILDREN),
         ResourceRelation("parents", "group", "id", "id", many=True, link=_PARENTS),
     ),
-    filterable=frozenset({"tenant_id", "name"}),
-    sortable=frozenset({"id", "name", "created_at"}),
+    filterable=frozenset({"id", "tenant_id", "name", "description", *_TIMES}),
+    sortable=frozenset({"id", "name", *_TIMES}),
+    searchable=("name",),
+    groupable=frozenset({"tenant_id", "created_day"}),
 )
 
 APPLICATION = Resource(
@@ -179,8 +207,13 @@ APPLICATION = Resource(
     scope=access.visible_applications,
     relations=(_to_tenant(),),
     computed=frozenset({"has_client_secret"}),
-    filterable=frozenset({"tenant_id", "level", "app_type", "enabled", "client_id"}),
-    sortable=frozenset({"id", "name", "created_at"}),
+    filterable=frozenset(
+        {"id", "tenant_id", "level", "app_type", "name", "enabled", "client_id", *_TIMES}
+    ),
+    sortable=frozenset({"id", "name", "level", "app_type", *_TIMES}),
+    enums={"level": ApplicationLevel, "app_type": ApplicationType},
+    searchable=("name",),
+    groupable=frozenset({"tenant_id", "level", "app_type", "enabled", "created_day"}),
 )
 
 IDENTITY_PROVIDER = Resource(
@@ -211,8 +244,12 @@ IDENTITY_PROVIDER = Resource(
     soft_delete=True,
     relations=(_to_tenant(),),
     computed=frozenset({"has_client_secret"}),
-    filterable=frozenset({"tenant_id", "protocol", "enabled"}),
-    sortable=frozenset({"id", "name", "created_at", "certificate_expires_at"}),
+    filterable=frozenset(
+        {"id", "tenant_id", "protocol", "name", "enabled", "certificate_expires_at", *_TIMES}
+    ),
+    sortable=frozenset({"id", "name", "protocol", "certificate_expires_at", *_TIMES}),
+    searchable=("name",),
+    groupable=frozenset({"tenant_id", "protocol", "enabled"}),
 )
 
 AGENT = Resource(
@@ -234,8 +271,10 @@ AGENT = Resource(
     owner=_BY_TENANT,
     soft_delete=True,
     relations=(_to_tenant(),),
-    filterable=frozenset({"tenant_id", "enabled"}),
-    sortable=frozenset({"id", "name", "created_at"}),
+    filterable=frozenset({"id", "tenant_id", "name", "enabled", "rate_limit_rpm", *_TIMES}),
+    sortable=frozenset({"id", "name", "rate_limit_rpm", *_TIMES}),
+    searchable=("name",),
+    groupable=frozenset({"tenant_id", "enabled"}),
 )
 
 SSO_SESSION = Resource(
@@ -265,8 +304,13 @@ SSO_SESSION = Resource(
         _to_tenant(),
     ),
     computed=frozenset({"active"}),
-    filterable=frozenset({"user_id", "tenant_id", "partner_id", "admin_role", "revoked_at"}),
-    sortable=frozenset({"id", "created_at", "expires_at"}),
+    filterable=frozenset(
+        {"id", "user_id", "tenant_id", "partner_id", "admin_role", "ip"}
+        | {"created_at", "expires_at", "revoked_at"}
+    ),
+    sortable=frozenset({"id", "created_at", "expires_at", "revoked_at"}),
+    enums={"admin_role": AdminRole},
+    groupable=frozenset({"tenant_id", "partner_id", "admin_role", "created_day"}),
 )
 
 AUDIT_EVENT = Resource(
@@ -297,8 +341,12 @@ AUDIT_EVENT = Resource(
     soft_delete=False,
     scope=access.visible_audit_events,
     filterable=frozenset(
-        {"actor_id", "actor_type", "partner_id", "tenant_id", "action", "resource_type"}
-        | {"resource_id", "result", "created_at"}
+        {"id", "actor_id", "actor_type", "partner_id", "tenant_id", "action", "resource_type"}
+        | {"resource_id", "result", "created_at", "request_id"}
     ),
-    sortable=frozenset({"id", "created_at"}),
+    sortable=frozenset({"id", "created_at", "action", "result"}),
+    enums={"actor_type": ActorType, "result": AuditResult},
+    groupable=frozenset(
+        {"action", "result", "actor_type", "resource_type", "tenant_id", "created_day"}
+    ),
 )

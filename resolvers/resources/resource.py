@@ -10,8 +10,8 @@ planner compile SQL from it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from enum import StrEnum
+from dataclasses import dataclass, field
+from enum import Enum, StrEnum
 from types import MappingProxyType
 from typing import Any
 
@@ -96,10 +96,17 @@ class Resource:
     filterable: frozenset[str] = frozenset()
     sortable: frozenset[str] = frozenset({"id"})
     node: bool = True
+    # Fields stored as text but holding one value of an enum: their filters take the enum.
+    enums: Mapping[str, type[Enum]] = field(default_factory=dict)
+    # What `search:` matches, case-insensitively, in this order.
+    searchable: tuple[str, ...] = ()
+    # What `countBy(field:)` may group by; `created_day` is the UTC day of `created_at`.
+    groupable: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         # Frozen all the way down: a plan compiled from a descriptor must not see it change.
         object.__setattr__(self, "fields", MappingProxyType(dict(self.fields)))
+        object.__setattr__(self, "enums", MappingProxyType(dict(self.enums)))
         if self.scope is None and (self.owner is None or self.owner.kind is not OwnerKind.TENANT):
             # No default that shows every row: a resource says who may see it.
             raise ValueError(f"resource {self.name} needs a scope: it is not tenant-owned")

@@ -18,23 +18,32 @@ from resolvers import resources
 from resolvers.resources import Resource
 
 PAGE_ARGUMENTS = frozenset({"first", "after"})
+# The arguments of lists compiled by `resolvers.listing`: planned only when absent or null
+# (`run.py` falls back otherwise), so the plan's default order and offsets stay right.
+LISTING_ARGUMENTS = frozenset({"filter", "orderBy", "search", "last", "before"})
 
 
 @dataclass(frozen=True)
 class RootList:
     resource: Resource
     filters: Mapping[str, str]  # GraphQL argument name -> column
+    # Whether the list takes `LISTING_ARGUMENTS` and answers keyset cursors (the id order's
+    # cursors, `resolvers.listing.cursors`), rather than offset cursors.
+    listing: bool = False
 
     @property
     def arguments(self) -> frozenset[str]:
-        return PAGE_ARGUMENTS | frozenset(self.filters)
+        extra = LISTING_ARGUMENTS if self.listing else frozenset()
+        return PAGE_ARGUMENTS | frozenset(self.filters) | extra
 
 
 ROOT_LISTS: Mapping[str, RootList] = MappingProxyType(
     {
         "partners": RootList(resources.PARTNER, {"status": "status"}),
         "tenants": RootList(resources.TENANT, {"partnerId": "partner_id", "status": "status"}),
-        "users": RootList(resources.USER, {"tenantId": "tenant_id", "status": "status"}),
-        "groups": RootList(resources.GROUP, {"tenantId": "tenant_id"}),
+        "users": RootList(
+            resources.USER, {"tenantId": "tenant_id", "status": "status"}, listing=True
+        ),
+        "groups": RootList(resources.GROUP, {"tenantId": "tenant_id"}, listing=True),
     }
 )

@@ -15,7 +15,7 @@ and runs through normal execution, which answers it with the error it has always
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.context import RequestContext
 from resolvers.errors import DomainError
+from resolvers.listing.cursors import default_order_cursor
 from resolvers.loaders.batch import RelationKey, RelationPage
 from resolvers.pagination import Window, encode_cursor
 from schema.planner.compile import (
@@ -40,6 +41,7 @@ from schema.planner.compile import (
     RootListPlan,
     Unplannable,
 )
+from schema.planner.root_lists import LISTING_ARGUMENTS
 
 
 @dataclass
@@ -65,10 +67,13 @@ async def run_plan(
             bound.append((key, root))
             continue
         arguments = get_argument_values(root.field, root.node, coerced)
+        if root.root_list.listing and any(arguments.get(a) is not None for a in LISTING_ARGUMENTS):
+            raise Unplannable  # filters, orders, search and backward pages run normally
         window = _window(arguments)
         _bind_relations(root.shape, coerced, fetched)
         bound.append((key, (root, window, _statement(root, context, arguments))))
     roots: list[tuple[str, Any]] = []
+    root_keyset: dict[str, bool] = {}
     level: list[tuple[NodesPlan, list[Any]]] = []
     async with context.read() as session:
         for key, value in bound:
@@ -76,6 +81,7 @@ async def run_plan(
                 roots.append((key, value))
                 continue
             root, window, statement = value
+            root_keyset[key] = root.root_list.listing
             rows, has_next, total = await _root_page(session, root, window, statement)
             roots.append((key, (root.shape, rows, window, has_next, total)))
             level.extend((nodes, rows) for nodes in root.shape.node_sets if nodes.relations)
@@ -86,7 +92,8 @@ async def run_plan(
             data[key] = written
         else:
             shape, rows, window, has_next, total = written
-            data[key] = _connection(shape, rows, window, has_next, total, fetched)
+            keyset = _root_row_cursor if root_keyset[key] else None
+            data[key] = _connection(shape, rows, window, has_next, total, fetched, keyset)
     return data
 
 
@@ -237,6 +244,20 @@ def _below(
     return [(below, children) for below in relation.shape.node_sets if below.relations]
 
 
+def _root_row_cursor(row: Any) -> str:
+    # A planned root row is a tuple with the id first; the plan reads the default order.
+    return default_order_cursor(row[0])
+
+
+CursorOf = Callable[[Any], str]
+
+
+def _cursor(keyset: CursorOf | None, position: int, row: Any) -> str:
+    """The row's cursor: its keyset cursor for a list that pages by keys (the text the
+    resolvers give, from one function), its offset cursor otherwise."""
+    return keyset(row) if keyset is not None else encode_cursor(position)
+
+
 def _connection(
     shape: ConnectionShape,
     rows: Sequence[Any],
@@ -244,6 +265,7 @@ def _connection(
     has_next: bool,
     total: int | None,
     fetched: _Fetched,
+    keyset: CursorOf | None = None,
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for output in shape.outputs:
@@ -252,25 +274,30 @@ def _connection(
         elif output.kind == "totalCount":
             out[output.key] = total
         elif output.kind == "pageInfo":
-            out[output.key] = _page_info(output, window, has_next, rows)
+            out[output.key] = _page_info(output, window, has_next, rows, keyset)
         elif output.kind == "nodes":
             nodes = shape.node_sets[output.node_set]
             out[output.key] = [_node(nodes, row, fetched) for row in rows]
         else:
-            out[output.key] = _edges(output, shape, window, rows, fetched)
+            out[output.key] = _edges(output, shape, window, rows, fetched, keyset)
     return out
 
 
 def _page_info(
-    output: ConnectionOutput, window: Window, has_next: bool, rows: Sequence[Any]
+    output: ConnectionOutput,
+    window: Window,
+    has_next: bool,
+    rows: Sequence[Any],
+    keyset: CursorOf | None,
 ) -> dict[str, Any]:
     offset = window.offset
+    last = offset + len(rows) - 1
     values = {
         TYPENAME: output.typename,
         "hasNextPage": has_next,
         "hasPreviousPage": offset > 0,
-        "startCursor": encode_cursor(offset) if rows else None,
-        "endCursor": encode_cursor(offset + len(rows) - 1) if rows else None,
+        "startCursor": _cursor(keyset, offset, rows[0]) if rows else None,
+        "endCursor": _cursor(keyset, last, rows[-1]) if rows else None,
     }
     return {key: values[name] for key, name in output.selected}
 
@@ -281,6 +308,7 @@ def _edges(
     window: Window,
     rows: Sequence[Any],
     fetched: _Fetched,
+    keyset: CursorOf | None,
 ) -> list[dict[str, Any]]:
     written = []
     for position, row in enumerate(rows, start=window.offset):
@@ -289,7 +317,7 @@ def _edges(
             if name == TYPENAME:
                 edge[key] = output.typename
             elif name == "cursor":
-                edge[key] = encode_cursor(position)
+                edge[key] = _cursor(keyset, position, row)
             else:
                 edge[key] = _node(shape.node_sets[output.node_set], row, fetched)
         written.append(edge)

@@ -1,0 +1,107 @@
+"""`countBy(field:)`: how many of the listed rows fall in each value of a field.
+
+The groupable fields are the descriptor's (`Resource.groupable`); `created_day` groups by
+the UTC calendar day of `created_at` (`2024-05-01`). The count runs in SQL over exactly the
+rows the list holds (scope, filter and search), one statement; keys are returned as text:
+an enum as its GraphQL name (`ACTIVE`), a boolean as `true`/`false`, a null as null.
+Groups come in key order, the null group last.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, String, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+
+from resolvers.errors import BadInput
+from resolvers.listing.kinds import Kind, field
+from resolvers.listing.ordering import constant
+from resolvers.resources import Resource
+
+CREATED_DAY = "created_day"
+
+
+class _UtcDay(FunctionElement[str]):
+    """The UTC day of a timestamp as `YYYY-MM-DD`, on either database."""
+
+    type = String()
+    inherit_cache = True
+    name = "utc_day"
+
+
+@compiles(_UtcDay, "postgresql")
+def _utc_day_postgresql(element: _UtcDay, compiler: SQLCompiler, **kw: Any) -> str:
+    argument = compiler.process(element.clauses, **kw)
+    return f"to_char(({argument}) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+
+
+@compiles(_UtcDay)
+def _utc_day_default(element: _UtcDay, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLite stores UTC timestamps as ISO text: the day is its first ten characters.
+    argument = compiler.process(element.clauses, **kw)
+    return f"strftime('%Y-%m-%d', {argument})"
+
+
+@dataclass(frozen=True)
+class GroupCount:
+    key: str | None
+    count: int
+
+
+def group_names(resource: Resource) -> list[str]:
+    """`resource`'s group fields as GraphQL enum names (`STATUS`, `CREATED_DAY`)."""
+    return sorted(constant(name) for name in resource.groupable)
+
+
+def _parse(resource: Resource, value: str | Enum, path: str) -> str:
+    name = value.value if isinstance(value, Enum) else value
+    for candidate in resource.groupable:
+        if constant(candidate) == name:
+            return candidate
+    known = ", ".join(group_names(resource))
+    raise BadInput(path, f"{name} is not a group field of {resource.graphql_type} ({known})")
+
+
+def group_field_name(resource: Resource, value: str | Enum, path: str = "countBy.field") -> str:
+    """The descriptor field `value` names (`created_day` for `CREATED_DAY`)."""
+    return _parse(resource, value, path)
+
+
+def count_by_statement(
+    resource: Resource, listed: Select[Any], value: str | Enum, path: str = "countBy.field"
+) -> Select[Any]:
+    """`SELECT key, count(*)` over the rows `listed` selects, grouped by the field."""
+    name = _parse(resource, value, path)
+    rows = listed.order_by(None).subquery()
+    key: ColumnElement[Any] = (
+        _UtcDay(rows.c.created_at) if name == CREATED_DAY else rows.c[resource.fields[name]]
+    )
+    labelled = key.label("key")
+    return select(labelled, func.count().label("count")).group_by(key).order_by(key.is_(None), key)
+
+
+def keys(resource: Resource, value: str | Enum, counted: Sequence[Any]) -> list[GroupCount]:
+    """The counted `(key, count)` rows with keys written as text."""
+    name = _parse(resource, value, "countBy.field")
+    if name == CREATED_DAY:
+        return [GroupCount(key, int(count)) for key, count in counted]
+    described = field(resource, name)
+    return [
+        GroupCount(_text(described.kind, described.enum, key), int(count)) for key, count in counted
+    ]
+
+
+def _text(kind: Kind, enum: type[Enum] | None, key: Any) -> str | None:
+    if key is None:
+        return None
+    if enum is not None:
+        return enum(key).name
+    if kind is Kind.BOOLEAN:
+        return "true" if key else "false"
+    return str(key)

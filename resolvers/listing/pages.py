@@ -1,0 +1,131 @@
+"""Keyset pages: `first`/`after` forwards and `last`/`before` backwards, in one statement.
+
+The page statement is the listed rows (scope, filter, search), past the cursor's position,
+in the order (reversed when paging backwards, then read back in order), one row more than
+asked to tell whether more follow. Nothing is counted or sorted in Python; `totalCount` is
+a second statement, run only when asked for.
+
+`pageInfo` follows Relay: paging forwards, `hasNextPage` says whether rows follow and
+`hasPreviousPage` whether the page started after a cursor; backwards, the other way round.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from resolvers.errors import BadInput
+from resolvers.listing import cursors
+from resolvers.listing.ordering import Order
+from resolvers.pagination import decode_cursor
+from resolvers.rows import lean
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    """At most `size` rows of `order` past `after` and short of `before`; `backwards` takes
+    the last ones of that range rather than the first."""
+
+    order: Order
+    size: int
+    after: tuple[Any, ...] | None = None
+    before: tuple[Any, ...] | None = None
+    backwards: bool = False
+    # Rows to skip: an offset cursor (`offset:<n>`, issued before keyset cursors and still
+    # what REST `?page=` sends) resumes after that many rows of the order.
+    skip: int = 0
+
+    @classmethod
+    def from_relay(
+        cls,
+        order: Order,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> PageRequest:
+        if first is not None and last is not None:
+            raise BadInput("last", "cannot be given with first")
+        backwards = last is not None
+        size = last if last is not None else first if first is not None else DEFAULT_PAGE_SIZE
+        if not 0 <= size <= MAX_PAGE_SIZE:
+            raise BadInput(
+                "last" if backwards else "first", f"must be between 0 and {MAX_PAGE_SIZE}"
+            )
+        skip = _offset(after, backwards)
+        if skip is not None:
+            return cls(
+                order=order,
+                size=size,
+                before=cursors.decode(order, before, "before") if before is not None else None,
+                skip=skip,
+            )
+        return cls(
+            order=order,
+            size=size,
+            after=cursors.decode(order, after, "after") if after is not None else None,
+            before=cursors.decode(order, before, "before") if before is not None else None,
+            backwards=backwards,
+        )
+
+    def statement(self, listed: Select[Any]) -> Select[Any]:
+        """`listed` narrowed to this page, one row over, in the order it is fetched."""
+        statement = listed
+        if self.after is not None:
+            statement = statement.where(self.order.after(self.after))
+        if self.before is not None:
+            statement = statement.where(self.order.before(self.before))
+        ordered = statement.order_by(*self.order.clauses(self.backwards))
+        return ordered.offset(self.skip or None).limit(self.size + 1)
+
+    def page(self, fetched: Sequence[Any], count: Callable[[], Awaitable[int]]) -> Page:
+        """The page from the rows `statement` fetched (in fetch order)."""
+        rows = list(fetched[: self.size])
+        more = len(fetched) > self.size
+        if self.backwards:
+            rows.reverse()
+            return Page(rows, self, self.before is not None, more, count)
+        return Page(rows, self, more, self.after is not None or self.skip > 0, count)
+
+
+def _offset(after: str | None, backwards: bool) -> int | None:
+    """The rows an offset cursor skips, or None for any other cursor."""
+    if after is None or backwards:
+        return None
+    try:
+        return decode_cursor(after) + 1
+    except BadInput:
+        return None
+
+
+@dataclass
+class Page:
+    rows: list[Any]
+    request: PageRequest
+    has_next: bool
+    has_previous: bool
+    count: Callable[[], Awaitable[int]]
+
+    def cursor(self, row: Any) -> str:
+        return cursors.encode(self.request.order, row)
+
+
+async def fetch_page(read: Callable[[], Any], listed: Select[Any], request: PageRequest) -> Page:
+    """One page of the rows `listed` selects; its total counted only when asked for."""
+    async with read() as session:
+        session_: AsyncSession = session
+        fetched = lean(await session_.execute(request.statement(listed)))
+
+    async def count() -> int:
+        async with read() as session:
+            counted = select(func.count()).select_from(listed.order_by(None).subquery())
+            return int((await session.execute(counted)).scalar_one())
+
+    return request.page(fetched, count)
