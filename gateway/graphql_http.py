@@ -25,10 +25,12 @@ types, `Accept` negotiation, request errors and the status codes that go with th
 from __future__ import annotations
 
 from collections.abc import Mapping
+from email.message import Message
 from typing import Any
 
 from strawberry.types import ExecutionResult
-from strawberry.types.execution import PreExecutionError
+
+from schema.strawberry_private import never_ran
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
@@ -64,6 +66,14 @@ class GraphQLHTTPError(Exception):
 
 def content_type(media_type: str) -> str:
     return f"{media_type}; charset=utf-8"
+
+
+def parse_content_type(header: str) -> tuple[str, dict[str, str]]:
+    """The media type of a Content-Type header (lower case) and its parameters."""
+    message = Message()
+    message["content-type"] = header
+    parameters = message.get_params() or [("", "")]
+    return message.get_content_type(), dict(parameters[1:])
 
 
 def error_document(message: str, code: str) -> dict[str, Any]:
@@ -134,7 +144,7 @@ def negotiate(accept: str | None) -> str | None:
 def is_request_error(result: ExecutionResult) -> bool:
     """Whether the operation never started executing: nothing parsed, validated or was
     coerced (a field error always has a path; a variable error has none)."""
-    if isinstance(result, PreExecutionError):
+    if never_ran(result):
         return True
     errors = result.errors or []
     return result.data is None and bool(errors) and all(error.path is None for error in errors)

@@ -2,36 +2,24 @@
 
 Strawberry serves the explorer page and graphql-transport-ws (`gateway.graphql_ws`: the
 token at `connection_init`, subscriptions only). HTTP operations go through
-`run` below, which follows the GraphQL-over-HTTP specification (`gateway.graphql_http`:
+`serve_http` below, which follows the GraphQL-over-HTTP specification (`gateway.graphql_http`:
 media types, status codes, GET for queries only), applies persisted operations
 (`gateway.persisted_operations`) and bounds batches (`SCAIGATE_LIMIT_MAX_BATCH`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, cast
+from dataclasses import dataclass
+from typing import Any
 
 import orjson
 import structlog
-from cross_web import AsyncHTTPRequestAdapter, HTTPException
-from graphql import GraphQLError
+from graphql import GraphQLError, OperationType
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.websockets import WebSocket, WebSocketDisconnect
-from strawberry.asgi import ASGIWebSocketAdapter
-from strawberry.exceptions import MissingQueryError
-from strawberry.fastapi import GraphQLRouter
-from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
-from strawberry.http.base import BaseRequestProtocol
-from strawberry.http.exceptions import WebSocketDisconnected
-from strawberry.http.parse_content_type import parse_content_type
-from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
-from strawberry.types.execution import PreExecutionError
-from strawberry.types.graphql import OperationType
-from strawberry.types.unset import UNSET, UnsetType
 
 from core.settings import Settings
 from gateway.explorer import OfflineGraphiQL
@@ -43,12 +31,22 @@ from gateway.graphql_http import (
     error_document,
     is_request_error,
     negotiate,
+    parse_content_type,
     status_of,
 )
-from gateway.graphql_ws import SubscriptionsOnlyHandler, WebSocketContext
+from gateway.graphql_ws import WebSocketContext, subscription_refusal
 from gateway.persisted_operations import Mode, Refused, remember, resolve
 from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, retry_after_headers
+from schema.strawberry_private import (
+    GraphQLEndpoint,
+    OperationNotFound,
+    OperationTypeNotAllowed,
+    QueryMissing,
+    execute_over_http,
+    never_ran,
+    request_error,
+)
 
 logger = structlog.stdlib.get_logger("scaigate.graphql")
 
@@ -58,26 +56,18 @@ _ALLOWED_OPERATIONS = {
 }
 
 
-class TextFrameWebSocketAdapter(ASGIWebSocketAdapter):
-    """graphql-transport-ws messages are JSON *text* frames; browser clients (graphql-ws)
-    refuse binary ones, which Strawberry sends whenever `encode_json` returns bytes."""
+class GatewayGraphQLRouter(OfflineGraphiQL, GraphQLEndpoint):
+    """`/graphql`: Strawberry's router (`schema.strawberry_private.GraphQLEndpoint`) with the
+    gateway's rules for HTTP (`serve_http`) and WebSocket (`gateway.graphql_ws`)."""
 
-    async def send_json(self, message: Mapping[str, object]) -> None:
-        try:
-            await self.ws.send_text(orjson.dumps(message).decode())
-        except WebSocketDisconnect as exc:
-            raise WebSocketDisconnected from exc
-
-
-class GatewayGraphQLRouter(OfflineGraphiQL, GraphQLRouter[object, None]):
-    # WebSocket: graphql-transport-ws only, subscriptions only (`gateway.graphql_ws`).
-    graphql_transport_ws_handler_class = SubscriptionsOnlyHandler
-    websocket_adapter_class = TextFrameWebSocketAdapter
-
-    async def on_ws_connect(self, context: object) -> UnsetType:
+    async def connect_websocket(self, context: object) -> None:
         assert isinstance(context, WebSocketContext)
         await context.connect()
-        return UNSET
+
+    async def refuse_subscription(
+        self, context: Any, query: object, operation_name: object, extensions: object
+    ) -> GraphQLError | None:
+        return await subscription_refusal(context, query, operation_name, extensions)
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -85,55 +75,39 @@ class GatewayGraphQLRouter(OfflineGraphiQL, GraphQLRouter[object, None]):
     def decode_json(self, data: str | bytes) -> object:
         return orjson.loads(data)
 
-    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+    def serves_explorer(self, request: Request) -> bool:
         # A GET by persisted-query hash has no `query` either: it is an operation.
-        return (
-            super().should_render_graphql_ide(request)
-            and request.query_params.get("extensions") is None
-        )
+        return request.query_params.get("extensions") is None
 
-    async def run(  # type: ignore[override]
-        self,
-        request: Request | WebSocket,
-        context: object = UNSET,
-        root_value: None = UNSET,
-    ) -> Response | WebSocket:
-        if self.is_websocket_request(request):
-            return await super().run(request, context, root_value)
-        request = cast("Request", request)
-        adapter = self.request_adapter_class(request)
-        if self.should_render_graphql_ide(adapter):
-            return await super().run(request, context, root_value)
-        sub_response = await self.get_sub_response(request)  # before anything else awaits
+    async def serve_http(self, request: Request, context: object, response: Response) -> Response:
         media_type = negotiate(request.headers.get("accept"))
         if media_type is None:
             acceptable = ", ".join(MEDIA_TYPES)
             error = GraphQLHTTPError(406, f"Not acceptable: this endpoint answers {acceptable}")
             return self._error_response(error, JSON)
         try:
-            return await self._run_http(request, adapter, context, media_type, sub_response)
+            return await self._run_http(request, context, media_type, response)
         except GraphQLHTTPError as error:
             return self._error_response(error, media_type)
 
     async def _run_http(
         self,
         request: Request,
-        adapter: AsyncHTTPRequestAdapter,
         context: object,
         media_type: str,
         sub_response: Response,
     ) -> Response:
         settings: Settings = request.app.state.settings
-        data = await self._request_data(adapter, settings.limit_max_batch)
+        data = await self._request_data(request, settings.limit_max_batch)
         mode = Mode(settings.persisted_operations)
         body: GraphQLHTTPResponse | list[GraphQLHTTPResponse]
         if isinstance(data, list):
             # One after another, as written: a batch's mutations must not race each other.
-            results = [await self._execute(adapter.method, context, item, mode) for item in data]
+            results = [await self._execute(request.method, context, item, mode) for item in data]
             body = [await self._response_data(request, result) for result in results]
             status = 200
         else:
-            result = await self._execute(adapter.method, context, data, mode)
+            result = await self._execute(request.method, context, data, mode)
             body = await self._response_data(request, result)
             status = status_of(result, media_type)
         response = Response(
@@ -162,7 +136,7 @@ class GatewayGraphQLRouter(OfflineGraphiQL, GraphQLRouter[object, None]):
         )
 
     async def _execute(
-        self, method: str, context: object, data: GraphQLRequestData, mode: Mode
+        self, method: str, context: object, data: OperationRequest, mode: Mode
     ) -> ExecutionResult:
         request_context: RequestContext = getattr(context, "request_context")  # noqa: B009
         try:
@@ -170,17 +144,18 @@ class GatewayGraphQLRouter(OfflineGraphiQL, GraphQLRouter[object, None]):
                 mode, request_context, data.query, data.operation_name, data.extensions
             )
         except Refused as refused:
-            return PreExecutionError(data=None, errors=[refused.error])
+            return request_error([refused.error])
         try:
-            result = await self.schema.execute(
+            result = await execute_over_http(
+                self.schema,
                 operation.query,
-                variable_values=data.variables,
-                context_value=context,
+                variables=data.variables,
                 operation_name=data.operation_name,
-                allowed_operation_types=_ALLOWED_OPERATIONS[method],
-                operation_extensions=data.extensions,
+                extensions=data.extensions,
+                context=context,
+                allowed=_ALLOWED_OPERATIONS[method],
             )
-        except InvalidOperationTypeError as error:
+        except OperationTypeNotAllowed as error:
             if error.operation_type is OperationType.MUTATION:
                 raise GraphQLHTTPError(
                     405,
@@ -188,13 +163,13 @@ class GatewayGraphQLRouter(OfflineGraphiQL, GraphQLRouter[object, None]):
                     headers={"Allow": "POST"},
                 ) from error
             return _request_error("Subscriptions are not served over HTTP", "BAD_REQUEST")
-        except CannotGetOperationTypeError as error:
-            return _request_error(error.as_http_error_reason(), "OPERATION_RESOLUTION_FAILURE")
-        except MissingQueryError as error:
+        except OperationNotFound as error:
+            return _request_error(str(error), "OPERATION_RESOLUTION_FAILURE")
+        except QueryMissing as error:
             raise GraphQLHTTPError(
                 400, "No GraphQL query in the request: send `query` (or a persisted query hash)"
             ) from error
-        if operation.store_as and operation.query and not isinstance(result, PreExecutionError):
+        if operation.store_as and operation.query and not never_ran(result):
             try:
                 await remember(request_context, operation.store_as, operation.query)
             except SQLAlchemyError:
@@ -203,17 +178,20 @@ class GatewayGraphQLRouter(OfflineGraphiQL, GraphQLRouter[object, None]):
         return result
 
     async def _request_data(
-        self, adapter: AsyncHTTPRequestAdapter, max_batch: int
-    ) -> GraphQLRequestData | list[GraphQLRequestData]:
-        if adapter.method == "GET":
+        self, request: Request, max_batch: int
+    ) -> OperationRequest | list[OperationRequest]:
+        if request.method == "GET":
+            params: dict[str, Any] = dict(request.query_params)
             try:
-                params = self.parse_query_params(adapter.query_params)
-            except HTTPException as error:
+                for name in ("variables", "extensions"):
+                    if params.get(name):
+                        params[name] = self.decode_json(params[name])
+            except ValueError as error:
                 raise GraphQLHTTPError(
                     400, "The variables and extensions parameters must be JSON"
                 ) from error
             return _request(params)
-        header = adapter.content_type
+        header = request.headers.get("content-type")
         if not header:
             raise GraphQLHTTPError(415, "A POST body needs Content-Type: application/json")
         mime, parameters = parse_content_type(header)
@@ -222,7 +200,7 @@ class GatewayGraphQLRouter(OfflineGraphiQL, GraphQLRouter[object, None]):
                 415, f"Unsupported Content-Type {header!r}: send application/json (UTF-8)"
             )
         try:
-            body = self.decode_json(await adapter.get_body())
+            body = self.decode_json(await request.body())
         except ValueError as error:
             raise GraphQLHTTPError(400, "The request body is not valid JSON") from error
         if not isinstance(body, list):
@@ -238,11 +216,21 @@ class GatewayGraphQLRouter(OfflineGraphiQL, GraphQLRouter[object, None]):
         return [_request(item) for item in body]
 
 
+@dataclass(frozen=True)
+class OperationRequest:
+    """One operation's GraphQL-over-HTTP request parameters, checked for shape."""
+
+    query: str | None
+    operation_name: str | None
+    variables: dict[str, Any] | None
+    extensions: dict[str, Any] | None
+
+
 def _request_error(message: str, code: str) -> ExecutionResult:
-    return PreExecutionError(data=None, errors=[GraphQLError(message, extensions={"code": code})])
+    return request_error([GraphQLError(message, extensions={"code": code})])
 
 
-def _request(params: Any) -> GraphQLRequestData:
+def _request(params: Any) -> OperationRequest:
     """The GraphQL-over-HTTP request parameters, or 400 when they have the wrong shape."""
     if not isinstance(params, dict):
         raise GraphQLHTTPError(400, "A GraphQL request is a JSON object")
@@ -260,10 +248,6 @@ def _request(params: Any) -> GraphQLRequestData:
         if value is not None and not isinstance(value, kind):
             shape = "a string" if kind is str else "an object"
             raise GraphQLHTTPError(400, f"The `{name}` parameter must be {shape}")
-    return GraphQLRequestData(
-        query=query,
-        variables=variables,
-        operation_name=operation_name,
-        extensions=extensions,
-        protocol="http",
+    return OperationRequest(
+        query=query, operation_name=operation_name, variables=variables, extensions=extensions
     )

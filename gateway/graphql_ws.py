@@ -21,10 +21,6 @@ from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from starlette.requests import Request
 from starlette.websockets import WebSocket
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
-    BaseGraphQLTransportWSHandler,
-)
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
 
 from core.errors import AuthenticationFailed
 from core.settings import Settings
@@ -83,40 +79,23 @@ def _authorization(params: Any) -> str | None:
     return None
 
 
-class SubscriptionsOnlyHandler(BaseGraphQLTransportWSHandler[Any, Any]):
-    """graphql-transport-ws with the gateway's rules for what may run over it."""
-
-    async def handle_subscribe(self, message: SubscribeMessage) -> None:
-        if self.connection_acknowledged and message["id"] not in self.operations:
-            refusal = await self._refusal(message)
-            if refusal is not None:
-                await self.send_message(
-                    {"id": message["id"], "type": "error", "payload": [refusal.formatted]}
-                )
-                return
-        await super().handle_subscribe(message)
-
-    async def _refusal(self, message: SubscribeMessage) -> GraphQLError | None:
-        payload: Any = message["payload"]
-        query, operation_name = payload.get("query"), payload.get("operationName")
-        context: WebSocketContext = self.context
-        max_tokens = context.request_context.operation_limits.max_tokens
-        try:
-            operation = get_operation_ast(parse(query, max_tokens=max_tokens), operation_name)
-        except (GraphQLError, TypeError):
-            return None  # the handler answers a document that does not parse
-        if operation is not None and operation.operation is not OperationType.SUBSCRIPTION:
-            return GraphQLError(NOT_A_SUBSCRIPTION, extensions={"code": "BAD_REQUEST"})
-        mode = Mode(context.settings.persisted_operations)
-        if mode is Mode.ALLOWLIST:
-            try:
-                await resolve(
-                    mode,
-                    context.request_context,
-                    query,
-                    operation_name,
-                    payload.get("extensions"),
-                )
-            except Refused as refused:
-                return refused.error
+async def subscription_refusal(
+    context: WebSocketContext, query: Any, operation_name: Any, extensions: Any
+) -> GraphQLError | None:
+    """Why an operation sent over the connection may not start: it is not a subscription, or
+    (in allow-list mode) it is not registered. None lets it run; a document that does not
+    parse is answered by the protocol handler."""
+    max_tokens = context.request_context.operation_limits.max_tokens
+    try:
+        operation = get_operation_ast(parse(query, max_tokens=max_tokens), operation_name)
+    except (GraphQLError, TypeError):
         return None
+    if operation is not None and operation.operation is not OperationType.SUBSCRIPTION:
+        return GraphQLError(NOT_A_SUBSCRIPTION, extensions={"code": "BAD_REQUEST"})
+    mode = Mode(context.settings.persisted_operations)
+    if mode is Mode.ALLOWLIST:
+        try:
+            await resolve(mode, context.request_context, query, operation_name, extensions)
+        except Refused as refused:
+            return refused.error
+    return None

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import structlog
-from strawberry.extensions.field_extension import FieldExtension
+from strawberry.extensions import FieldExtension
 
 from resolvers import audit
 from resolvers.audit import AuditResult

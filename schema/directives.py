@@ -12,7 +12,7 @@ from enum import Enum
 from typing import Any
 
 import strawberry
-from strawberry.extensions.field_extension import FieldExtension
+from strawberry.extensions import FieldExtension
 from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.schema_directive import Location
 

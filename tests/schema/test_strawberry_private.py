@@ -6,16 +6,39 @@ Each test fails when a Strawberry upgrade changes what the adapter reaches: then
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
 from typing import Any
 
+import orjson
+import pytest
 import strawberry
-from graphql import GraphQLField, GraphQLResolveInfo, GraphQLSchema, GraphQLString
+from fastapi import FastAPI
+from graphql import (
+    GraphQLError,
+    GraphQLField,
+    GraphQLResolveInfo,
+    GraphQLSchema,
+    GraphQLString,
+    OperationType,
+)
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.schema_directive import Location
 
 from schema.strawberry_private import (
+    GraphQLEndpoint,
+    OperationNotFound,
+    OperationTypeNotAllowed,
+    QueryMissing,
+    execute_over_http,
     graphql_core_schema,
+    never_ran,
     print_directive_with,
+    request_error,
     resolve_info,
     strawberry_field_of,
 )
@@ -147,3 +170,175 @@ class TestStrawberryFieldOf:
 
     def test_a_field_strawberry_did_not_build_has_none(self) -> None:
         assert strawberry_field_of(GraphQLField(GraphQLString)) is None
+
+
+# -- the transport side: a small endpoint over a schema with all three operation types --------
+
+
+@strawberry.type
+class ServedQuery:
+    @strawberry.field
+    def hello(self) -> str:
+        return "hello"
+
+
+@strawberry.type
+class ServedMutation:
+    @strawberry.mutation
+    def touch(self) -> bool:
+        return True
+
+
+@strawberry.type
+class ServedSubscription:
+    @strawberry.subscription
+    async def ticks(self) -> AsyncGenerator[int, None]:
+        for tick in (1, 2):
+            yield tick
+
+
+served = strawberry.Schema(
+    query=ServedQuery, mutation=ServedMutation, subscription=ServedSubscription
+)
+QUERIES = frozenset({OperationType.QUERY})
+
+
+async def run_over_http(query: str | None, operation_name: str | None = None) -> Any:
+    return await execute_over_http(
+        served,
+        query,
+        variables=None,
+        operation_name=operation_name,
+        extensions=None,
+        context=None,
+        allowed=QUERIES,
+    )
+
+
+class TestExecuteOverHttp:
+    async def test_an_allowed_operation_runs(self) -> None:
+        result = await run_over_http("{ hello }")
+
+        assert result.errors is None
+        assert result.data == {"hello": "hello"}
+        assert not never_ran(result)
+
+    async def test_an_operation_of_a_type_not_allowed_is_refused_by_its_type(self) -> None:
+        for document, refused in (
+            ("mutation { touch }", OperationType.MUTATION),
+            ("subscription { ticks }", OperationType.SUBSCRIPTION),
+        ):
+            with pytest.raises(OperationTypeNotAllowed) as raised:
+                await run_over_http(document)
+            assert raised.value.operation_type is refused
+
+    async def test_an_unknown_operation_name_is_named(self) -> None:
+        with pytest.raises(OperationNotFound, match='Unknown operation named "Other"'):
+            await run_over_http("query One { hello }", "Other")
+
+    async def test_no_query_is_missing(self) -> None:
+        with pytest.raises(QueryMissing):
+            await run_over_http(None)
+
+    async def test_a_document_that_does_not_validate_never_ran(self) -> None:
+        result = await run_over_http("{ nothing }")
+
+        assert never_ran(result)
+        assert result.data is None
+        assert result.errors and "nothing" in result.errors[0].message
+
+    def test_a_request_error_never_ran(self) -> None:
+        result = request_error([GraphQLError("refused")])
+
+        assert never_ran(result)
+        assert result.data is None
+        assert [error.message for error in result.errors or ()] == ["refused"]
+
+
+class Endpoint(GraphQLEndpoint):
+    """Answers HTTP operations itself, accepts the WebSocket token `ok`, refuses
+    operations named `Refused`."""
+
+    async def connect_websocket(self, context: Any) -> None:
+        if context["connection_params"] != {"token": "ok"}:
+            raise ConnectionRejectionError()
+
+    async def refuse_subscription(
+        self, context: Any, query: object, operation_name: object, extensions: object
+    ) -> GraphQLError | None:
+        return GraphQLError("refused here") if operation_name == "Refused" else None
+
+    def serves_explorer(self, request: Request) -> bool:
+        return request.query_params.get("extensions") is None
+
+    async def serve_http(self, request: Request, context: object, response: Response) -> Response:
+        assert isinstance(context, dict)
+        same = context["response"] is response
+        return PlainTextResponse(f"{request.method} served, same response: {same}")
+
+
+def client() -> TestClient:
+    app = FastAPI()
+    app.include_router(Endpoint(served, graphql_ide="graphiql"), prefix="/graphql")
+    return TestClient(app)
+
+
+class TestGraphQLEndpointOverHttp:
+    def test_an_operation_is_served_with_the_requests_own_response(self) -> None:
+        answer = client().post("/graphql", json={"query": "{ hello }"})
+
+        assert answer.status_code == 200
+        assert answer.text == "POST served, same response: True"
+
+    def test_a_browsers_get_without_a_query_is_the_explorer(self) -> None:
+        answer = client().get("/graphql", headers={"accept": "text/html"})
+
+        assert answer.status_code == 200
+        assert "graphiql" in answer.text.lower()
+
+    def test_a_get_the_endpoint_does_not_serve_as_explorer_is_an_operation(self) -> None:
+        answer = client().get(
+            "/graphql", params={"extensions": "{}"}, headers={"accept": "text/html"}
+        )
+
+        assert answer.text == "GET served, same response: True"
+
+
+TRANSPORT_WS = ["graphql-transport-ws"]
+
+
+class TestGraphQLEndpointOverWebSocket:
+    def test_a_refused_connection_is_closed_with_4403(self) -> None:
+        with client().websocket_connect("/graphql", subprotocols=TRANSPORT_WS) as socket:
+            socket.send_text(orjson.dumps({"type": "connection_init", "payload": {}}).decode())
+            with pytest.raises(WebSocketDisconnect) as closed:
+                socket.receive_text()
+        assert closed.value.code == 4403
+
+    def test_a_refused_operation_answers_an_error_and_the_connection_goes_on(self) -> None:
+        def send(message: dict[str, Any]) -> None:
+            socket.send_text(orjson.dumps(message).decode())
+
+        def subscribe(id_: str, name: str) -> None:
+            query = f"subscription {name} {{ ticks }}"
+            send({"id": id_, "type": "subscribe", "payload": {"query": query}})
+
+        with client().websocket_connect("/graphql", subprotocols=TRANSPORT_WS) as socket:
+            # given an accepted connection (messages arrive as JSON text frames)
+            send({"type": "connection_init", "payload": {"token": "ok"}})
+            assert orjson.loads(socket.receive_text()) == {"type": "connection_ack"}
+
+            # when an operation the endpoint refuses is sent, then one it lets run
+            payload = {"query": "subscription Refused { ticks }", "operationName": "Refused"}
+            send({"id": "1", "type": "subscribe", "payload": payload})
+            refused = orjson.loads(socket.receive_text())
+            subscribe("2", "Allowed")
+            delivered = [orjson.loads(socket.receive_text()) for _ in range(3)]
+
+        # then the first is answered by an error, and the second runs to completion
+        assert refused == {"id": "1", "type": "error", "payload": [{"message": "refused here"}]}
+        assert delivered == [
+            {"id": "2", "type": "next", "payload": {"data": {"ticks": 1}}},
+            {"id": "2", "type": "next", "payload": {"data": {"ticks": 2}}},
+            {"id": "2", "type": "complete"},
+        ]

@@ -1,4 +1,5 @@
-"""All operations of the authorization matrix, gathered from one module per API area."""
+"""All operations of the authorization matrix: the reads derived from the resource descriptors
+(`operations_resources`) and one module per API area for the rest."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from tests.security import (
     operations_collaboration,
     operations_collaboration_admin,
     operations_identity,
+    operations_resources,
     operations_sessions,
 )
 from tests.security.operations import Operation
 
 OPERATIONS: list[Operation] = [
+    *operations_resources.OPERATIONS,
     *operations.FOUNDATION,
     *operations_identity.OPERATIONS,
     *operations_sessions.OPERATIONS,

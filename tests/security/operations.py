@@ -27,6 +27,7 @@ class GraphQLCall:
     field: str
     variables: Callable[[Targets], dict[str, Any]]
     list_of: bool = False
+    relation: str | None = None  # a relation of `field`'s object, read for the target
 
 
 @dataclass(frozen=True)
@@ -135,27 +136,7 @@ FOUNDATION: list[Operation] = [
         setups.world_targets,
         GraphQLCall("query { viewer { role } }", "viewer", _none),
     ),
-    Operation(
-        "node(tenant)", Policy.READ_ONE, setups.tenant_t, GraphQLCall(_one("node"), "node", _by_id)
-    ),
-    Operation(
-        "node(user)", Policy.READ_ONE, setups.fresh_user, GraphQLCall(_one("node"), "node", _by_id)
-    ),
     # --- partners
-    Operation(
-        "partners",
-        Policy.SUPER_ADMIN_ONLY,
-        setups.fresh_partner,
-        GraphQLCall(_page("partners"), "partners", _none, list_of=True),
-        RestCall("GET", lambda t: f"{A}/partners?per_page=100", list_of=True),
-    ),
-    Operation(
-        "partner",
-        Policy.SUPER_ADMIN_ONLY,
-        setups.fresh_partner,
-        GraphQLCall(_one("partner"), "partner", _by_id),
-        RestCall("GET", lambda t: f"{A}/partners/{t['id']}"),
-    ),
     Operation(
         "createPartner",
         Policy.SUPER_ADMIN_ONLY,
@@ -185,20 +166,6 @@ FOUNDATION: list[Operation] = [
     ),
     # --- tenants
     Operation(
-        "tenants",
-        Policy.READ_LIST,
-        setups.tenant_t,
-        GraphQLCall(_page("tenants"), "tenants", _none, list_of=True),
-        RestCall("GET", lambda t: f"{A}/tenants?per_page=100", list_of=True),
-    ),
-    Operation(
-        "tenant",
-        Policy.READ_ONE,
-        setups.tenant_t,
-        GraphQLCall(_one("tenant"), "tenant", _by_id),
-        RestCall("GET", lambda t: f"{A}/tenants/{t['id']}"),
-    ),
-    Operation(
         "createTenant",
         Policy.PLATFORM_TIER_WRITE,
         setups.world_targets,
@@ -226,25 +193,6 @@ FOUNDATION: list[Operation] = [
         RestCall("DELETE", lambda t: f"{A}/tenants/{t['id']}"),
     ),
     # --- users
-    Operation(
-        "users",
-        Policy.READ_LIST,
-        setups.fresh_user,
-        GraphQLCall(
-            "query ($t: ID) { users(first: 100, tenantId: $t) { nodes { id } } }",
-            "users",
-            lambda t: {"t": t["tenant"]},
-            list_of=True,
-        ),
-        RestCall("GET", lambda t: f"{A}/users?per_page=100&tenant_id={t['tenant']}", list_of=True),
-    ),
-    Operation(
-        "user",
-        Policy.READ_ONE,
-        setups.fresh_user,
-        GraphQLCall(_one("user"), "user", _by_id),
-        RestCall("GET", lambda t: f"{A}/users/{t['id']}"),
-    ),
     Operation(
         "createUser",
         Policy.TENANT_WRITE,
@@ -291,25 +239,6 @@ FOUNDATION: list[Operation] = [
         RestCall("POST", lambda t: f"{A}/users/{t['id']}/mfa/disable"),
     ),
     # --- groups
-    Operation(
-        "groups",
-        Policy.READ_LIST,
-        setups.fresh_group,
-        GraphQLCall(
-            "query ($t: ID) { groups(first: 100, tenantId: $t) { nodes { id } } }",
-            "groups",
-            lambda t: {"t": t["tenant"]},
-            list_of=True,
-        ),
-        RestCall("GET", lambda t: f"{A}/groups?per_page=100&tenant_id={t['tenant']}", list_of=True),
-    ),
-    Operation(
-        "group",
-        Policy.READ_ONE,
-        setups.fresh_group,
-        GraphQLCall(_one("group"), "group", _by_id),
-        RestCall("GET", lambda t: f"{A}/groups/{t['id']}"),
-    ),
     Operation(
         "createGroup",
         Policy.TENANT_WRITE,
@@ -388,20 +317,6 @@ FOUNDATION: list[Operation] = [
         RestCall("DELETE", lambda t: f"{A}/groups/{t['id']}/nested/{t['child']}"),
     ),
     # --- applications
-    Operation(
-        "applications",
-        Policy.READ_LIST,
-        setups.tenant_app,
-        GraphQLCall(_page("applications"), "applications", _none, list_of=True),
-        RestCall("GET", lambda t: f"{A}/applications?per_page=100", list_of=True),
-    ),
-    Operation(
-        "application(tenant)",
-        Policy.READ_ONE,
-        setups.tenant_app,
-        GraphQLCall(_one("application"), "application", _by_id),
-        RestCall("GET", lambda t: f"{A}/applications/{t['id']}"),
-    ),
     Operation(
         "application(global)",
         Policy.GLOBAL_READ_ONE,

@@ -9,7 +9,7 @@ route on `auditEvents`. The `auditEvents` subscription is checked in
 
 from __future__ import annotations
 
-from tests.security.operations import GraphQLCall, Operation, RestCall, _by_id, _none, _one, _page
+from tests.security.operations import GraphQLCall, Operation, RestCall, _none
 from tests.security.policies import Policy
 from tests.security.targets import world_targets
 from tests.security.targets_audit import event_of_tenant_t
@@ -17,26 +17,6 @@ from tests.security.targets_audit import event_of_tenant_t
 A = "/api/v1/admin"
 
 OPERATIONS: list[Operation] = [
-    Operation(
-        "auditEvents",
-        Policy.READ_LIST,
-        event_of_tenant_t,
-        GraphQLCall(_page("auditEvents"), "auditEvents", _none, list_of=True),
-        RestCall("GET", lambda t: f"{A}/audit?per_page=100", list_of=True),
-    ),
-    Operation(
-        "auditEvent",
-        Policy.READ_ONE,
-        event_of_tenant_t,
-        GraphQLCall(_one("auditEvent"), "auditEvent", _by_id),
-        RestCall("GET", lambda t: f"{A}/audit/{t['id']}"),
-    ),
-    Operation(
-        "node(auditEvent)",
-        Policy.READ_ONE,
-        event_of_tenant_t,
-        GraphQLCall(_one("node"), "node", _by_id),
-    ),
     Operation(
         "dashboardStats",
         Policy.SCOPED_READ,

@@ -15,12 +15,10 @@ from tests.security.operations import (
     GraphQLCall,
     Operation,
     RestCall,
-    _by_id,
     _create,
     _id_and_input,
     _input,
     _new_partner,
-    _one,
     _update,
     unique,
 )
@@ -118,25 +116,6 @@ OPERATIONS: list[Operation] = [
         RestCall("GET", lambda t: f"{W}/audit?limit=1", headers=_in_tenant),
     ),
     # --- partners and new tenants (partner P)
-    Operation(
-        "managedPartners",
-        Policy.PARTNER_FLEET_LIST,
-        partner_p,
-        GraphQLCall(
-            "query { managedPartners(first: 100) { nodes { id } } }",
-            "managedPartners",
-            lambda t: {},
-            list_of=True,
-        ),
-        RestCall("GET", lambda t: f"{W}/partners", list_of=True),
-    ),
-    Operation(
-        "managedPartner",
-        Policy.PARTNER_FLEET_ONE,
-        partner_p,
-        GraphQLCall(_one("managedPartner"), "managedPartner", _by_id),
-        RestCall("GET", lambda t: f"{W}/partners/{t['id']}"),
-    ),
     Operation(
         "updateManagedPartner",
         Policy.PARTNER_FLEET_ONE,

@@ -21,7 +21,6 @@ from tests.security.operations import (
     _delete,
     _id_and_input,
     _input,
-    _one,
     _update,
     unique,
 )
@@ -59,29 +58,6 @@ def _list(field: str) -> GraphQLCall:
 OPERATIONS: list[Operation] = [
     # --- identity providers (REST has no GET for one)
     Operation(
-        "identityProviders",
-        Policy.READ_LIST,
-        identity.fresh_identity_provider,
-        _list("identityProviders"),
-        RestCall(
-            "GET",
-            lambda t: f"{A}/identity-providers?per_page=100&tenant_id={t['tenant']}",
-            list_of=True,
-        ),
-    ),
-    Operation(
-        "identityProvider",
-        Policy.READ_ONE,
-        identity.fresh_identity_provider,
-        GraphQLCall(_one("identityProvider"), "identityProvider", _by_id),
-    ),
-    Operation(
-        "node(identityProvider)",
-        Policy.READ_ONE,
-        identity.fresh_identity_provider,
-        GraphQLCall(_one("node"), "node", _by_id),
-    ),
-    Operation(
         "createIdentityProvider",
         Policy.TENANT_WRITE,
         setups.world_targets,
@@ -115,26 +91,6 @@ OPERATIONS: list[Operation] = [
         RestCall("DELETE", lambda t: f"{A}/identity-providers/{t['id']}"),
     ),
     # --- MCP agents
-    Operation(
-        "agents",
-        Policy.READ_LIST,
-        identity.fresh_agent,
-        _list("agents"),
-        RestCall("GET", lambda t: f"{A}/agents?per_page=100&tenant_id={t['tenant']}", list_of=True),
-    ),
-    Operation(
-        "agent",
-        Policy.READ_ONE,
-        identity.fresh_agent,
-        GraphQLCall(_one("agent"), "agent", _by_id),
-        RestCall("GET", lambda t: f"{A}/agents/{t['id']}"),
-    ),
-    Operation(
-        "node(agent)",
-        Policy.READ_ONE,
-        identity.fresh_agent,
-        GraphQLCall(_one("node"), "node", _by_id),
-    ),
     Operation(
         "createAgent",
         Policy.TENANT_WRITE,

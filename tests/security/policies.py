@@ -31,6 +31,8 @@ class Policy(Enum):
     PARTNER_FLEET_ONE = "ScaiWave partners: super admin any, partner admin its own partner P"
     PARTNER_FLEET_LIST = "ScaiWave partners: a list that should include partner P"
     SCOPED_READ = "a read every admin may make, answered within the caller's own scope"
+    PARTNER_BY_NODE = "partner P by node(id:): its row scope, platform-wide callers and P's admin"
+    PARTNER_OF_T = "tenant T's partner, read through T: hidden from T's own admin"
 
 
 EXPECTED: dict[Policy, dict[Caller, Outcome]] = {
@@ -134,6 +136,31 @@ EXPECTED: dict[Policy, dict[Caller, Outcome]] = {
         Caller.TENANT_ADMIN_SIBLING: 403,
         Caller.PLATFORM_READ: 403,
         Caller.PLATFORM_READ_WRITE: 403,
+        Caller.PLATFORM_NO_SCOPE: 403,
+        **_UNAUTHENTICATED,
+    },
+    # node(id:) answers within the partner's row scope (`access.visible_partners`): unlike
+    # `partner(id:)` (super admin only), platform tokens that may read see partners, and a
+    # partner admin its own; to anyone else the partner does not exist.
+    Policy.PARTNER_BY_NODE: {
+        Caller.SUPER_ADMIN: "ok",
+        Caller.PARTNER_ADMIN_OWNING: "ok",
+        Caller.PARTNER_ADMIN_OTHER: 404,
+        Caller.TENANT_ADMIN_OWNING: 404,
+        Caller.TENANT_ADMIN_SIBLING: 404,
+        Caller.PLATFORM_READ: "ok",
+        Caller.PLATFORM_READ_WRITE: "ok",
+        Caller.PLATFORM_NO_SCOPE: 403,
+        **_UNAUTHENTICATED,
+    },
+    Policy.PARTNER_OF_T: {
+        Caller.SUPER_ADMIN: "ok",
+        Caller.PARTNER_ADMIN_OWNING: "ok",
+        Caller.PARTNER_ADMIN_OTHER: 404,
+        Caller.TENANT_ADMIN_OWNING: "hidden",
+        Caller.TENANT_ADMIN_SIBLING: 404,
+        Caller.PLATFORM_READ: "ok",
+        Caller.PLATFORM_READ_WRITE: "ok",
         Caller.PLATFORM_NO_SCOPE: 403,
         **_UNAUTHENTICATED,
     },

@@ -14,6 +14,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.auth import build_request_context
+from resolvers.resources import RESOURCES
 from rest_compat.router import scaikey_router
 from rest_compat.runner import status_for
 from rest_compat.scaiwave_router import scaiwave_router
@@ -22,7 +23,9 @@ from tests.databases import empty_all_tables
 from tests.factories import create_partner, create_tenant
 from tests.security import audit_trail
 from tests.security.catalog import OPERATIONS
+from tests.security.expectations_resources import EXPECTATIONS
 from tests.security.operations import Operation
+from tests.security.operations_resources import reads_of
 from tests.security.policies import (
     EXPECTED,
     PLATFORM_REFUSED_BY_ROLE,
@@ -39,7 +42,13 @@ LIMITS = {
     "max_users_per_tenant": 100_000,
     "max_applications_per_tenant": 100_000,
 }
-READ_POLICIES = {Policy.READ_ONE, Policy.READ_LIST, Policy.GLOBAL_READ_ONE}
+READ_POLICIES = {
+    Policy.READ_ONE,
+    Policy.READ_LIST,
+    Policy.GLOBAL_READ_ONE,
+    Policy.PARTNER_BY_NODE,
+    Policy.PARTNER_OF_T,
+}
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +97,8 @@ async def graphql_outcome(
         error = body["errors"][0]
         return status_for(error["extensions"]["code"]), error["message"]
     value = body["data"][call.field]
+    if call.relation is not None:
+        return relation_outcome(operation, targets, value, body)
     if call.list_of:
         ids = {node["id"] for node in value["nodes"]}
         return ("ok" if targets[operation.target] in ids else "hidden"), ""
@@ -95,6 +106,22 @@ async def graphql_outcome(
     if operation.policy in READ_POLICIES:
         assert value["id"] == targets["id"]
     return "ok", ""
+
+
+def relation_outcome(
+    operation: Operation, targets: dict[str, str], parent: Any, body: Any
+) -> tuple[Outcome, str]:
+    """A relation read through its parent read by id: "ok" when it answers the related row
+    the setup names (or, naming none, answers at all), "hidden" when it leaves it out."""
+    call = operation.graphql
+    assert call.relation is not None and parent is not None, body
+    assert parent["id"] == targets["id"]
+    value = parent[call.relation]
+    if value is None:
+        return "hidden", ""
+    ids = {node["id"] for node in value["nodes"]} if call.list_of else {value["id"]}
+    wanted = targets.get(operation.target)
+    return ("ok" if wanted is None or wanted in ids else "hidden"), ""
 
 
 async def rest_outcome(
@@ -188,6 +215,29 @@ class TestTheMatrixIsExhaustive:
 
         assert {(m, r.path) for r in routes for m in (r.methods or ())} - covered == set()
         assert len(routes) == count  # ScaiWave: the spec's 22 endpoints
+
+
+class TestEveryResourceHasExpectations:
+    """The reads derived from the descriptors run only where the table says what they answer."""
+
+    def test_every_resource_has_an_entry(self) -> None:
+        assert {r.name for r in RESOURCES} - EXPECTATIONS.keys() == set()
+        assert EXPECTATIONS.keys() - {r.name for r in RESOURCES} == set()
+
+    @pytest.mark.parametrize("resource", RESOURCES, ids=lambda r: r.name)
+    def test_every_derived_read_has_a_written_expectation(self, resource: Any) -> None:
+        derived = {name for name, _, _ in reads_of(resource)}
+        written = set(EXPECTATIONS[resource.name].reads)
+
+        assert derived - written == set(), f"{resource.name}: reads without an expectation"
+        assert written - derived == set(), f"{resource.name}: expectations of no read"
+
+    def test_the_derived_reads_are_in_the_matrix(self) -> None:
+        names = {operation.name for operation in OPERATIONS}
+        derived = {name for resource in RESOURCES for name, _, _ in reads_of(resource)}
+
+        assert derived <= names
+        assert {"user", "users", "node(user)", "user.tenant", "tenant.users"} <= derived
 
 
 def _camel(name: str) -> str:
