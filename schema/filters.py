@@ -16,7 +16,7 @@ from enum import Enum
 from typing import Any
 
 import strawberry
-from strawberry.types.base import has_object_definition
+from strawberry.types import has_object_definition
 
 from resolvers import resources
 from resolvers.listing import Listing
