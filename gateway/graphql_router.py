@@ -34,7 +34,7 @@ from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
 from core.settings import Settings
-from gateway.explorer import OfflineGraphiQL
+from gateway.explorer import OfflineGraphiQL, shows_explorer
 from gateway.graphql_http import (
     JSON,
     MEDIA_TYPES,
@@ -86,11 +86,7 @@ class GatewayGraphQLRouter(OfflineGraphiQL, GraphQLRouter[object, None]):
         return orjson.loads(data)
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
-        # A GET by persisted-query hash has no `query` either: it is an operation.
-        return (
-            super().should_render_graphql_ide(request)
-            and request.query_params.get("extensions") is None
-        )
+        return shows_explorer(request, enabled=self.graphql_ide is not None)
 
     async def run(  # type: ignore[override]
         self,
