@@ -7,6 +7,7 @@ import json
 import uuid
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from playwright.async_api import Browser, Page, expect
@@ -16,7 +17,7 @@ from db.enums import AdminRole
 from tests.browser.pages import Traffic, assert_stayed_local, opened, type_into
 from tests.factories import create_partner, create_tenant
 from tests.factories_sessions import PASSWORD, create_admin, forget_failed_sign_ins
-from tests.tokens import Tokens
+from tests.tokens import Tokens, bearer
 
 QUERY_EDITOR = ".graphiql-query-editor .CodeMirror"
 HEADERS_EDITOR = ".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror"
@@ -173,12 +174,18 @@ class TestSignIn:
             assert not [url for url in traffic.urls if "password" in url or "horse" in url]
             assert await panel.get_by_label("Password").count() == 0
 
-            # When they sign out, the session ends and the header is empty again
+            # When they sign out, the header is empty again and the session has ended
             await panel.get_by_role("button", name="Sign out").click()
             await expect(panel.get_by_label("Password")).to_be_visible()
             headers = json.loads(await editor_text(page, HEADERS_EDITOR))
             assert headers == {"Authorization": "Bearer "}
         assert_stayed_local(traffic)
+        async with httpx.AsyncClient(base_url=live_server) as client:
+            after = await client.post(
+                "/graphql", json={"query": "{ viewer { role } }"}, headers=bearer(token)
+            )
+        assert after.status_code == 401
+        assert after.json()["errors"][0]["message"] == "Session has been revoked"
 
     async def test_a_wrong_password_is_said_and_leaves_the_header_alone(
         self,
