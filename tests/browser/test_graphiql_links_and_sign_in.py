@@ -89,6 +89,21 @@ class TestShareableLinks:
             assert_no_token_in_urls(page, traffic, token)
         assert_stayed_local(traffic)
 
+    async def test_a_link_runs_the_operation_it_names(
+        self, browser: Browser, live_server: str, tokens: Tokens
+    ) -> None:
+        document = "query Role { viewer { role } }\nquery Count { tenants { totalCount } }"
+        url = link(live_server, query=document, operationName="Count")
+
+        async with opened(browser, url) as (page, traffic):
+            await expect(page.locator(QUERY_EDITOR)).to_contain_text("query Count", timeout=SLOW)
+            await show_headers_with_token(page, tokens.super_admin())
+            await page.locator(".graphiql-execute-button").click()
+
+            await expect(page.locator(RESPONSE)).to_contain_text("totalCount", timeout=SLOW)
+            assert "role" not in await editor_text(page, RESPONSE + " .CodeMirror")
+        assert_stayed_local(traffic)
+
     async def test_the_url_follows_the_query_editor(
         self, browser: Browser, live_server: str
     ) -> None:
