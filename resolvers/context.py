@@ -17,6 +17,8 @@ from resolvers.errors import Unauthenticated
 from resolvers.loaders.registry import Loaders
 
 if TYPE_CHECKING:
+    from graphql import DocumentNode
+
     from resolvers.audit_spool import AuditSpool
     from resolvers.platform_clients import PlatformClients
 
@@ -62,6 +64,16 @@ class RequestMeta:
     user_agent: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class PlannedOperation:
+    """An operation of the request answered from the planner's plan: its document's text, the
+    operation name it ran under and the parsed document (valid, within its limits)."""
+
+    query: str
+    operation_name: str | None
+    document: DocumentNode
+
+
 @dataclass
 class RequestContext:
     principal: Principal | None
@@ -73,6 +85,7 @@ class RequestContext:
     settings: Settings | None = None  # the app's; None where no app runs (see `config`)
     platform_clients: PlatformClients | None = None  # the process's; checks platform tokens
     audit_spool: AuditSpool | None = None  # where events wait while the database is away
+    planned: PlannedOperation | None = None  # set by the planner (`schema.planner`)
     _loaders: Loaders | None = None
 
     @property
