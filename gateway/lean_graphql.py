@@ -143,8 +143,9 @@ class LeanGraphQL:
         try:
             context = await build_request_context(request)
         except AuthenticationFailed as refused:
-            response = authentication_failed_response(request, refused)
-            await response(scope, receive, send)
+            scope[ROUTE_TEMPLATE] = self.graphql_path  # the route it would have matched
+            refusal = authentication_failed_response(request, refused)
+            await refusal(scope, receive, send)
             return True
         except Exception:
             return False  # the normal path meets the same condition and answers it

@@ -192,6 +192,8 @@ class TestLeanAnswers:
         unknown = document(USERS_PAGE, "refused token, unknown document")
         rejected = len(await events(sessions, "auth.token_rejected"))
         before = answered()
+        route = {"method": "POST", "route": "/graphql", "status": "401"}
+        refusals = REGISTRY.get_sample_value("scaigate_http_requests_total", route) or 0
 
         # when
         lean = await post(http, query, token=tokens.expired())
@@ -199,6 +201,7 @@ class TestLeanAnswers:
 
         # then
         assert answered() == before  # not an answer from a plan
+        assert REGISTRY.get_sample_value("scaigate_http_requests_total", route) == refusals + 2
         assert lean.status_code == 401
         same_answer(lean, normal)
         assert len(await events(sessions, "auth.token_rejected")) == rejected + 2
