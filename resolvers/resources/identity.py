@@ -116,6 +116,7 @@ USER = Resource(
         "password_changed_at",
         "custom_attributes",
         "admin_role",
+        "last_sign_in_at",
         *_TIMES,
     ),
     owner=_BY_TENANT,
@@ -127,8 +128,10 @@ USER = Resource(
             "effective_groups", "group", "id", "id", many=True, link=_MEMBERSHIPS, closure=True
         ),
     ),
-    filterable=frozenset({"tenant_id", "status", "email", "admin_role", "mfa_enabled"}),
-    sortable=frozenset({"id", "email", "display_name", "created_at"}),
+    filterable=frozenset(
+        {"tenant_id", "status", "email", "admin_role", "mfa_enabled", "last_sign_in_at"}
+    ),
+    sortable=frozenset({"id", "email", "display_name", "created_at", "last_sign_in_at"}),
 )
 
 GROUP = Resource(

@@ -40,6 +40,9 @@ class User(Node):
     admin_role: UserAdminRole | None = strawberry.field(
         description="The user's admin role; null: not an admin (cannot sign in)."
     )
+    last_sign_in_at: datetime | None = strawberry.field(
+        description="When the user last signed in successfully; null: never."
+    )
     created_at: datetime
     updated_at: datetime
 
