@@ -31,6 +31,8 @@ _MEMBERS = Link("group_members", "group_id", "user_id")
 _MEMBERSHIPS = Link("group_members", "user_id", "group_id")
 _CHILDREN = Link("group_nesting", "parent_group_id", "child_group_id")
 _PARENTS = Link("group_nesting", "child_group_id", "parent_group_id")
+# A partner reaches its tenants' rows through its live tenants.
+_PARTNER_TENANTS = Link("tenants", "partner_id", "id")
 
 
 def _to_tenant() -> ResourceRelation:
@@ -60,7 +62,12 @@ PARTNER = Resource(
     owner=None,
     soft_delete=True,
     scope=access.visible_partners,
-    relations=(ResourceRelation("tenants", "tenant", "id", "partner_id", many=True),),
+    relations=(
+        ResourceRelation("tenants", "tenant", "id", "partner_id", many=True),
+        ResourceRelation("users", "user", "id", "tenant_id", many=True, link=_PARTNER_TENANTS),
+        # Sessions started under the partner (a session keeps its partner at sign-in).
+        ResourceRelation("sessions", "sso_session", "id", "partner_id", many=True),
+    ),
     filterable=frozenset({"status", "slug"}),
     sortable=frozenset({"id", "name", "slug", "created_at"}),
 )
@@ -92,6 +99,7 @@ TENANT = Resource(
         _tenant_owned("applications", "application"),
         _tenant_owned("identity_providers", "identity_provider"),
         _tenant_owned("agents", "agent"),
+        _tenant_owned("sessions", "sso_session"),
     ),
     filterable=frozenset({"partner_id", "status", "slug"}),
     sortable=frozenset({"id", "name", "slug", "created_at"}),
@@ -127,6 +135,7 @@ USER = Resource(
         ResourceRelation(
             "effective_groups", "group", "id", "id", many=True, link=_MEMBERSHIPS, closure=True
         ),
+        ResourceRelation("sessions", "sso_session", "id", "user_id", many=True),
     ),
     filterable=frozenset(
         {"tenant_id", "status", "email", "admin_role", "mfa_enabled", "last_sign_in_at"}
