@@ -27,6 +27,8 @@ class GraphQLCall:
     field: str
     variables: Callable[[Targets], dict[str, Any]]
     list_of: bool = False
+    # A relation read: the connection under the root field `field` whose nodes are listed.
+    within: str | None = None
 
 
 @dataclass(frozen=True)

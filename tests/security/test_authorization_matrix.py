@@ -88,6 +88,8 @@ async def graphql_outcome(
         error = body["errors"][0]
         return status_for(error["extensions"]["code"]), error["message"]
     value = body["data"][call.field]
+    if call.within is not None and value is not None:
+        value = value[call.within]
     if call.list_of:
         ids = {node["id"] for node in value["nodes"]}
         return ("ok" if targets[operation.target] in ids else "hidden"), ""
