@@ -45,4 +45,7 @@ class User(ResourceColumns, Base):
             sqlite_where=text("deleted_at IS NULL"),
             postgresql_where=text("deleted_at IS NULL"),
         ),
+        # "Users of one tenant by last sign-in"; the descending one, PostgreSQL only, is in
+        # db.models.search_indexes.
+        Index("ix_users_tenant_id_last_sign_in_at", "tenant_id", "last_sign_in_at", "id"),
     )
