@@ -157,12 +157,17 @@ async def seed_scale_into(
             await writer.write(AuditEvent, chunk)
     if writer.postgresql:
         # Planner statistics for the benchmarks that follow (allowed in a transaction).
-        names = ", ".join(t.name for t in (*_BULK_TABLES, Partner.__table__, Tenant.__table__))
+        names = ", ".join(t.name for t in (*_BULK_TABLES, _table(Partner), _table(Tenant)))
         await connection.execute(text(f"ANALYZE {names}"))
     return ScaleReport(existing_partners=0, rows=writer.counts)
 
 
-_BULK_TABLES: tuple[Table, ...] = (User.__table__, SsoSession.__table__, AuditEvent.__table__)  # type: ignore[assignment]
+def _table(model: type[Any]) -> Table:
+    table: Table = model.__table__
+    return table
+
+
+_BULK_TABLES = (_table(User), _table(SsoSession), _table(AuditEvent))
 
 
 @asynccontextmanager
@@ -182,7 +187,7 @@ async def _indexes_built_after(
     yield
     await connection.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
     for index in indexes:
-        await connection.run_sync(lambda sync, index=index: index.create(sync))
+        await connection.run_sync(index.create)
 
 
 class _Copier:
@@ -197,7 +202,7 @@ class _Copier:
     async def write(self, model: type[Any], rows: list[dict[str, Any]]) -> None:
         if not rows:
             return
-        table: Table = model.__table__  # type: ignore[assignment]
+        table = _table(model)
         if self.postgresql:
             await self._copy(table, rows)
         else:

@@ -16,6 +16,8 @@ Migration 0010 creates them; tests/db/test_migrations.py checks that it matches.
 
 from __future__ import annotations
 
+from typing import cast
+
 from sqlalchemy import Index, Table
 
 from db.models.applications import Application
@@ -28,11 +30,11 @@ POSTGRESQL_ONLY = "postgresql"
 
 # (table, its text columns) searched by trigram.
 TRIGRAM_COLUMNS: tuple[tuple[Table, tuple[str, ...]], ...] = (
-    (User.__table__, ("email", "display_name", "first_name", "last_name")),  # type: ignore[arg-type]
-    (Group.__table__, ("name",)),  # type: ignore[arg-type]
-    (Tenant.__table__, ("name", "slug")),  # type: ignore[arg-type]
-    (Partner.__table__, ("name", "slug")),  # type: ignore[arg-type]
-    (Application.__table__, ("name",)),  # type: ignore[arg-type]
+    (cast("Table", User.__table__), ("email", "display_name", "first_name", "last_name")),
+    (cast("Table", Group.__table__), ("name",)),
+    (cast("Table", Tenant.__table__), ("name", "slug")),
+    (cast("Table", Partner.__table__), ("name", "slug")),
+    (cast("Table", Application.__table__), ("name",)),
 )
 
 
@@ -53,7 +55,7 @@ TRIGRAM_INDEXES: tuple[Index, ...] = tuple(
     _trigram(table, column) for table, names in TRIGRAM_COLUMNS for column in names
 )
 
-_USERS = User.__table__
+_USERS = cast("Table", User.__table__)
 USERS_BY_RECENT_SIGN_IN = Index(
     "ix_users_tenant_id_last_sign_in_at_desc",
     _USERS.c.tenant_id,
