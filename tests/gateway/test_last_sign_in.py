@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -40,7 +41,7 @@ async def stored_last_sign_in(sessions: Sessions, user_id: str) -> datetime | No
     return user.last_sign_in_at
 
 
-async def an_admin(sessions: Sessions, email: str, **fields: object) -> User:
+async def an_admin(sessions: Sessions, email: str, **fields: Any) -> User:
     tenant = await create_tenant(sessions, partner=await create_partner(sessions))
     return await create_admin(
         sessions, tenant=tenant, role=AdminRole.SUPER_ADMIN, email=email, **fields
