@@ -6,8 +6,9 @@ from tests.security.operations import GraphQLCall, Operation, RestCall, _by_id, 
 from tests.security.policies import Policy
 from tests.security.targets_sessions import (
     fresh_session,
-    fresh_session_of_partner,
-    fresh_user_of_partner,
+    only_session_of_tenant_t,
+    session_of_a_fresh_partner,
+    user_of_a_fresh_partner,
 )
 
 A = "/api/v1/admin"
@@ -60,19 +61,19 @@ OPERATIONS: list[Operation] = [
     Operation(
         "tenant.sessions",
         Policy.READ_ONE,
-        fresh_session,
+        only_session_of_tenant_t,
         _relation("tenant", "tenant", "sessions"),
     ),
     Operation(
         "partner.sessions",
         Policy.SUPER_ADMIN_ONLY,
-        fresh_session_of_partner,
+        session_of_a_fresh_partner,
         _relation("partner", "partner", "sessions"),
     ),
     Operation(
         "partner.users",
         Policy.SUPER_ADMIN_ONLY,
-        fresh_user_of_partner,
+        user_of_a_fresh_partner,
         _relation("partner", "partner", "users"),
     ),
 ]
