@@ -15,6 +15,7 @@ from db.ids import IdPrefix, new_id
 from db.models import GroupMember, Partner, User
 from resolvers import admin_roles, audit, passwords, resources, validation
 from resolvers.context import RequestContext
+from resolvers.declared_relations import declared
 from resolvers.errors import BadInput, NotFound
 from resolvers.listing import Listing, Page, Relay, list_page
 from resolvers.loaders.relations import Relation
@@ -49,6 +50,7 @@ def _members_by_group_id(parent_ids: Sequence[str], principal: Principal) -> Sel
 
 USERS_BY_TENANT_ID = Relation("UsersByTenantId", _users_by_tenant_id)
 MEMBERS_BY_GROUP_ID = Relation("MembersByGroupId", _members_by_group_id)
+USERS_BY_PARTNER_ID = declared(resources.PARTNER, "users")
 
 
 async def get(context: RequestContext, user_id: str) -> Any:

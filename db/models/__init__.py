@@ -19,6 +19,9 @@ from db.models.tenants import Tenant
 from db.models.usage import AiUsageRecord, StorageObject
 from db.models.users import User
 
+# After the tables: indexes over several models' columns and expressions.
+from db.models import search_indexes  # noqa: F401  isort: skip
+
 __all__ = [
     "Agent",
     "AiUsageRecord",

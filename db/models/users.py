@@ -33,6 +33,8 @@ class User(ResourceColumns, Base):
     # super_admin | partner_admin | tenant_admin (db.enums.AdminRole); null: not an admin,
     # cannot sign in. A partner admin's partner is its tenant's partner.
     admin_role: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # Set by every successful sign-in, in the transaction of its audit event; null: never.
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     __table_args__ = (
         Index(
@@ -43,4 +45,7 @@ class User(ResourceColumns, Base):
             sqlite_where=text("deleted_at IS NULL"),
             postgresql_where=text("deleted_at IS NULL"),
         ),
+        # "Users of one tenant by last sign-in"; the descending one, PostgreSQL only, is in
+        # db.models.search_indexes.
+        Index("ix_users_tenant_id_last_sign_in_at", "tenant_id", "last_sign_in_at", "id"),
     )

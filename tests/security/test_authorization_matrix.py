@@ -99,6 +99,8 @@ async def graphql_outcome(
     value = body["data"][call.field]
     if call.relation is not None:
         return relation_outcome(operation, targets, value, body)
+    if call.within is not None and value is not None:
+        value = value[call.within]
     if call.list_of:
         ids = {node["id"] for node in value["nodes"]}
         return ("ok" if targets[operation.target] in ids else "hidden"), ""
