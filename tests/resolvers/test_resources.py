@@ -1,6 +1,6 @@
 """Resource descriptors: every table is described or explained, every descriptor is complete
 and agrees with the database and the GraphQL types, and what is derived from them (row
-scope, by-id loaders, `node(id:)`, the tenant cascade) behaves on a real database."""
+scope, by-id loaders, `node(id:)`, the tenant and partner cascades) behaves on a real database."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from resolvers.resources import (
     BY_PREFIX,
     NON_RESOURCE_PREFIXES,
     NON_RESOURCES,
+    PARTNER_CASCADE,
     RESOURCES,
     TENANT_CASCADE,
     Resource,
@@ -44,6 +45,7 @@ from tests.tokens import Tokens
 
 NODE = "query ($id: ID!) { node(id: $id) { __typename id } }"
 DELETE_TENANT = "mutation ($id: ID!) { deleteTenant(id: $id) { id } }"
+DELETE_PARTNER = "mutation ($id: ID!) { deletePartner(id: $id) { id } }"
 
 PRINCIPALS = (
     Principal(role=Role.SUPER_ADMIN, subject="usr_super"),
@@ -302,3 +304,36 @@ class TestTenantCascade:
         assert (
             await stored(sessions, BY_NAME["partner"].model, rows["partner"].id)
         ).deleted_at is None
+
+
+class TestPartnerCascade:
+    async def test_deleting_a_partner_soft_deletes_what_it_and_its_tenants_own(
+        self,
+        db: None,
+        sessions: async_sessionmaker[AsyncSession],
+        gql: GraphQLClient,
+        tokens: Tokens,
+    ) -> None:
+        # given a row of every resource under one partner, and another partner's tenant
+        rows = await _one_of_each(sessions)
+        bystander = await create_tenant(sessions, partner=await create_partner(sessions))
+        bystander_user = await create_user(sessions, tenant=bystander)
+
+        # when
+        result = await gql(DELETE_PARTNER, {"id": rows["partner"].id}, token=tokens.super_admin())
+
+        # then
+        assert "errors" not in result, result
+        assert {r.name for r in PARTNER_CASCADE} == {"tenant"}
+        for resource in (BY_NAME["partner"], *PARTNER_CASCADE, *TENANT_CASCADE):
+            row = await stored(sessions, resource.model, rows[resource.name].id)
+            assert row.deleted_at is not None, resource.name
+        session = await stored(sessions, BY_NAME["sso_session"].model, rows["sso_session"].id)
+        assert (session.revoked_at is not None, session.revoked_reason) == (
+            True,
+            "partner_deleted",
+        )
+        event = await stored(sessions, BY_NAME["audit_event"].model, rows["audit_event"].id)
+        assert event.id == rows["audit_event"].id  # owned by nobody: nothing deletes it
+        for row in (bystander, bystander_user):
+            assert (await stored(sessions, type(row), row.id)).deleted_at is None, row.id
