@@ -57,21 +57,22 @@ def _sdl_schema() -> GraphQLSchema:
 def _plain_fields(resource: Resource) -> dict[str, GraphQLField]:
     """The fields of the resource's GraphQL type that have no resolver of their own, by their
     Python name, as the schema declares them."""
-    definition = get_object_definition(_strawberry_type(resource.graphql_type), strict=True)
     object_type = _sdl_schema().get_type(resource.graphql_type)
     assert isinstance(object_type, GraphQLObjectType), resource.graphql_type
     return {
-        field.python_name: object_type.fields[schema.config.name_converter.get_graphql_name(field)]
-        for field in definition.fields
-        if field.base_resolver is None
+        python_name: object_type.fields[graphql_name]
+        for python_name, graphql_name in _graphql_names(resource).items()
     }
 
 
-def _graphql_name(resource: Resource, python_name: str) -> str:
-    object_type = _sdl_schema().get_type(resource.graphql_type)
-    assert isinstance(object_type, GraphQLObjectType)
-    field = _plain_fields(resource)[python_name]
-    return next(name for name, f in object_type.fields.items() if f is field)
+def _graphql_names(resource: Resource) -> dict[str, str]:
+    """Each plain field's GraphQL name, by its Python name."""
+    definition = get_object_definition(_strawberry_type(resource.graphql_type), strict=True)
+    return {
+        field.python_name: schema.config.name_converter.get_graphql_name(field)
+        for field in definition.fields
+        if field.base_resolver is None
+    }
 
 
 def _booleans(resource: Resource) -> list[str]:
@@ -154,7 +155,8 @@ async def _give_distinct_values(
 async def _read(
     gql: GraphQLClient, token: str, resource: Resource, rows: dict[str, Any]
 ) -> dict[str, Any]:
-    fields = " ".join(_graphql_name(resource, f) for f in resource.fields)
+    names = _graphql_names(resource)
+    fields = " ".join(names[f] for f in resource.fields)
     row_id = rows[resource.name].id
     if resource.node:
         result = await gql(
@@ -178,7 +180,8 @@ class TestFieldsAgreeWithTheirColumns:
         columns = {f: resource.column(c).nullable for f, c in resource.fields.items()}
 
         assert set(nullable) == set(columns)
-        assert {f: n for f, n in nullable.items() if n != columns[f]} == {}
+        # each disagreement as (the field is nullable, its column is nullable)
+        assert {f: (n, columns[f]) for f, n in nullable.items() if n != columns[f]} == {}
 
     async def test_each_plain_field_answers_from_the_column_its_descriptor_names(
         self,
@@ -197,10 +200,8 @@ class TestFieldsAgreeWithTheirColumns:
             answer = await _read(gql, tokens.super_admin(), resource, rows)
 
             # then
-            read = {
-                f: _answered(resource, f, answer[_graphql_name(resource, f)])
-                for f in resource.fields
-            }
+            names = _graphql_names(resource)
+            read = {f: _answered(resource, f, answer[names[f]]) for f in resource.fields}
             expected = {
                 f: _as_read(resource, f, stored[column]) for f, column in resource.fields.items()
             }
