@@ -47,6 +47,8 @@ from graphql import (
     VariableDefinitionNode,
     VariableNode,
     get_named_type,
+    get_operation_ast,
+    parse,
     parse_type,
     print_ast,
     value_from_ast_untyped,
@@ -119,9 +121,17 @@ _WRONG_VALUES: dict[str, Any] = {"Int": "ten", "String": 7, "ID": 1.5}
 @dataclass(frozen=True)
 class GeneratedCase:
     document: str
-    variables: dict[str, Any]
-    operation_name: str | None
-    several_roots: bool  # root fields that a caller may be refused concurrently
+    variables: dict[str, Any] = field(default_factory=dict)
+    operation_name: str | None = None
+
+    @property
+    def several_roots(self) -> bool:
+        """Whether the operation has root fields a caller may be refused concurrently."""
+        document = parse(self.document)
+        operation = get_operation_ast(document, self.operation_name)
+        assert operation is not None
+        fragments = [d for d in document.definitions if isinstance(d, FragmentDefinitionNode)]
+        return _root_fields(operation.selection_set, fragments) > 1
 
     def payload(self, world: World) -> dict[str, Any]:
         """The request's JSON body, the world's ids in place of the placeholders."""
@@ -337,5 +347,4 @@ def _cases(draw: st.DrawFn, plannable: bool) -> GeneratedCase:
         document=print_ast(DocumentNode(definitions=tuple(definitions))),
         variables=rewriter.values,
         operation_name=name if second or (name and rewriter.chance(50)) else None,
-        several_roots=_root_fields(selection_set, rewriter.fragments) > 1,
     )

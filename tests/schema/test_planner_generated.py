@@ -14,7 +14,9 @@ from a plan, so it cannot pass by everything falling back.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+import json
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -31,10 +33,39 @@ from tests.security.principals import Caller, World, token_for
 from tests.tokens import Tokens, bearer
 
 EXAMPLES = 60
-# Callers who may read every root list the documents select, and so can run from a plan.
-READERS = (Caller.SUPER_ADMIN,)
-# At least this share of the documents runs from a plan for a super admin.
+# At least this share of the documents runs from a plan for a super admin, and some do for
+# the other callers who may read root lists.
 PLANNED_SHARE = 0.3
+OTHER_READERS = (Caller.TENANT_ADMIN_OWNING, Caller.PLATFORM_READ)
+
+
+# Documents generation found, sent as they are by every caller on every run.
+FOUND = {
+    "two root lists refused with different messages": GeneratedCase(
+        """
+        {
+          partners(first: 2, after: "b2Zmc2V0OjA=", status: ACTIVE) { totalCount }
+          groups(first: 2, after: "b2Zmc2V0OjA=", tenantId: "{S}") { totalCount }
+        }
+        """
+    ),
+    "two nullable root fields refused, in fragments": GeneratedCase(
+        """
+        {
+          tenant(id: "{T}") { ... { id alias1: settings } }
+          again2: tenant(id: "{T}") @include(if: true) { ... on Tenant { id alias3: settings } }
+        }
+        """
+    ),
+}
+# Documents the planner answers differently today, each under its bug. They are not sent:
+# each fails until its bug is fixed, and then moves into FOUND.
+OPEN_BUGS = {
+    "edges selecting `node` under two response keys: every key is written with the fields "
+    "of the last one": GeneratedCase(
+        "{ users(first: 2) { edges { node { id } other: node { email } } } }"
+    ),
+}
 
 
 @pytest.fixture(scope="module")
@@ -49,22 +80,29 @@ async def loop() -> asyncio.AbstractEventLoop:
     return asyncio.get_running_loop()
 
 
-def comparable(response: httpx.Response, case: GeneratedCase) -> bytes | tuple[str, bool]:
-    """The body's bytes; but when several root fields fail and null the whole `data`,
-    graphql-core reports the first to fail, and root fields run concurrently: which one is
-    reported varies from run to run, with or without the planner (a request with an error
-    never ran from a plan). Then both must have nulled `data` with errors of root fields only."""
+def comparable(response: httpx.Response, case: GeneratedCase) -> bytes | tuple[str, Any]:
+    """The body's bytes; but root fields run concurrently, so when several of them fail, the
+    order they fail in varies from run to run, with or without the planner (and a response
+    with errors never came from a plan):
+
+    - when they null the whole `data`, graphql-core reports the first to fail: both must have
+      nulled `data` with errors of root fields only;
+    - otherwise the errors are listed in the order they happened: `data` must be the same,
+      and the errors the same in any order.
+    """
     body: dict[str, Any] = response.json()
-    errors = body.get("errors")
-    if not (case.several_roots and body.get("data") is None and errors):
+    errors: list[dict[str, Any]] | None = body.get("errors")
+    if not (case.several_roots and errors):
         return response.content
-    return "data null, errors at root fields", all(len(e.get("path", ())) == 1 for e in errors)
+    if body.get("data") is None:
+        return "data null", all(len(error.get("path", ())) == 1 for error in errors)
+    return json.dumps(body["data"]), sorted(json.dumps(error, sort_keys=True) for error in errors)
 
 
 @dataclass
 class Tally:
     documents: int = 0
-    planned: int = 0
+    planned: Counter[Caller] = field(default_factory=Counter)  # documents that ran from a plan
 
 
 async def _post(
@@ -89,8 +127,7 @@ async def _compare(
             executed = await _post(http, payload, token)
         before = PLANNER_FIGURES.planned
         planned = await _post(http, payload, token)
-        if caller in READERS and PLANNER_FIGURES.planned > before:
-            tally.planned += 1
+        tally.planned[caller] += PLANNER_FIGURES.planned - before
         difference = (
             f"caller {caller.value}\nquery:\n{payload['query']}\nvariables: {payload['variables']}"
             f"\noperationName: {payload.get('operationName')}"
@@ -130,4 +167,16 @@ class TestGeneratedDocuments:
         same_answer()
 
         # then
-        assert tally.planned >= PLANNED_SHARE * tally.documents, tally
+        assert tally.planned[Caller.SUPER_ADMIN] >= PLANNED_SHARE * tally.documents, tally
+        assert all(tally.planned[caller] for caller in OTHER_READERS), tally
+
+    @pytest.mark.parametrize("case", list(FOUND.values()), ids=list(FOUND))
+    async def test_documents_generation_found_get_the_same_answer(
+        self,
+        app: FastAPI,
+        world: World,
+        http: httpx.AsyncClient,
+        tokens: Tokens,
+        case: GeneratedCase,
+    ) -> None:
+        await _compare(app, http, world, tokens, case, Tally())
