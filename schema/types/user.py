@@ -40,6 +40,10 @@ class User(Node):
     admin_role: UserAdminRole | None = strawberry.field(
         description="The user's admin role; null: not an admin (cannot sign in)."
     )
+    external_id: str | None = strawberry.field(
+        description="A provisioning client's id for the user (SCIM `externalId`), unique in "
+        "its tenant."
+    )
     created_at: datetime
     updated_at: datetime
 

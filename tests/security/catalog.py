@@ -8,6 +8,7 @@ from tests.security import (
     operations_collaboration,
     operations_collaboration_admin,
     operations_identity,
+    operations_scim_tokens,
     operations_sessions,
 )
 from tests.security.operations import Operation
@@ -16,6 +17,7 @@ OPERATIONS: list[Operation] = [
     *operations.FOUNDATION,
     *operations_identity.OPERATIONS,
     *operations_sessions.OPERATIONS,
+    *operations_scim_tokens.OPERATIONS,
     *operations_audit.OPERATIONS,
     *operations_collaboration.OPERATIONS,
     *operations_collaboration_admin.OPERATIONS,
