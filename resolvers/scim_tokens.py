@@ -72,7 +72,7 @@ async def list_(context: RequestContext, window: Window, *, tenant_id: str | Non
     return await fetch_slice(context.read, statement, _TABLE.c.id, window)
 
 
-async def create(context: RequestContext, tenant_id: str, name: str) -> CreatedScimToken:
+async def create(context: RequestContext, tenant_id: str, name: Any) -> CreatedScimToken:
     principal = context.actor
     name = validation.required_text("name", name, max_length=200)
     tenant_id = validation.required_text("tenant_id", tenant_id, max_length=40)

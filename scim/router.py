@@ -117,9 +117,11 @@ def _int(request: Request, name: str, default: int) -> int:
 def _response_parameters(request: Request) -> Any:
     """`attributes` / `excludedAttributes`, checked against the User model."""
     try:
-        return ResponseParameters[users.ScimUser](
-            attributes=request.query_params.get("attributes") or None,
-            excluded_attributes=request.query_params.get("excludedAttributes") or None,
+        return ResponseParameters[users.ScimUser].model_validate(
+            {
+                "attributes": request.query_params.get("attributes") or None,
+                "excluded_attributes": request.query_params.get("excludedAttributes") or None,
+            }
         )
     except SCIMException:
         raise
@@ -146,12 +148,14 @@ def service_provider_config(base: str) -> dict[str, Any]:
         sort=Sort(supported=True),
         etag=ETag(supported=True),
         authentication_schemes=[
-            AuthenticationScheme(
-                type="oauthbearertoken",
-                name="OAuth Bearer Token",
-                description="A SCIM token of the tenant, or an admin token that may manage "
-                "its users, as `Authorization: Bearer …`.",
-                primary=True,
+            AuthenticationScheme.model_validate(
+                {
+                    "type": "oauthbearertoken",
+                    "name": "OAuth Bearer Token",
+                    "description": "A SCIM token of the tenant, or an admin token that may "
+                    "manage its users, as `Authorization: Bearer …`.",
+                    "primary": True,
+                }
             )
         ],
     )

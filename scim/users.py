@@ -163,10 +163,12 @@ def to_scim(row: Any, base: str, groups: Sequence[tuple[str, str]] = ()) -> Scim
         if row.first_name or row.last_name
         else None,
         display_name=row.display_name,
-        emails=[Email(value=row.email, type="work", primary=True)],
+        emails=[Email.model_validate({"value": row.email, "type": "work", "primary": True})],
         active=row.status == UserStatus.ACTIVE.value,
         groups=[
-            GroupMembership(value=group_id, display=name, ref=f"{base}/Groups/{group_id}")
+            GroupMembership.model_validate(
+                {"value": group_id, "display": name, "$ref": f"{base}/Groups/{group_id}"}
+            )
             for group_id, name in groups
         ]
         or None,
