@@ -22,6 +22,7 @@ from core.settings import Settings, get_settings
 from db.engine import create_engine, create_sessionmaker, is_sqlite
 from db.migrate import upgrade
 from gateway.auth import (
+    anonymous_context,
     authentication_failed_response,
     build_request_context,
     request_context_of,
@@ -53,6 +54,7 @@ from rest_compat.router import scaikey_router
 from rest_compat.scaiwave_router import scaiwave_router
 from schema.context import GraphQLContext
 from schema.schema import schema
+from scim.router import scim_router
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -160,6 +162,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sign_in_router())
     app.include_router(oauth_router())
     app.include_router(scaiwave_router(build_request_context))
+    app.include_router(scim_router(build_request_context, anonymous_context))
     install_vendor_files(app)
     if openapi:
         add_swagger_ui(app)

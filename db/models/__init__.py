@@ -14,6 +14,7 @@ from db.models.persisted_operations import PersistedOperation
 from db.models.plugins import Plugin, TenantPlugin
 from db.models.prompt_studio import PromptStudioAllowlistEntry, PromptStudioSettings
 from db.models.rooms import Room, RoomParticipant
+from db.models.scim_tokens import ScimToken
 from db.models.sessions import SsoSession
 from db.models.tenants import Tenant
 from db.models.usage import AiUsageRecord, StorageObject
@@ -41,6 +42,7 @@ __all__ = [
     "PromptStudioSettings",
     "Room",
     "RoomParticipant",
+    "ScimToken",
     "SsoSession",
     "StorageObject",
     "Tenant",

@@ -141,6 +141,7 @@ USER = Resource(
         "custom_attributes",
         "admin_role",
         "last_sign_in_at",
+        "external_id",
         *_TIMES,
     ),
     owner=_BY_TENANT,
@@ -155,7 +156,7 @@ USER = Resource(
     ),
     filterable=frozenset(
         {"id", "tenant_id", "email", "display_name", "first_name", "last_name", "status"}
-        | {"email_verified", "mfa_enabled", "must_change_password", "admin_role"}
+        | {"email_verified", "mfa_enabled", "must_change_password", "admin_role", "external_id"}
         | {"password_changed_at", "last_sign_in_at", *_TIMES}
     ),
     sortable=frozenset(
@@ -172,7 +173,7 @@ GROUP = Resource(
     model=Group,
     prefix=IdPrefix.GROUP,
     graphql_type="Group",
-    fields=columns("id", "tenant_id", "name", "description", *_TIMES),
+    fields=columns("id", "tenant_id", "name", "description", "external_id", *_TIMES),
     owner=_BY_TENANT,
     soft_delete=True,
     relations=(
@@ -184,7 +185,7 @@ GROUP = Resource(
         ResourceRelation("children", "group", "id", "id", many=True, link=_CHILDREN),
         ResourceRelation("parents", "group", "id", "id", many=True, link=_PARENTS),
     ),
-    filterable=frozenset({"id", "tenant_id", "name", "description", *_TIMES}),
+    filterable=frozenset({"id", "tenant_id", "name", "description", "external_id", *_TIMES}),
     sortable=frozenset({"id", "name", *_TIMES}),
     searchable=("name",),
     groupable=frozenset({"tenant_id", "created_day"}),

@@ -45,6 +45,10 @@ class User(Node):
     last_sign_in_at: datetime | None = strawberry.field(
         description="When the user last signed in successfully; null: never."
     )
+    external_id: str | None = strawberry.field(
+        description="A provisioning client's id for the user (SCIM `externalId`), unique in "
+        "its tenant."
+    )
     created_at: datetime
     updated_at: datetime
 
