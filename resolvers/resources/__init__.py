@@ -93,10 +93,12 @@ NON_RESOURCES: Mapping[str, str] = MappingProxyType(
         "ai_usage_records": "append-only usage figures, aggregated by statistics only",
         "storage_objects": "stored bytes, aggregated by statistics only",
         "persisted_operations": "the gateway's registered GraphQL documents, not admin data",
+        "scim_tokens": "a tenant's provisioning credentials: created, listed and revoked "
+        "through their tenant (resolvers.scim_tokens), never a node or a list of the graph",
     }
 )
 
 # Id prefixes whose rows are not (yet) served as resources; see NON_RESOURCES.
 NON_RESOURCE_PREFIXES: frozenset[IdPrefix] = frozenset(
-    {IdPrefix.ROOM, IdPrefix.AI_USAGE, IdPrefix.STORAGE_OBJECT}
+    {IdPrefix.ROOM, IdPrefix.AI_USAGE, IdPrefix.STORAGE_OBJECT, IdPrefix.SCIM_TOKEN}
 )
