@@ -62,9 +62,11 @@ class DescribedRelation:
         if link is None:
             return table, table.c[self.relation.target_key]
         link_table = table.metadata.tables[link.table]
-        joined = table.join(
-            link_table, link_table.c[link.child_column] == table.c[self.relation.target_key]
-        )
+        on = link_table.c[link.child_column] == table.c[self.relation.target_key]
+        # A soft-deleted link row (a partner's deleted tenant) links nothing.
+        if "deleted_at" in link_table.c:
+            on = and_(on, link_table.c.deleted_at.is_(None))
+        joined = table.join(link_table, on)
         return joined, link_table.c[link.parent_column]
 
     def pages(

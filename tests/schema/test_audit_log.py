@@ -303,7 +303,7 @@ class TestAuditEventFilters:
     @pytest.mark.parametrize(
         ("given", "message"),
         [
-            ({"actorType": "robot"}, "actor_type: must be one of user, service, anonymous"),
+            ({"actorType": "robot"}, "actor_type: must be one of user, service, anonymous, scim"),
             ({"result": "ok"}, "result: must be one of success, failure, denied"),
             (
                 {"since": "2025-03-02T00:00:00Z", "until": "2025-03-01T00:00:00Z"},

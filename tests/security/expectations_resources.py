@@ -65,6 +65,8 @@ EXPECTATIONS: dict[str, Expectations] = {
             ),
             "node(partner)": Read(Policy.PARTNER_BY_NODE, setup=partner_p),
             "partner.tenants": Read(Policy.SUPER_ADMIN_ONLY),
+            "partner.users": Read(Policy.SUPER_ADMIN_ONLY),
+            "partner.sessions": Read(Policy.SUPER_ADMIN_ONLY),
         },
     ),
     "tenant": Expectations(
@@ -82,6 +84,7 @@ EXPECTATIONS: dict[str, Expectations] = {
             "tenant.applications": ONE,
             "tenant.identityProviders": ONE,
             "tenant.agents": ONE,
+            "tenant.sessions": ONE,
         },
     ),
     "user": Expectations(
@@ -98,6 +101,7 @@ EXPECTATIONS: dict[str, Expectations] = {
             "user.tenant": ONE,
             "user.groups": ONE,
             "user.effectiveGroups": ONE,
+            "user.sessions": ONE,
         },
     ),
     "group": Expectations(
