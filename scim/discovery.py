@@ -22,7 +22,7 @@ from scim2_models import (
 from scim2_models import Patch as PatchSupport
 
 from scim import groups, users
-from scim.errors import document
+from scim.errors import ScimError, document
 from scim.resources import MAX_RESULTS
 
 
@@ -87,3 +87,11 @@ def list_document(resources: list[dict[str, Any]]) -> JSONResponse:
             "Resources": resources,
         }
     )
+
+
+def one_of(documents: list[dict[str, Any]], wanted: str, kind: str) -> JSONResponse:
+    """The discovery document of that id (`User`, or a schema's URN)."""
+    for body in documents:
+        if body.get("id") == wanted:
+            return document(body)
+    raise ScimError(404, f"{kind} {wanted} not found")

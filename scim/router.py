@@ -27,6 +27,7 @@ from scim.requests import base_url
 from scim.user_routes import add_user_routes
 
 PREFIX = "/scim/v2/{tenant_id}"
+SERVED = frozenset({"ServiceProviderConfig", "ResourceTypes", "Schemas", "Users", "Groups"})
 
 
 def scim_router(context_of: ContextOf, anonymous_context_of: AnonymousContextOf) -> APIRouter:
@@ -76,11 +77,31 @@ def scim_router(context_of: ContextOf, anonymous_context_of: AnonymousContextOf)
     async def get_schemas(request: Request, tenant_id: str, context: RequestContext) -> Response:
         return discovery.list_document(discovery.schemas(base_url(request, tenant_id)))
 
+    async def get_resource_type(
+        request: Request, tenant_id: str, context: RequestContext
+    ) -> Response:
+        found = discovery.resource_types(base_url(request, tenant_id))
+        return discovery.one_of(found, request.path_params["id"], "ResourceType")
+
+    async def get_schema(request: Request, tenant_id: str, context: RequestContext) -> Response:
+        found = discovery.schemas(base_url(request, tenant_id))
+        return discovery.one_of(found, request.path_params["id"], "Schema")
+
+    async def not_served(request: Request, tenant_id: str, context: RequestContext) -> Response:
+        parts = request.path_params["rest"].strip("/").split("/")
+        if parts[0] in SERVED and len(parts) <= 2:
+            raise ScimError(405, f"{request.method} is not allowed on {request.url.path}")
+        raise ScimError(404, f"Nothing is served at {request.url.path}")
+
     route("GET", "/ServiceProviderConfig", get_config)
     route("GET", "/ResourceTypes", get_resource_types)
+    route("GET", "/ResourceTypes/{id}", get_resource_type)
     route("GET", "/Schemas", get_schemas)
+    route("GET", "/Schemas/{id}", get_schema)
     add_user_routes(route)
     add_group_routes(route)
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        route(method, "/{rest:path}", not_served, status=404)  # after every served path
     return router
 
 
