@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, CursorResult, Delete, Select, select
@@ -17,6 +17,7 @@ from resolvers import access, audit, resources, validation
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, NotFound
 from resolvers.group_closure import descendants
+from resolvers.group_members import MemberChanges, write_members
 from resolvers.listing import Listing, Page, Relay, list_page
 from resolvers.loaders.relations import Relation
 from resolvers.relations_sql import live_children
@@ -93,13 +94,23 @@ async def list_(
 _VALIDATORS = {
     "name": lambda v: validation.required_text("name", v, max_length=200),
     "description": lambda v: validation.text("description", v, max_length=1000, required=False),
+    "external_id": lambda v: validation.text("external_id", v, max_length=200, required=False),
 }
+
+# Checks the locked row before a write changes it (a SCIM `If-Match`): raising aborts the write.
+Precondition = Callable[[Any], None]
 
 
 NAME = LiveUnique(
     Group,
     "name",
     lambda name: f"A group named '{name}' already exists in this tenant",
+    within="tenant_id",
+)
+EXTERNAL_ID = LiveUnique(
+    Group,
+    "external_id",
+    lambda value: f"A group with externalId '{value}' already exists in this tenant",
     within="tenant_id",
 )
 
@@ -112,44 +123,85 @@ async def _load(session: AsyncSession, principal: Principal, group_id: str) -> G
     return await load_for_update(session, Group, group_id, _scope(principal), kind=KIND)
 
 
-async def create(context: RequestContext, fields: dict[str, Any]) -> Group:
+async def create(
+    context: RequestContext, fields: dict[str, Any], members: Sequence[str] = ()
+) -> Group:
+    """A group, with its first direct `members` (user ids, and group ids it nests) written in
+    the same transaction."""
     principal = context.actor
     tenant_id = owning_tenant_id(principal, fields.pop("tenant_id", None))
     group = Group(id=new_id(IdPrefix.GROUP))
     apply_patch(group, fields, _VALIDATORS)
     if not group.name:
         raise BadInput("name", "is required")
-    with NAME.violations(group.name):
+    with NAME.violations(group.name), EXTERNAL_ID.violations(group.external_id):
         async with context.transaction() as session:
             tenant = await load_for_update(
                 session, Tenant, tenant_id, access.visible_tenants(principal), kind="Tenant"
             )
             await NAME.ensure_free(session, group.name, within=tenant.id)
+            if group.external_id is not None:
+                await EXTERNAL_ID.ensure_free(session, group.external_id, within=tenant.id)
             group.tenant_id = tenant.id
             session.add(group)
             await audit.record_row(session, context, "group.create", group, metadata=fields)
+            if members:
+                await session.flush()
+                await write_members(session, context, group, MemberChanges(add=tuple(members)))
     return group
 
 
-async def update(context: RequestContext, group_id: str, changes: dict[str, Any]) -> Group:
+async def update(
+    context: RequestContext,
+    group_id: str,
+    changes: dict[str, Any],
+    *,
+    members: MemberChanges | None = None,
+    precondition: Precondition | None = None,
+) -> Group:
+    """Changes the group's fields and, in the same transaction, its direct `members`."""
     name = validation.text("name", changes.get("name"), max_length=200, required=False)
-    with NAME.violations(name):
+    external_id = changes.get("external_id")
+    with NAME.violations(name), EXTERNAL_ID.violations(external_id):
         async with context.transaction() as session:
+            if members is not None and members.nests():
+                # nesting reads the graph and then writes it: the tenant lock first (see nest)
+                tenant_id = await _tenant_of(session, context.actor, group_id)
+                await load_for_update(
+                    session,
+                    Tenant,
+                    tenant_id,
+                    access.visible_tenants(context.actor),
+                    kind="Tenant",
+                )
             group = await _load(session, context.actor, group_id)
+            if precondition is not None:
+                precondition(group)
             apply_patch(group, changes, _VALIDATORS)
             if "name" in changes:
                 await NAME.ensure_free(
                     session, group.name, within=group.tenant_id, except_id=group.id
                 )
-            group.updated_at = utcnow()
-            await audit.record_row(session, context, "group.update", group, metadata=changes)
+            if group.external_id is not None and "external_id" in changes:
+                await EXTERNAL_ID.ensure_free(
+                    session, group.external_id, within=group.tenant_id, except_id=group.id
+                )
+            written = members is not None and await write_members(session, context, group, members)
+            if changes or written or members is None:
+                group.updated_at = utcnow()
+            if changes or members is None:
+                await audit.record_row(session, context, "group.update", group, metadata=changes)
     return group
 
 
-async def delete(context: RequestContext, group_id: str) -> Group:
+async def delete(
+    context: RequestContext, group_id: str, *, precondition: Precondition | None = None
+) -> Group:
     """Soft delete; membership and nesting rows stay, and every relation skips deleted groups."""
     async with context.transaction() as session:
         group = await _load(session, context.actor, group_id)
+        if precondition is not None:
+            precondition(group)
         group.deleted_at = utcnow()
         await audit.record_row(session, context, "group.delete", group)
     return group

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Select
@@ -164,7 +164,14 @@ async def create(context: RequestContext, fields: dict[str, Any]) -> User:
     return user
 
 
-async def update(context: RequestContext, user_id: str, changes: dict[str, Any]) -> User:
+async def update(
+    context: RequestContext,
+    user_id: str,
+    changes: dict[str, Any],
+    *,
+    precondition: Callable[[User], None] | None = None,
+) -> User:
+    """`precondition` checks the locked row before the change (a SCIM `If-Match`)."""
     principal = context.actor
     email = validation.email("email", changes.get("email"), required=False)
     if "admin_role" in changes:
@@ -173,6 +180,8 @@ async def update(context: RequestContext, user_id: str, changes: dict[str, Any])
     with EMAIL.violations(email), EXTERNAL_ID.violations(external_id):
         async with context.transaction() as session:
             user = await _load(session, principal, user_id)
+            if precondition is not None:
+                precondition(user)
             role_before = user.admin_role
             apply_patch(user, changes, _VALIDATORS)
             if "email" in changes:
@@ -190,10 +199,17 @@ async def update(context: RequestContext, user_id: str, changes: dict[str, Any])
     return user
 
 
-async def delete(context: RequestContext, user_id: str) -> User:
+async def delete(
+    context: RequestContext,
+    user_id: str,
+    *,
+    precondition: Callable[[User], None] | None = None,
+) -> User:
     """Soft delete; membership rows stay, and every relation skips deleted users."""
     async with context.transaction() as session:
         user = await _load(session, context.actor, user_id)
+        if precondition is not None:
+            precondition(user)
         user.deleted_at = utcnow()
         ended = await revoke_live_for_user(session, user.id, RevokedReason.USER_DELETED)
         metadata = {"sessions_revoked": ended} if ended else None

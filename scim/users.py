@@ -8,7 +8,7 @@ the groups it is directly in (read-only).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from scim2_models import (
@@ -250,8 +250,14 @@ async def create(context: RequestContext, tenant_id: str, user: ScimUser) -> Any
     return await user_resolvers.create(context, fields)
 
 
-async def update(context: RequestContext, current: Any, user: ScimUser) -> Any:
+async def update(
+    context: RequestContext,
+    current: Any,
+    user: ScimUser,
+    precondition: Callable[[Any], None] | None = None,
+) -> Any:
+    """Writes what changed; `precondition` (an `If-Match`) is checked on the locked row."""
     changes = changed(fields_of(user, current), current)
     if not changes:
         return current
-    return await user_resolvers.update(context, current.id, changes)
+    return await user_resolvers.update(context, current.id, changes, precondition=precondition)

@@ -31,7 +31,8 @@ class Scim:
         return f"/scim/v2/{self.tenant.id}"
 
     def headers(self, **extra: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.secret}", "Content-Type": SCIM_JSON, **extra}
+        authorization = {"Authorization": f"Bearer {self.secret}"} if self.secret else {}
+        return {**authorization, "Content-Type": SCIM_JSON, **extra}
 
     async def request(
         self, method: str, path: str, body: Any = None, **headers: str
@@ -59,3 +60,23 @@ async def scim(
     tenant = await create_tenant(sessions, partner=partner)
     _token, secret = await create_scim_token(sessions, tenant=tenant)
     return Scim(http, tenant, secret)
+
+
+GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group"
+
+
+async def create_group(scim: Scim, name: str, *members: str, **fields: Any) -> dict[str, Any]:
+    body = {
+        "schemas": [GROUP_SCHEMA],
+        "displayName": name,
+        "members": [{"value": member} for member in members],
+        **fields,
+    }
+    response = await scim.request("POST", "/Groups", body)
+    assert response.status_code == 201, response.text
+    created: dict[str, Any] = response.json()
+    return created
+
+
+def patch(*operations: dict[str, Any]) -> dict[str, Any]:
+    return {"schemas": [PATCH_SCHEMA], "Operations": list(operations)}

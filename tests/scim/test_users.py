@@ -132,6 +132,6 @@ async def test_discovery_documents(scim: Scim) -> None:
     assert config.status_code == 200
     assert config.json()["patch"]["supported"] is True
     assert config.json()["filter"] == {"supported": True, "maxResults": 100}
-    assert [t["name"] for t in types.json()["Resources"]] == ["User"]
+    assert [t["name"] for t in types.json()["Resources"]] == ["User", "Group"]
     ids = {s["id"] for s in schemas.json()["Resources"]}
-    assert ids == {USER_SCHEMA, ENTERPRISE}
+    assert ids == {USER_SCHEMA, ENTERPRISE, "urn:ietf:params:scim:schemas:core:2.0:Group"}
