@@ -162,6 +162,48 @@ query Edges($after: String) {
 }
 """
 WITH_SKIP = "{ users(first: 5) { nodes { id email @skip(if: true) } } }"
+FRAGMENTS = """
+query Fragments {
+  users(first: 4) {
+    ... on UserConnection { totalCount }
+    nodes { ...Who ... on User { status } ... { createdAt ...Who } }
+  }
+  ...Roots
+}
+fragment Who on User { id email groups(first: 2) { ...Names } }
+fragment Names on GroupConnection { totalCount nodes { name } }
+fragment Roots on Query { __typename tenants(first: 2) { nodes { ...Tenant } } }
+fragment Tenant on Tenant { id name users(first: 1) { nodes { ...Who } } }
+"""
+CONDITIONS = """
+query Conditions($withEmail: Boolean!, $skipGroups: Boolean = false) {
+  users(first: 3) {
+    totalCount @include(if: false)
+    pageInfo @skip(if: false) { hasNextPage }
+    nodes {
+      id
+      email @include(if: $withEmail)
+      ...Groups @skip(if: $skipGroups)
+      ... @include(if: $withEmail) { status }
+    }
+  }
+  tenants(first: 2) @skip(if: $skipGroups) { nodes { id } }
+}
+fragment Groups on User { groups(first: 2) { nodes { id name @include(if: $withEmail) } } }
+"""
+MERGED = """
+{
+  users(first: 3) {
+    nodes { id groups(first: 2) { nodes { id } } }
+    nodes { email groups(first: 2) { totalCount nodes { name } } }
+    totalCount
+    totalCount
+  }
+  users(first: 3) { pageInfo { hasNextPage } }
+}
+"""
+# A fragment on an interface: the planner leaves it to the executor.
+ON_INTERFACE = "{ users(first: 2) { nodes { ...Id } } } fragment Id on Node { id }"
 MIXED_ROOTS = "{ users(first: 2) { nodes { id } } viewer { __typename } }"
 
 
@@ -207,9 +249,30 @@ RELATIONS_FOR_EVERY_READER = [
     Request("edges", EDGES, several_roots=True),
     Request("edges: after", EDGES, lambda w: {"after": encode_cursor(2)}, several_roots=True),
 ]
+FRAGMENTS_FOR_EVERY_READER = [
+    Request("fragment", WITH_FRAGMENT),
+    Request("skip", WITH_SKIP),
+    Request("fragments: named and inline", FRAGMENTS, several_roots=True),
+    Request(
+        "conditions: with email", CONDITIONS, lambda w: {"withEmail": True}, several_roots=True
+    ),
+    Request(
+        "conditions: no email, groups skipped",
+        CONDITIONS,
+        lambda w: {"withEmail": False, "skipGroups": True},
+        several_roots=True,
+    ),
+    Request(
+        "conditions: explicit default",
+        CONDITIONS,
+        lambda w: {"withEmail": False, "skipGroups": False},
+        several_roots=True,
+    ),
+    Request("merged fields", MERGED),
+]
 NESTED_PAGE = Request("nested", NESTED)
 BENCH_NESTED_PAGE = Request("bench nested", BENCH_NESTED)
-PLANNABLE_FOR_EVERY_READER += RELATIONS_FOR_EVERY_READER
+PLANNABLE_FOR_EVERY_READER += RELATIONS_FOR_EVERY_READER + FRAGMENTS_FOR_EVERY_READER
 PLANNABLE = [*PLANNABLE_FOR_EVERY_READER, PARTNERS_PAGE, NESTED_PAGE, BENCH_NESTED_PAGE]
 # Refused by the checks a plan's request runs (variables, page sizes, cursors): it falls back.
 REFUSED_WHEN_BOUND = [
@@ -221,6 +284,13 @@ REFUSED_WHEN_BOUND = [
     Request("page: unknown status", USERS_PAGE, lambda w: {"status": "GONE"}),
     Request("nested: first over the max", USER_GROUPS, lambda w: {"first": 101}),
     Request("nested: not a cursor", USER_GROUPS, lambda w: {"after": "nonsense"}),
+    Request(
+        "conditions: null",
+        CONDITIONS,
+        lambda w: {"withEmail": True, "skipGroups": None},
+        several_roots=True,
+    ),
+    Request("conditions: missing", CONDITIONS, several_roots=True),
 ]
 # Refused before any plan is looked up.
 REFUSED_BEFORE = [
@@ -228,8 +298,7 @@ REFUSED_BEFORE = [
 ]
 NOT_PLANNABLE = [
     Request("relation", WITH_RELATION),
-    Request("fragment", WITH_FRAGMENT),
-    Request("skip", WITH_SKIP),
+    Request("fragment on an interface", ON_INTERFACE),
     Request("mixed roots", MIXED_ROOTS, several_roots=True),
 ]
 CORPUS = PLANNABLE + REFUSED_WHEN_BOUND + REFUSED_BEFORE + NOT_PLANNABLE

@@ -1,12 +1,14 @@
 """Compiling an operation into a plan, or deciding that it runs the normal way.
 
 A plan exists only for a query whose every root field is `__typename` or a root list of
-`ROOT_LISTS` that selects nothing but `__typename`, `totalCount`, `pageInfo { … }` and
-`nodes { … }`, where a root list's nodes select plain described columns and relation
-connections (`schema.prefetch.registry`), and a relation's nodes plain fields and relations
-in turn. Everything else (fragments, directives, a field selected twice under one key,
-fields with resolvers of their own, `edges`) makes the whole operation run through
-Strawberry, which stays the reference.
+`ROOT_LISTS` that selects nothing but `__typename`, `totalCount`, `pageInfo { … }`,
+`edges { … }` and `nodes { … }`, where a root list's nodes select plain described columns and
+relation connections (`schema.prefetch.registry`), and a relation's nodes plain fields and
+relations in turn. Selection sets are collected as the executor collects them
+(`schema.planner.collect`: fragments on the exact type, `@skip`/`@include`, merged keys), one
+variant per combination of the variables those directives read. Everything else (fields with
+resolvers of their own, other type conditions or directives) makes the whole operation run
+through Strawberry, which stays the reference.
 
 The root fields' permission checks are decided here, by asking the field's own permission
 classes about the caller: a field the caller may not read is never planned, so its refusal,
@@ -16,7 +18,7 @@ planner. Those checks read only the caller's role and scopes, the rest of the pl
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 from types import SimpleNamespace
@@ -49,6 +51,13 @@ from resolvers.relations_sql import DescribedRelation
 from resolvers.resources import Resource
 from schema.audited import Audited
 from schema.directives import RequiresRole, RequiresScope
+from schema.planner.collect import (
+    Collector,
+    Uncollectable,
+    condition_variables,
+    fragments_of,
+    variants,
+)
 from schema.planner.root_lists import ROOT_LISTS, RootList
 from schema.prefetch.registry import RelationField, relation_fields
 from schema.strawberry_private import strawberry_field_of
@@ -131,11 +140,47 @@ class RootListPlan:
     shape: ConnectionShape
 
 
+# A root `__typename` is a `str` (its key's constant); a root list, its plan.
+Roots = tuple[tuple[str, str | RootListPlan], ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Plan:
+    """An operation's plan: for each combination of the values of the variables its `@skip`
+    and `@include` read (`conditions`, in order), the roots to run, or None where that
+    variant is not planned."""
+
     variable_definitions: tuple[VariableDefinitionNode, ...]
-    # A root `__typename` is a `str` (its key's constant); a root list, its plan.
-    roots: tuple[tuple[str, str | RootListPlan], ...]
+    conditions: tuple[str, ...]
+    variants: Mapping[tuple[bool, ...], Roots | None]
+
+    def roots(self, coerced: Mapping[str, Any]) -> Roots:
+        """The roots of the variant the request's (coerced) variables choose, or Unplannable."""
+        values = tuple(coerced.get(name) for name in self.conditions)
+        if not all(type(value) is bool for value in values):
+            raise Unplannable  # a null condition: the executor's error
+        roots = self.variants.get(values)  # type: ignore[arg-type]
+        if roots is None:
+            raise Unplannable
+        return roots
+
+
+@dataclass(frozen=True)
+class Compiling:
+    """What compiling one variant of an operation reads: the schema, the caller's context
+    (for permission checks) and how selection sets are collected."""
+
+    schema: GraphQLSchema
+    context: Any
+    collector: Collector
+
+    def fields(
+        self, selection_set: SelectionSetNode | None, type_name: str
+    ) -> Iterator[tuple[str, FieldNode]]:
+        try:
+            yield from self.collector.fields(selection_set, type_name)
+        except Uncollectable as exc:
+            raise Unplannable from exc
 
 
 class Reader:
@@ -173,32 +218,33 @@ def compile_operation(
     query_type = schema.query_type
     if operation.directives or query_type is None:
         return None
+    fragments = fragments_of(document)
     try:
-        roots: list[tuple[str, str | RootListPlan]] = []
-        for key, node in _fields(operation.selection_set):
-            if node.name.value == TYPENAME:
-                _leaf_node(node)
-                roots.append((key, query_type.name))
-                continue
-            roots.append((key, _root_list(schema, query_type, key, node, context)))
-    except Unplannable:
+        conditions = condition_variables(operation, fragments)
+    except Uncollectable:
         return None
-    return Plan(tuple(operation.variable_definitions or ()), tuple(roots))
+    compiled: dict[tuple[bool, ...], Roots | None] = {}
+    for variant in variants(conditions):
+        compiling = Compiling(schema, context, Collector(fragments, variant))
+        try:
+            roots = _roots(compiling, query_type, operation.selection_set)
+        except Unplannable:
+            roots = None
+        compiled[tuple(variant.values())] = roots
+    if not any(roots is not None for roots in compiled.values()):
+        return None
+    return Plan(tuple(operation.variable_definitions or ()), conditions, compiled)
 
 
-def _fields(selection_set: SelectionSetNode | None) -> Iterator[tuple[str, FieldNode]]:
-    """The plain fields of a selection set by response key; anything else is unplannable."""
-    if selection_set is None:
-        raise Unplannable
-    seen: set[str] = set()
-    for selection in selection_set.selections:
-        if not isinstance(selection, FieldNode) or selection.directives:
-            raise Unplannable
-        key = selection.alias.value if selection.alias else selection.name.value
-        if key in seen:  # merged fields: left to the executor's field collection
-            raise Unplannable
-        seen.add(key)
-        yield key, selection
+def _roots(c: Compiling, query_type: GraphQLObjectType, selection_set: SelectionSetNode) -> Roots:
+    roots: list[tuple[str, str | RootListPlan]] = []
+    for key, node in c.fields(selection_set, query_type.name):
+        if node.name.value == TYPENAME:
+            _leaf_node(node)
+            roots.append((key, query_type.name))
+            continue
+        roots.append((key, _root_list(c, query_type, key, node)))
+    return tuple(roots)
 
 
 def _leaf_node(node: FieldNode) -> None:
@@ -207,16 +253,16 @@ def _leaf_node(node: FieldNode) -> None:
 
 
 def _root_list(
-    schema: GraphQLSchema, query_type: GraphQLObjectType, key: str, node: FieldNode, context: Any
+    c: Compiling, query_type: GraphQLObjectType, key: str, node: FieldNode
 ) -> RootListPlan:
     name = node.name.value
     root_list = ROOT_LISTS.get(name)
     field = query_type.fields.get(name)
     if root_list is None or field is None or set(field.args) != root_list.arguments:
         raise Unplannable
-    _permitted(field, context)
+    _permitted(field, c.context)
     reader = Reader(root_list.resource)
-    shape = _connection(schema, field, node, reader)
+    shape = _connection(c, field, node, reader)
     return RootListPlan(key, root_list, field, node, tuple(reader.columns), shape)
 
 
@@ -244,7 +290,7 @@ def _permitted(field: GraphQLField, context: Any) -> None:
 
 
 def _connection(
-    schema: GraphQLSchema,
+    c: Compiling,
     field: GraphQLField,
     node: FieldNode,
     read: Reader,
@@ -254,7 +300,7 @@ def _connection(
         raise Unplannable
     node_sets: list[NodesPlan] = []
     outputs: list[ConnectionOutput] = []
-    for out_key, child in _fields(node.selection_set):
+    for out_key, child in c.fields(node.selection_set, connection.name):
         child_name = child.name.value
         if child_name == TYPENAME:
             _leaf_node(child)
@@ -264,15 +310,15 @@ def _connection(
             outputs.append(ConnectionOutput(out_key, child_name))
         elif child_name == "pageInfo" and not child.arguments:
             page_info_type = _object_type(connection.fields["pageInfo"].type)
-            selected = _selected(child, PAGE_INFO_FIELDS | {TYPENAME})
+            selected = _selected(c, child, page_info_type, PAGE_INFO_FIELDS | {TYPENAME})
             outputs.append(ConnectionOutput(out_key, child_name, page_info_type.name, selected))
         elif child_name == "nodes" and not child.arguments:
             node_type = _object_type(_list_item(connection.fields["nodes"].type))
-            node_sets.append(_nodes(schema, child, node_type, read))
+            node_sets.append(_nodes(c, child, node_type, read))
             outputs.append(ConnectionOutput(out_key, child_name, node_set=len(node_sets) - 1))
         elif child_name == "edges" and not child.arguments:
             edge_type = _object_type(_list_item(connection.fields["edges"].type))
-            outputs.append(_edges(schema, out_key, child, edge_type, read, node_sets))
+            outputs.append(_edges(c, out_key, child, edge_type, read, node_sets))
         else:
             raise Unplannable
     counts = any(output.kind == "totalCount" for output in outputs)
@@ -293,9 +339,11 @@ def _list_item(type_: Any) -> Any:
     return type_.of_type.of_type
 
 
-def _selected(node: FieldNode, allowed: frozenset[str]) -> tuple[tuple[str, str], ...]:
+def _selected(
+    c: Compiling, node: FieldNode, type_: GraphQLObjectType, allowed: frozenset[str]
+) -> tuple[tuple[str, str], ...]:
     selected: list[tuple[str, str]] = []
-    for out_key, child in _fields(node.selection_set):
+    for out_key, child in c.fields(node.selection_set, type_.name):
         if child.name.value not in allowed:
             raise Unplannable
         if child.name.value != "node":
@@ -305,35 +353,35 @@ def _selected(node: FieldNode, allowed: frozenset[str]) -> tuple[tuple[str, str]
 
 
 def _edges(
-    schema: GraphQLSchema,
+    c: Compiling,
     key: str,
     node: FieldNode,
     edge_type: GraphQLObjectType,
     read: Reader,
     node_sets: list[NodesPlan],
 ) -> ConnectionOutput:
-    selected = _selected(node, EDGE_FIELDS)
+    selected = _selected(c, node, edge_type, EDGE_FIELDS)
     node_set = -1
-    for _, child in _fields(node.selection_set):
+    for _, child in c.fields(node.selection_set, edge_type.name):
         if child.name.value == "node":
             if child.arguments:
                 raise Unplannable
             node_type = _object_type(edge_type.fields["node"].type)
-            node_sets.append(_nodes(schema, child, node_type, read))
+            node_sets.append(_nodes(c, child, node_type, read))
             node_set = len(node_sets) - 1
     return ConnectionOutput(key, "edges", edge_type.name, selected, node_set)
 
 
 def _nodes(
-    schema: GraphQLSchema,
+    c: Compiling,
     node: FieldNode,
     object_type: GraphQLObjectType,
     read: Reader,
 ) -> NodesPlan:
-    registry = relation_fields(schema)
+    registry = relation_fields(c.schema)
     ident = read.column("id")
     fields: list[Leaf | RelationPlan] = []
-    for out_key, child in _fields(node.selection_set):
+    for out_key, child in c.fields(node.selection_set, object_type.name):
         name = child.name.value
         if name == TYPENAME:
             _leaf_node(child)
@@ -341,7 +389,7 @@ def _nodes(
             continue
         target = registry.get((object_type.name, name))
         if target is not None:
-            fields.append(_relation(schema, out_key, child, object_type, target, read))
+            fields.append(_relation(c, out_key, child, object_type, target, read))
             continue
         _leaf_node(child)
         field = object_type.fields.get(name)
@@ -360,7 +408,7 @@ def _nodes(
 
 
 def _relation(
-    schema: GraphQLSchema,
+    c: Compiling,
     key: str,
     node: FieldNode,
     parent_type: GraphQLObjectType,
@@ -378,7 +426,7 @@ def _relation(
     else:
         reader = Reader(described.target)
         parent_key = parent.column(described.parent_column)
-    shape = _connection(schema, target.field, node, reader)
+    shape = _connection(c, target.field, node, reader)
     return RelationPlan(key, target, node, shape, described, tuple(reader.columns), parent_key)
 
 

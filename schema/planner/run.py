@@ -62,7 +62,7 @@ async def run_plan(
         raise Unplannable
     fetched = _Fetched()
     bound: list[tuple[str, str | tuple[RootListPlan, Window, Select[Any]]]] = []
-    for key, root in plan.roots:
+    for key, root in plan.roots(coerced.coerced):
         if isinstance(root, str):
             bound.append((key, root))
             continue

@@ -18,7 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from schema.planner import PLANNER_FIGURES
 from tests.planner_corpus import (
     BENCH_NESTED_PAGE,
+    CONDITIONS,
     FLAT,
+    MERGED,
     NESTED_PAGE,
     TENANT_TREE,
     Request,
@@ -39,6 +41,17 @@ STATEMENTS = [
     (Request("tenant tree", TENANT_TREE), 1 + 3 + 2 + 1),
     # no people, so nothing below them; the members of the one group still
     (Request("tenant tree: no people", TENANT_TREE, lambda w: {"first": 0}), 1 + 3 + 1),
+    # one root list (its two selections merged) and its count; the groups of its users, once
+    (Request("merged", MERGED), 2 + 1),
+    # users (`totalCount` excluded by a literal); their groups; tenants
+    (Request("conditions", CONDITIONS, lambda w: {"withEmail": True}), 1 + 1 + 1),
+    # users only: groups and tenants skipped by the variable
+    (
+        Request(
+            "conditions: skipped", CONDITIONS, lambda w: {"withEmail": True, "skipGroups": True}
+        ),
+        1,
+    ),
 ]
 
 
@@ -73,3 +86,33 @@ class TestPlannedStatements:
         assert "errors" not in response.json()
         assert PLANNER_FIGURES.planned == planned_before + 1
         assert int(response.headers["x-sql-statements"]) == statements
+
+
+class TestConditionsPerRequest:
+    async def test_skip_and_include_variables_are_decided_per_request_from_one_compilation(
+        self, world: World, http: httpx.AsyncClient, tokens: Tokens
+    ) -> None:
+        # given: a document no other test sends
+        document = CONDITIONS.replace("query Conditions", "query ConditionsOnce")
+        compiled_before, planned_before = PLANNER_FIGURES.compiled, PLANNER_FIGURES.planned
+
+        # when
+        bodies = [
+            (
+                await http.post(
+                    "/graphql",
+                    json={"query": document, "variables": variables},
+                    headers=bearer(tokens.super_admin()),
+                )
+            ).json()["data"]
+            for variables in ({"withEmail": True}, {"withEmail": False, "skipGroups": True})
+        ]
+
+        # then
+        assert PLANNER_FIGURES.compiled == compiled_before + 1
+        assert PLANNER_FIGURES.planned == planned_before + 2
+        with_email, without = (body["users"]["nodes"][0] for body in bodies)
+        assert set(with_email) == {"id", "email", "groups", "status"}
+        assert set(without) == {"id"}
+        assert "tenants" in bodies[0]
+        assert "tenants" not in bodies[1]
