@@ -146,7 +146,6 @@ query UserGroups($first: Int, $after: String) {
 }
 """
 
-WITH_RELATION = "{ users(first: 5) { nodes { id tenant { id name } } } }"
 WITH_FRAGMENT = "{ users(first: 5) { nodes { ...Who } } } fragment Who on User { id email }"
 EDGES = """
 query Edges($after: String) {
@@ -200,6 +199,31 @@ MERGED = """
     totalCount
   }
   users(first: 3) { pageInfo { hasNextPage } }
+}
+"""
+TO_ONE = """
+{
+  users(first: 10) { nodes { id tenant { id name partner { id name status } } } }
+  groups(first: 5) {
+    nodes {
+      name
+      tenant { __typename slug users(first: 2) { totalCount nodes { email tenant { id } } } }
+    }
+  }
+}
+"""
+TO_ONE_BELOW_RELATIONS = """
+query Owners($first: Int) {
+  tenants(first: 5) {
+    nodes {
+      id
+      partner { id slug tenants(first: $first) { nodes { id partner { name } } } }
+      applications { nodes { name tenant { id } } }
+      identityProviders { nodes { name owner: tenant { id status } } }
+      agents { nodes { name tenant { name } tenant { id } } }
+      groups(first: 2) { nodes { members(first: 2) { nodes { tenant { partner { id } } } } } }
+    }
+  }
 }
 """
 # A fragment on an interface: the planner leaves it to the executor.
@@ -269,6 +293,9 @@ FRAGMENTS_FOR_EVERY_READER = [
         several_roots=True,
     ),
     Request("merged fields", MERGED),
+    Request("to-one relations", TO_ONE, several_roots=True),
+    Request("to-one relations below relations", TO_ONE_BELOW_RELATIONS),
+    Request("to-one relations: empty pages", TO_ONE_BELOW_RELATIONS, lambda w: {"first": 0}),
 ]
 NESTED_PAGE = Request("nested", NESTED)
 BENCH_NESTED_PAGE = Request("bench nested", BENCH_NESTED)
@@ -297,7 +324,6 @@ REFUSED_BEFORE = [
     Request("page: control character", USERS_PAGE, lambda w: {"tenantId": "tnt_\u0007"}),
 ]
 NOT_PLANNABLE = [
-    Request("relation", WITH_RELATION),
     Request("fragment on an interface", ON_INTERFACE),
     Request("mixed roots", MIXED_ROOTS, several_roots=True),
 ]

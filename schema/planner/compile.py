@@ -19,7 +19,7 @@ planner. Those checks read only the caller's role and scopes, the rest of the pl
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
 from types import SimpleNamespace
 from typing import Any
@@ -61,6 +61,7 @@ from schema.planner.collect import (
 from schema.planner.root_lists import ROOT_LISTS, RootList
 from schema.prefetch.registry import RelationField, relation_fields
 from schema.strawberry_private import strawberry_field_of
+from schema.types.to_one import TO_ONE
 
 TYPENAME = "__typename"
 PAGE_INFO_FIELDS = frozenset({"hasNextPage", "hasPreviousPage", "startCursor", "endCursor"})
@@ -102,11 +103,35 @@ class NodesPlan:
     """What each node of a connection writes, in selection order, and the relations below."""
 
     ident: Callable[[Any], str]
-    fields: tuple[Leaf | RelationPlan, ...]
+    fields: tuple[Leaf | RelationPlan | ToOnePlan, ...]
 
     @property
     def relations(self) -> tuple[RelationPlan, ...]:
         return tuple(field for field in self.fields if isinstance(field, RelationPlan))
+
+    @property
+    def to_ones(self) -> tuple[ToOnePlan, ...]:
+        return tuple(field for field in self.fields if isinstance(field, ToOnePlan))
+
+    @property
+    def fetches(self) -> bool:
+        """Whether rows are fetched below these nodes (a relation or a to-one relation)."""
+        return any(not isinstance(field, Leaf) for field in self.fields)
+
+
+@dataclass(frozen=True, eq=False)
+class ToOnePlan:
+    """A to-one relation below a node (`schema.types.to_one`): the `target` row whose id the
+    parent row holds (`parent_key`), if the caller may see it, written as `nodes`; null
+    otherwise. Every to-one relation of a plan to one target reads the same columns
+    (`reader`, `id` first), so that a level fetches each target's rows once, as the
+    executor's `by_id` loader does, and rows fetched at one level serve the levels below."""
+
+    key: str
+    target: Resource
+    reader: Reader
+    parent_key: Callable[[Any], Any]
+    nodes: NodesPlan
 
 
 @dataclass(frozen=True, eq=False)
@@ -173,6 +198,14 @@ class Compiling:
     schema: GraphQLSchema
     context: Any
     collector: Collector
+    # The columns read of each to-one relation's target, shared by the whole variant.
+    targets: dict[str, Reader] = field(default_factory=dict)
+
+    def target(self, resource: Resource) -> Reader:
+        reader = self.targets.get(resource.name)
+        if reader is None:
+            reader = self.targets[resource.name] = Reader(resource)
+        return reader
 
     def fields(
         self, selection_set: SelectionSetNode | None, type_name: str
@@ -380,7 +413,7 @@ def _nodes(
 ) -> NodesPlan:
     registry = relation_fields(c.schema)
     ident = read.column("id")
-    fields: list[Leaf | RelationPlan] = []
+    fields: list[Leaf | RelationPlan | ToOnePlan] = []
     for out_key, child in c.fields(node.selection_set, object_type.name):
         name = child.name.value
         if name == TYPENAME:
@@ -391,10 +424,15 @@ def _nodes(
         if target is not None:
             fields.append(_relation(c, out_key, child, object_type, target, read))
             continue
-        _leaf_node(child)
         field = object_type.fields.get(name)
         definition = strawberry_field_of(field) if field is not None else None
-        if field is None or definition is None or not definition.is_basic_field:
+        if field is None or definition is None:
+            raise Unplannable
+        if definition.metadata and TO_ONE in definition.metadata:
+            fields.append(_to_one(c, out_key, child, object_type, field, read))
+            continue
+        _leaf_node(child)
+        if not definition.is_basic_field:
             raise Unplannable
         leaf_type = get_named_type(field.type)
         if not is_leaf_type(leaf_type):
@@ -428,6 +466,32 @@ def _relation(
         parent_key = parent.column(described.parent_column)
     shape = _connection(c, target.field, node, reader)
     return RelationPlan(key, target, node, shape, described, tuple(reader.columns), parent_key)
+
+
+def _to_one(
+    c: Compiling,
+    key: str,
+    node: FieldNode,
+    parent_type: GraphQLObjectType,
+    field: GraphQLField,
+    parent: Reader,
+) -> ToOnePlan:
+    """A to-one field declared by `to_one_field`: its rule is its descriptor's relation."""
+    definition = strawberry_field_of(field)
+    if definition is None or definition.extensions or field.args or node.arguments:
+        raise Unplannable
+    relation = definition.metadata[TO_ONE]
+    owner = _resource(parent_type.name)
+    if owner.relation(definition.python_name) is not relation or is_non_null_type(field.type):
+        raise Unplannable
+    target_type = get_nullable_type(field.type)
+    target = resources.BY_NAME[relation.target]
+    if not isinstance(target_type, GraphQLObjectType) or target_type.name != target.graphql_type:
+        raise Unplannable
+    reader = c.target(target)
+    nodes = _nodes(c, node, target_type, reader)
+    parent_key = parent.column(relation.parent_key)
+    return ToOnePlan(key, target, reader, parent_key, nodes)
 
 
 def _node_type(target: RelationField) -> Any:

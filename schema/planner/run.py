@@ -22,7 +22,8 @@ from typing import Any
 
 from graphql import GraphQLSchema, Undefined
 from graphql.execution.values import get_argument_values, get_variable_values
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, String, any_, bindparam, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.context import RequestContext
@@ -39,6 +40,7 @@ from schema.planner.compile import (
     Plan,
     RelationPlan,
     RootListPlan,
+    ToOnePlan,
     Unplannable,
 )
 from schema.planner.root_lists import LISTING_ARGUMENTS
@@ -51,6 +53,8 @@ class _Fetched:
     windows: dict[RelationPlan, Window] = field(default_factory=dict)
     pages: dict[tuple[RelationPlan, str], RelationPage] = field(default_factory=dict)
     counts: dict[tuple[RelationPlan, str], int] = field(default_factory=dict)
+    # Rows of to-one targets by resource name and id, None where not visible.
+    targets: dict[str, dict[Any, Any]] = field(default_factory=dict)
 
 
 async def run_plan(
@@ -84,7 +88,7 @@ async def run_plan(
             root_keyset[key] = root.root_list.listing
             rows, has_next, total = await _root_page(session, root, window, statement)
             roots.append((key, (root.shape, rows, window, has_next, total)))
-            level.extend((nodes, rows) for nodes in root.shape.node_sets if nodes.relations)
+            level.extend((nodes, rows) for nodes in root.shape.node_sets if nodes.fetches)
         await _fetch_relations(context, session, level, fetched)
     data: dict[str, Any] = {}
     for key, written in roots:
@@ -106,10 +110,16 @@ def _window(arguments: dict[str, Any]) -> Window:
 
 def _bind_relations(shape: ConnectionShape, coerced: Any, fetched: _Fetched) -> None:
     for nodes in shape.node_sets:
-        for relation in nodes.relations:
-            arguments = get_argument_values(relation.target.field, relation.node, coerced)
-            fetched.windows[relation] = _window(arguments)
-            _bind_relations(relation.shape, coerced, fetched)
+        _bind_nodes(nodes, coerced, fetched)
+
+
+def _bind_nodes(nodes: NodesPlan, coerced: Any, fetched: _Fetched) -> None:
+    for relation in nodes.relations:
+        arguments = get_argument_values(relation.target.field, relation.node, coerced)
+        fetched.windows[relation] = _window(arguments)
+        _bind_relations(relation.shape, coerced, fetched)
+    for to_one in nodes.to_ones:
+        _bind_nodes(to_one.nodes, coerced, fetched)
 
 
 def _statement(
@@ -150,17 +160,29 @@ async def _fetch_relations(
     level: list[tuple[NodesPlan, list[Any]]],
     fetched: _Fetched,
 ) -> None:
-    """Pages (and counts) of every relation below `level`, then of the level below that:
-    one statement per relation and level, the closures' through the relation loaders."""
+    """Pages (and counts) of every relation below `level`, and the rows of its to-one
+    relations, then of the level below that: one statement per relation and level, the
+    closures' through the relation loaders."""
     dialect = session.get_bind().dialect.name
     while level:
         parents: dict[RelationPlan, dict[Any, None]] = {}
+        targets: dict[ToOnePlan, dict[Any, None]] = {}
         for nodes, rows in level:
             for relation in nodes.relations:
                 keys = parents.setdefault(relation, {})
                 for row in rows:
                     keys[relation.parent_key(row)] = None
+            for to_one in nodes.to_ones:
+                keys = targets.setdefault(to_one, {})
+                for row in rows:
+                    keys[to_one.parent_key(row)] = None
         level = []
+        await _fetch_targets(session, dialect, context, targets, fetched)
+        for to_one, keys in targets.items():
+            if to_one.nodes.fetches:
+                found = fetched.targets[to_one.target.name]
+                rows = [row for row in map(found.get, keys) if row is not None]
+                level.append((to_one.nodes, rows))
         loading = [
             (relation, list(keys), *_load(context, relation, fetched.windows[relation], keys))
             for relation, keys in parents.items()
@@ -236,12 +258,46 @@ async def _select(
             totals.setdefault((relation, parent), 0)
 
 
+async def _fetch_targets(
+    session: AsyncSession,
+    dialect: str,
+    context: RequestContext,
+    targets: dict[ToOnePlan, dict[Any, None]],
+    fetched: _Fetched,
+) -> None:
+    """One statement per target resource of the level's to-one relations, for the ids not
+    read at a level above: the rows the caller may see (the `by_id` loader's rule: the
+    target's scope, live rows only), `id` first; an id without a row is remembered as None."""
+    wanted: dict[str, tuple[ToOnePlan, dict[Any, None]]] = {}
+    for to_one, keys in targets.items():
+        found = fetched.targets.setdefault(to_one.target.name, {})
+        _, ids = wanted.setdefault(to_one.target.name, (to_one, {}))
+        ids.update((key, None) for key in keys if key is not None and key not in found)
+    for name, (to_one, ids) in wanted.items():
+        if not ids:
+            continue
+        target = to_one.target
+        table = target.table
+        if dialect == "postgresql":
+            among = table.c.id == any_(bindparam("ids", type_=ARRAY(String)))
+        else:
+            among = table.c.id.in_(bindparam("ids", expanding=True))
+        conditions = [among, target.visible(context.actor)]
+        if target.soft_delete:
+            conditions.append(table.c.deleted_at.is_(None))
+        columns = [table.c[column] for column in to_one.reader.columns]
+        result = await session.execute(select(*columns).where(*conditions), {"ids": list(ids)})
+        found = fetched.targets[name]
+        found.update(dict.fromkeys(ids))
+        found.update((row[0], row) for row in result.all())
+
+
 def _below(
     relation: RelationPlan, fetched: _Fetched, keys: Iterable[Any]
 ) -> list[tuple[NodesPlan, list[Any]]]:
     """The next level: the rows of `relation`'s pages, for the relations selected below them."""
     children = [row for parent in keys for row in fetched.pages[relation, parent].rows]
-    return [(below, children) for below in relation.shape.node_sets if below.relations]
+    return [(below, children) for below in relation.shape.node_sets if below.fetches]
 
 
 def _root_row_cursor(row: Any) -> str:
@@ -329,6 +385,9 @@ def _node(nodes: NodesPlan, row: Any, fetched: _Fetched) -> dict[str, Any]:
     for field_ in nodes.fields:
         if isinstance(field_, RelationPlan):
             item[field_.key] = _relation(field_, field_.parent_key(row), fetched)
+        elif isinstance(field_, ToOnePlan):
+            target = fetched.targets[field_.target.name].get(field_.parent_key(row))
+            item[field_.key] = None if target is None else _node(field_.nodes, target, fetched)
         else:
             item[field_.key] = _leaf(field_, row)
     return item

@@ -2,7 +2,9 @@
 
 Per root list: one statement for its page and one for its `totalCount`. Per relation selected
 below, at each level that has parent rows: one statement for every parent's page, with every
-parent's total in the same statement when `totalCount` is selected. Closures (effective
+parent's total in the same statement when `totalCount` is selected. Per target of to-one
+relations (a user's `tenant`, a tenant's `partner`) at each level: one statement for the
+ids not read at a level above. Closures (effective
 members and groups) go through the relation loaders: one statement for the pages and one
 for the totals. A level without parent rows runs nothing. So the count depends on the
 document, never on how many rows each level holds.
@@ -23,6 +25,7 @@ from tests.planner_corpus import (
     MERGED,
     NESTED_PAGE,
     TENANT_TREE,
+    TO_ONE,
     Request,
 )
 from tests.planner_world import planner_world
@@ -45,6 +48,9 @@ STATEMENTS = [
     (Request("merged", MERGED), 2 + 1),
     # users (`totalCount` excluded by a literal); their groups; tenants
     (Request("conditions", CONDITIONS, lambda w: {"withEmail": True}), 1 + 1 + 1),
+    # users; groups; the tenants of both (one statement for the level); their partners; the
+    # tenants' users (+ totals); those users' tenants were read above: none
+    (Request("to-one", TO_ONE), 1 + 1 + 1 + 1 + 1),
     # users only: groups and tenants skipped by the variable
     (
         Request(
