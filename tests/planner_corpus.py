@@ -226,6 +226,46 @@ query Owners($first: Int) {
   }
 }
 """
+APPLICATIONS = """
+query Applications($first: Int, $after: String, $tenantId: ID, $level: ApplicationLevel) {
+  applications(first: $first, after: $after, tenantId: $tenantId, level: $level) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    nodes {
+      __typename id tenantId level appType name description enabled clientId allowedScopes
+      redirectUris allowedOrigins tokenLifetime tokenExchangeAllowed createdAt updatedAt
+      tenant { id name }
+    }
+  }
+}
+"""
+IDENTITY_PROVIDERS = """
+query Providers($tenantId: ID, $protocol: IdentityProviderProtocol) {
+  identityProviders(first: 10, tenantId: $tenantId, protocol: $protocol) {
+    totalCount
+    edges {
+      cursor
+      node {
+        id tenantId protocol name enabled issuer clientId scopes discoveryUrl entityId ssoUrl
+        metadataUrl x509Certificate certificateFingerprint certificateExpiresAt
+        attributeMapping createdAt updatedAt tenant { id }
+      }
+    }
+  }
+}
+"""
+AGENTS = """
+query Agents($tenantId: ID) {
+  agents(tenantId: $tenantId) {
+    totalCount
+    nodes {
+      id tenantId name description enabled allowedTools allowedScopes rateLimitRpm
+      createdAt updatedAt tenant { slug partner { id } }
+    }
+  }
+}
+"""
+WITH_CLIENT_SECRET = "{ applications { nodes { id hasClientSecret } } }"
 # A fragment on an interface: the planner leaves it to the executor.
 ON_INTERFACE = "{ users(first: 2) { nodes { ...Id } } } fragment Id on Node { id }"
 MIXED_ROOTS = "{ users(first: 2) { nodes { id } } viewer { __typename } }"
@@ -297,9 +337,25 @@ FRAGMENTS_FOR_EVERY_READER = [
     Request("to-one relations below relations", TO_ONE_BELOW_RELATIONS),
     Request("to-one relations: empty pages", TO_ONE_BELOW_RELATIONS, lambda w: {"first": 0}),
 ]
+ROOT_LISTS_FOR_EVERY_READER = [
+    Request("applications", APPLICATIONS),
+    Request(
+        "applications: page two", APPLICATIONS, lambda w: {"first": 1, "after": encode_cursor(0)}
+    ),
+    Request("applications: tenant", APPLICATIONS, lambda w: {"tenantId": w.tenant.id}),
+    Request("applications: global", APPLICATIONS, lambda w: {"level": "GLOBAL"}),
+    Request("identity providers", IDENTITY_PROVIDERS),
+    Request("identity providers: saml", IDENTITY_PROVIDERS, lambda w: {"protocol": "SAML"}),
+    Request(
+        "identity providers: foreign", IDENTITY_PROVIDERS, lambda w: {"tenantId": w.foreign.id}
+    ),
+    Request("agents", AGENTS),
+    Request("agents: tenant", AGENTS, lambda w: {"tenantId": w.tenant.id}),
+]
 NESTED_PAGE = Request("nested", NESTED)
 BENCH_NESTED_PAGE = Request("bench nested", BENCH_NESTED)
 PLANNABLE_FOR_EVERY_READER += RELATIONS_FOR_EVERY_READER + FRAGMENTS_FOR_EVERY_READER
+PLANNABLE_FOR_EVERY_READER += ROOT_LISTS_FOR_EVERY_READER
 PLANNABLE = [*PLANNABLE_FOR_EVERY_READER, PARTNERS_PAGE, NESTED_PAGE, BENCH_NESTED_PAGE]
 # Refused by the checks a plan's request runs (variables, page sizes, cursors): it falls back.
 REFUSED_WHEN_BOUND = [
@@ -318,6 +374,7 @@ REFUSED_WHEN_BOUND = [
         several_roots=True,
     ),
     Request("conditions: missing", CONDITIONS, several_roots=True),
+    Request("applications: unknown level", APPLICATIONS, lambda w: {"level": "NONE"}),
 ]
 # Refused before any plan is looked up.
 REFUSED_BEFORE = [
@@ -325,6 +382,7 @@ REFUSED_BEFORE = [
 ]
 NOT_PLANNABLE = [
     Request("fragment on an interface", ON_INTERFACE),
+    Request("a field with a resolver of its own", WITH_CLIENT_SECRET),
     Request("mixed roots", MIXED_ROOTS, several_roots=True),
 ]
 CORPUS = PLANNABLE + REFUSED_WHEN_BOUND + REFUSED_BEFORE + NOT_PLANNABLE

@@ -14,13 +14,14 @@ The root fields' permission checks are decided here, by asking the field's own p
 classes about the caller: a field the caller may not read is never planned, so its refusal,
 its error and its `access.denied` event come from normal execution, exactly as without a
 planner. Those checks read only the caller's role and scopes, the rest of the plan's cache key.
+
+The plan's shapes are in `schema.planner.plans`, re-exported here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from operator import attrgetter, itemgetter
 from types import SimpleNamespace
 from typing import Any
 
@@ -35,7 +36,7 @@ from graphql import (
     GraphQLString,
     OperationType,
     SelectionSetNode,
-    VariableDefinitionNode,
+    Undefined,
     get_named_type,
     get_nullable_type,
     get_operation_ast,
@@ -58,136 +59,42 @@ from schema.planner.collect import (
     fragments_of,
     variants,
 )
-from schema.planner.root_lists import ROOT_LISTS, RootList
+from schema.planner.plans import (
+    EDGE_FIELDS,
+    PAGE_INFO_FIELDS,
+    TYPENAME,
+    ConnectionOutput,
+    ConnectionShape,
+    Leaf,
+    NodesPlan,
+    Plan,
+    Reader,
+    RelationPlan,
+    RootListPlan,
+    Roots,
+    ToOnePlan,
+    Unplannable,
+)
+from schema.planner.root_lists import ROOT_LISTS
 from schema.prefetch.registry import RelationField, relation_fields
 from schema.strawberry_private import strawberry_field_of
 from schema.types.to_one import TO_ONE
 
-TYPENAME = "__typename"
-PAGE_INFO_FIELDS = frozenset({"hasNextPage", "hasPreviousPage", "startCursor", "endCursor"})
-EDGE_FIELDS = frozenset({TYPENAME, "cursor", "node"})
-
-
-class Unplannable(Exception):
-    """This operation (or this request of it) runs through normal execution instead."""
-
-
-@dataclass(frozen=True, slots=True)
-class Leaf:
-    """A node's output field: a value `read` from its row, or the constant `typename`."""
-
-    key: str
-    read: Callable[[Any], Any]
-    coerce: Callable[[Any], Any]
-    nullable: bool
-    typename: str | None = None
-    text: bool = False  # a String or ID: a `str` value is written as it is, as they serialize it
-
-
-@dataclass(frozen=True, slots=True)
-class ConnectionOutput:
-    """A connection's output field, in selection order: `kind` is `__typename`,
-    `totalCount`, `pageInfo`, `nodes` or `edges`; `selected` holds the keys selected inside
-    `pageInfo` or an edge (with their field names), `typename` the constant of `__typename`
-    (of the page info or edge type, inside those), `node_set` the index of the nodes' plan."""
-
-    key: str
-    kind: str
-    typename: str | None = None
-    selected: tuple[tuple[str, str], ...] = ()
-    node_set: int = -1
-
-
-@dataclass(frozen=True, eq=False)
-class NodesPlan:
-    """What each node of a connection writes, in selection order, and the relations below."""
-
-    ident: Callable[[Any], str]
-    fields: tuple[Leaf | RelationPlan | ToOnePlan, ...]
-
-    @property
-    def relations(self) -> tuple[RelationPlan, ...]:
-        return tuple(field for field in self.fields if isinstance(field, RelationPlan))
-
-    @property
-    def to_ones(self) -> tuple[ToOnePlan, ...]:
-        return tuple(field for field in self.fields if isinstance(field, ToOnePlan))
-
-    @property
-    def fetches(self) -> bool:
-        """Whether rows are fetched below these nodes (a relation or a to-one relation)."""
-        return any(not isinstance(field, Leaf) for field in self.fields)
-
-
-@dataclass(frozen=True, eq=False)
-class ToOnePlan:
-    """A to-one relation below a node (`schema.types.to_one`): the `target` row whose id the
-    parent row holds (`parent_key`), if the caller may see it, written as `nodes`; null
-    otherwise. Every to-one relation of a plan to one target reads the same columns
-    (`reader`, `id` first), so that a level fetches each target's rows once, as the
-    executor's `by_id` loader does, and rows fetched at one level serve the levels below."""
-
-    key: str
-    target: Resource
-    reader: Reader
-    parent_key: Callable[[Any], Any]
-    nodes: NodesPlan
-
-
-@dataclass(frozen=True, eq=False)
-class ConnectionShape:
-    outputs: tuple[ConnectionOutput, ...]
-    node_sets: tuple[NodesPlan, ...]  # of `nodes` and of `edges { node }`
-    counts: bool
-
-
-@dataclass(frozen=True, eq=False)
-class RelationPlan:
-    """A relation connection below a node: a page per parent row, selected by the planner
-    (`described`, its rows tuples of `columns`) or, for a closure, by the relation loaders."""
-
-    key: str
-    target: RelationField
-    node: FieldNode
-    shape: ConnectionShape
-    described: DescribedRelation | None
-    columns: tuple[str, ...]
-    parent_key: Callable[[Any], Any]  # reads the parent row's value the relation joins on
-
-
-@dataclass(frozen=True, eq=False)
-class RootListPlan:
-    key: str
-    root_list: RootList
-    field: GraphQLField
-    node: FieldNode
-    columns: tuple[str, ...]  # `id` first: the key of the relations below
-    shape: ConnectionShape
-
-
-# A root `__typename` is a `str` (its key's constant); a root list, its plan.
-Roots = tuple[tuple[str, str | RootListPlan], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Plan:
-    """An operation's plan: for each combination of the values of the variables its `@skip`
-    and `@include` read (`conditions`, in order), the roots to run, or None where that
-    variant is not planned."""
-
-    variable_definitions: tuple[VariableDefinitionNode, ...]
-    conditions: tuple[str, ...]
-    variants: Mapping[tuple[bool, ...], Roots | None]
-
-    def roots(self, coerced: Mapping[str, Any]) -> Roots:
-        """The roots of the variant the request's (coerced) variables choose, or Unplannable."""
-        values = tuple(coerced.get(name) for name in self.conditions)
-        if not all(type(value) is bool for value in values):
-            raise Unplannable  # a null condition: the executor's error
-        roots = self.variants.get(values)  # type: ignore[arg-type]
-        if roots is None:
-            raise Unplannable
-        return roots
+__all__ = [
+    "TYPENAME",
+    "ConnectionOutput",
+    "ConnectionShape",
+    "Leaf",
+    "NodesPlan",
+    "Plan",
+    "Reader",
+    "RelationPlan",
+    "RootListPlan",
+    "ToOnePlan",
+    "Unplannable",
+    "compile_operation",
+    "described_relation",
+]
 
 
 @dataclass(frozen=True)
@@ -214,31 +121,6 @@ class Compiling:
             yield from self.collector.fields(selection_set, type_name)
         except Uncollectable as exc:
             raise Unplannable from exc
-
-
-class Reader:
-    """How the rows of one connection are read. Rows the planner selects itself are tuples of
-    the `columns` it asks for (`id` first), read by index; rows of the relation loaders
-    (`tuples=False`) are lean rows, read by attribute as the executor reads them."""
-
-    def __init__(self, resource: Resource, *, tuples: bool = True) -> None:
-        self.resource = resource
-        self.tuples = tuples
-        self.columns: list[str] = ["id"]
-
-    def field(self, python_name: str) -> Callable[[Any], Any]:
-        """The reader of a plain field (by its Python name), or Unplannable."""
-        column = self.resource.fields.get(python_name)
-        if column is None:
-            raise Unplannable
-        return self.column(column)
-
-    def column(self, name: str) -> Callable[[Any], Any]:
-        if not self.tuples:
-            return attrgetter(name)
-        if name not in self.columns:
-            self.columns.append(name)
-        return itemgetter(self.columns.index(name))
 
 
 def compile_operation(
@@ -440,6 +322,8 @@ def _nodes(
         coerce = leaf_type.coerce_output_value
         nullable = not is_non_null_type(field.type)
         text = leaf_type is GraphQLString or leaf_type is GraphQLID
+        if is_list_type(get_nullable_type(field.type)):
+            coerce, text = _list_of(get_nullable_type(field.type).of_type, coerce), False
         reader = read.field(definition.python_name)
         fields.append(Leaf(out_key, reader, coerce, nullable, text=text))
     return NodesPlan(ident, tuple(fields))
@@ -466,6 +350,33 @@ def _relation(
         parent_key = parent.column(described.parent_column)
     shape = _connection(c, target.field, node, reader)
     return RelationPlan(key, target, node, shape, described, tuple(reader.columns), parent_key)
+
+
+def _list_of(item_type: Any, coerce: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """The coercion of a list of leaves (`[String!]!`, …), as the executor completes one:
+    each item by the item type; a value that is not a list, or a null where the item type
+    is non-null, raises Unplannable (the executor's error, with its path)."""
+    if is_list_type(get_nullable_type(item_type)):
+        raise Unplannable  # lists of lists: none is described
+    items_nullable = not is_non_null_type(item_type)
+
+    def coerce_list(value: Any) -> list[Any]:
+        if not isinstance(value, list | tuple):
+            raise Unplannable
+        written: list[Any] = []
+        for item in value:
+            if item is None:
+                if not items_nullable:
+                    raise Unplannable
+                written.append(None)
+                continue
+            coerced = coerce(item)
+            if coerced is None or coerced is Undefined:
+                raise Unplannable
+            written.append(coerced)
+        return written
+
+    return coerce_list
 
 
 def _to_one(

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from schema.planner import PLANNER_FIGURES
 from tests.planner_corpus import (
+    APPLICATIONS,
     BENCH_NESTED_PAGE,
     CONDITIONS,
     FLAT,
@@ -51,6 +52,8 @@ STATEMENTS = [
     # users; groups; the tenants of both (one statement for the level); their partners; the
     # tenants' users (+ totals); those users' tenants were read above: none
     (Request("to-one", TO_ONE), 1 + 1 + 1 + 1 + 1),
+    # applications and their count; their tenants
+    (Request("applications", APPLICATIONS), 2 + 1),
     # users only: groups and tenants skipped by the variable
     (
         Request(
