@@ -9,7 +9,7 @@ node writes (`Leaf` values, relation connections as `RelationPlan`s, to-one rela
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
 from typing import Any
 
@@ -110,6 +110,7 @@ class RelationPlan:
     described: DescribedRelation | None
     columns: tuple[str, ...]
     parent_key: Callable[[Any], Any]  # reads the parent row's value the relation joins on
+    statements: Statements = field(default_factory=lambda: Statements())
 
 
 @dataclass(frozen=True, eq=False)
@@ -147,6 +148,25 @@ class Plan:
         return roots
 
 
+class Statements:
+    """The statements a plan built for its requests, by what each depends on besides the plan
+    (the caller's row scope, the window, the dialect), so that a request reuses them instead
+    of building them again; bounded, emptied when full."""
+
+    SIZE = 256
+
+    def __init__(self) -> None:
+        self.entries: dict[Any, Any] = {}
+
+    def get(self, key: Any, build: Callable[[], Any]) -> Any:
+        found = self.entries.get(key)
+        if found is None:
+            if len(self.entries) >= self.SIZE:
+                self.entries.clear()
+            found = self.entries[key] = build()
+        return found
+
+
 class Reader:
     """How the rows of one connection are read. Rows the planner selects itself are tuples of
     the `columns` it asks for (`id` first), read by index; rows of the relation loaders
@@ -156,6 +176,7 @@ class Reader:
         self.resource = resource
         self.tuples = tuples
         self.columns: list[str] = ["id"]
+        self.statements = Statements()  # of a to-one target's rows, read with these columns
 
     def field(self, python_name: str) -> Callable[[Any], Any]:
         """The reader of a plain field (by its Python name), or Unplannable."""

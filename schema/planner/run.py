@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from graphql import GraphQLSchema, Undefined
+from graphql import GraphQLSchema
 from graphql.execution.values import get_argument_values, get_variable_values
 from sqlalchemy import ColumnElement, Select, String, any_, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.principals import Principal
 from resolvers.context import RequestContext
 from resolvers.errors import DomainError
 from resolvers.listing.cursors import default_order_cursor
@@ -35,7 +36,6 @@ from schema.planner.compile import (
     TYPENAME,
     ConnectionOutput,
     ConnectionShape,
-    Leaf,
     NodesPlan,
     Plan,
     RelationPlan,
@@ -44,6 +44,7 @@ from schema.planner.compile import (
     Unplannable,
 )
 from schema.planner.root_lists import LISTING_ARGUMENTS
+from schema.planner.write import NodeWriter, node_writer
 
 
 @dataclass
@@ -227,12 +228,17 @@ async def _select(
     assert relation.described is not None
     window = fetched.windows[relation]
     counts = relation.shape.counts
-    statement = relation.described.pages(
-        context.actor,
-        relation.columns,
-        (window.offset, window.limit),
-        counts=counts,
-        dialect=dialect,
+    described = relation.described
+    principal = context.actor
+    statement = relation.statements.get(
+        (_scope_of(principal), window.offset, window.limit, dialect),
+        lambda: described.pages(
+            principal,
+            relation.columns,
+            (window.offset, window.limit),
+            counts=counts,
+            dialect=dialect,
+        ),
     )
     result = await session.execute(statement, {"parent_ids": keys})
     width = len(relation.columns)
@@ -276,20 +282,35 @@ async def _fetch_targets(
     for name, (to_one, ids) in wanted.items():
         if not ids:
             continue
-        target = to_one.target
-        table = target.table
-        if dialect == "postgresql":
-            among = table.c.id == any_(bindparam("ids", type_=ARRAY(String)))
-        else:
-            among = table.c.id.in_(bindparam("ids", expanding=True))
-        conditions = [among, target.visible(context.actor)]
-        if target.soft_delete:
-            conditions.append(table.c.deleted_at.is_(None))
-        columns = [table.c[column] for column in to_one.reader.columns]
-        result = await session.execute(select(*columns).where(*conditions), {"ids": list(ids)})
+        statement = to_one.reader.statements.get(
+            (_scope_of(context.actor), dialect),
+            lambda: _target_rows(to_one, context.actor, dialect),  # noqa: B023 (called here)
+        )
+        result = await session.execute(statement, {"ids": list(ids)})
         found = fetched.targets[name]
         found.update(dict.fromkeys(ids))
         found.update((row[0], row) for row in result.all())
+
+
+def _target_rows(to_one: ToOnePlan, principal: Principal, dialect: str) -> Select[Any]:
+    """The statement of a to-one target's rows by id (bound as `ids`), `id` first."""
+    target = to_one.target
+    table = target.table
+    if dialect == "postgresql":
+        among = table.c.id == any_(bindparam("ids", type_=ARRAY(String)))
+    else:
+        among = table.c.id.in_(bindparam("ids", expanding=True))
+    conditions = [among, target.visible(principal)]
+    if target.soft_delete:
+        conditions.append(table.c.deleted_at.is_(None))
+    columns = [table.c[column] for column in to_one.reader.columns]
+    return select(*columns).where(*conditions)
+
+
+def _scope_of(principal: Principal) -> tuple[Any, ...]:
+    """What the descriptors' row scopes read of a principal (`resolvers.access`): a
+    statement built for one caller serves every caller with the same scope."""
+    return (principal.role, principal.partner_id, principal.tenant_id, principal.scopes)
 
 
 def _below(
@@ -332,8 +353,8 @@ def _connection(
         elif output.kind == "pageInfo":
             out[output.key] = _page_info(output, window, has_next, rows, keyset)
         elif output.kind == "nodes":
-            nodes = shape.node_sets[output.node_set]
-            out[output.key] = [_node(nodes, row, fetched) for row in rows]
+            write = _writer(shape.node_sets[output.node_set])
+            out[output.key] = [write(row, fetched) for row in rows]
         else:
             out[output.key] = _edges(output, shape, window, rows, fetched, keyset)
     return out
@@ -367,6 +388,7 @@ def _edges(
     keyset: CursorOf | None,
 ) -> list[dict[str, Any]]:
     written = []
+    write = _writer(shape.node_sets[output.node_set]) if output.node_set >= 0 else None
     for position, row in enumerate(rows, start=window.offset):
         edge: dict[str, Any] = {}
         for key, name in output.selected:
@@ -374,43 +396,27 @@ def _edges(
                 edge[key] = output.typename
             elif name == "cursor":
                 edge[key] = _cursor(keyset, position, row)
-            else:
-                edge[key] = _node(shape.node_sets[output.node_set], row, fetched)
+            elif write is not None:
+                edge[key] = write(row, fetched)
         written.append(edge)
     return written
 
 
-def _node(nodes: NodesPlan, row: Any, fetched: _Fetched) -> dict[str, Any]:
-    item: dict[str, Any] = {}
-    for field_ in nodes.fields:
-        if isinstance(field_, RelationPlan):
-            item[field_.key] = _relation(field_, field_.parent_key(row), fetched)
-        elif isinstance(field_, ToOnePlan):
-            target = fetched.targets[field_.target.name].get(field_.parent_key(row))
-            item[field_.key] = None if target is None else _node(field_.nodes, target, fetched)
-        else:
-            item[field_.key] = _leaf(field_, row)
-    return item
+def _writer(nodes: NodesPlan) -> NodeWriter:
+    """The function writing a node of `nodes` from its row (`schema.planner.write`)."""
+    return node_writer(nodes, _relation_of, _to_one_of)
 
 
-def _relation(relation: RelationPlan, parent: str, fetched: _Fetched) -> dict[str, Any]:
+def _relation_of(relation: RelationPlan, row: Any, fetched: _Fetched) -> dict[str, Any]:
+    """A node's relation connection: its page of `relation`."""
+    parent = relation.parent_key(row)
     page = fetched.pages[relation, parent]
     window = fetched.windows[relation]
     total = fetched.counts.get((relation, parent))
     return _connection(relation.shape, page.rows, window, page.has_next, total, fetched)
 
 
-def _leaf(leaf: Leaf, row: Any) -> Any:
-    if leaf.typename is not None:
-        return leaf.typename
-    value = leaf.read(row)
-    if leaf.text and type(value) is str:
-        return value
-    if value is None:
-        if not leaf.nullable:  # the executor's non-null error, with its path
-            raise Unplannable
-        return None
-    coerced = leaf.coerce(value)
-    if coerced is None or coerced is Undefined:
-        raise Unplannable
-    return coerced
+def _to_one_of(to_one: ToOnePlan, row: Any, fetched: _Fetched) -> dict[str, Any] | None:
+    """A node's to-one relation: its target's node, or null where the caller may not see it."""
+    target = fetched.targets[to_one.target.name].get(to_one.parent_key(row))
+    return None if target is None else _writer(to_one.nodes)(target, fetched)

@@ -12,11 +12,15 @@ document, never on how many rows each level holds.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.principals import Principal, Role
+from resolvers.resources import RESOURCES, Resource
 from schema.planner import PLANNER_FIGURES
 from tests.planner_corpus import (
     APPLICATIONS,
@@ -125,3 +129,25 @@ class TestConditionsPerRequest:
         assert set(without) == {"id"}
         assert "tenants" in bodies[0]
         assert "tenants" not in bodies[1]
+
+
+class TestStatementsAreSharedByScope:
+    @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+    @pytest.mark.parametrize("resource", RESOURCES, ids=lambda r: r.name)
+    def test_a_row_scope_reads_only_what_the_plans_statements_are_kept_by(
+        self, role: Role, resource: Resource
+    ) -> None:
+        # given: two callers alike in role, partner, tenant and scopes, and in nothing else
+        one = Principal(role, "usr_one", "prt_p", "tnt_t", frozenset({"admin:read"}))
+        other = replace(
+            one, subject="usr_other", token_id="tok", session_id="ses", client_id="client"
+        )
+
+        # when
+        scopes = [
+            str(resource.visible(caller).compile(compile_kwargs={"literal_binds": True}))
+            for caller in (one, other)
+        ]
+
+        # then: a statement built for one is right for the other (`run._scope_of`)
+        assert scopes[0] == scopes[1]
