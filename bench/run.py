@@ -9,6 +9,8 @@ serving it (`bench.cpu`; n/a on SQLite) for
 - flat: one GraphQL page of 100 users, id and email only;
 - nested: partners → tenants → users → groups, the dashboard's GraphQL query;
 - rest: one REST list page of 100 users;
+- wide: the GraphQL operation reading what the REST page reads (100 users, the same 15
+  fields, their total count), so that the two can be compared;
 - write: a REST user update, which writes the user and its audit event in one transaction;
 - audit: one REST page of 100 audit events, newest first.
 
@@ -44,6 +46,7 @@ from core.settings import Settings
 from db.scratch import scratch_database
 from db.seed import SeedPlan, seed
 from gateway.tokens import issue_token
+from rest_compat.users import USER
 
 HOST = "127.0.0.1"  # loopback only: the benchmark never listens on or calls other hosts
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,9 +61,11 @@ NESTED_QUERY = """
       users(first: 10) { nodes { id email
         groups(first: 5) { nodes { id name } } } } } } } } }
 """
+# The REST page's own selection, so that `wide` and `rest` read the same data.
+WIDE_QUERY = f"{{ users(first: 100) {{ totalCount nodes {{ {USER} }} }} }}"
 REST_PATH = "/api/v1/admin/users?per_page=100"
 AUDIT_PATH = "/api/v1/admin/audit?per_page=100"
-SCENARIOS = ("flat", "nested", "rest", "write", "audit")
+SCENARIOS = ("flat", "nested", "rest", "wide", "write", "audit")
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,9 @@ def scenarios(token: str) -> list[Scenario]:
 
     async def rest(client: httpx.AsyncClient) -> httpx.Response:
         return await client.get(REST_PATH, headers=headers)
+
+    async def wide(client: httpx.AsyncClient) -> httpx.Response:
+        return await client.post("/graphql", json={"query": WIDE_QUERY}, headers=headers)
 
     user_ids: list[str] = []
     sequence = itertools.count()
@@ -104,6 +112,7 @@ def scenarios(token: str) -> list[Scenario]:
         Scenario("flat", "GraphQL users(first: 100) { nodes { id email } }", flat),
         Scenario("nested", "GraphQL partners→tenants→users→groups (10/10/10/5)", nested),
         Scenario("rest", f"REST GET {REST_PATH}", rest),
+        Scenario("wide", "GraphQL users(first: 100), the REST page's 15 fields", wide),
         Scenario("write", "REST PATCH /api/v1/admin/users/{id} (+ its audit event)", write),
         Scenario("audit", f"REST GET {AUDIT_PATH} (after the writes)", audit),
     ]

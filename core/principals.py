@@ -28,6 +28,8 @@ class Principal:
     token_id: str | None = None
     session_id: str | None = None  # `sid`: a signed-in admin's SSO session (ses_…)
     client_id: str | None = None  # a client credentials token's application (its client id)
+    # A SCIM token (stk_…): a tenant admin of its one tenant, on the SCIM endpoint only.
+    scim_token_id: str | None = None
 
     @property
     def is_platform(self) -> bool:

@@ -50,6 +50,7 @@ class ActorType(StrEnum):
     USER = "user"  # an admin user (JWT with an admin role)
     SERVICE = "service"  # a platform client_credentials token
     ANONYMOUS = "anonymous"  # no accepted token
+    SCIM = "scim"  # a tenant's SCIM provisioning token (`stk_…`)
 
 
 class AuditResult(StrEnum):

@@ -21,6 +21,7 @@ class IdPrefix(StrEnum):
     ROOM = "rom"
     AI_USAGE = "aiu"
     STORAGE_OBJECT = "sto"
+    SCIM_TOKEN = "stk"
 
 
 def new_id(prefix: IdPrefix) -> str:

@@ -21,12 +21,18 @@ from core.errors import AuthenticationFailed
 from core.settings import Settings, get_settings
 from db.engine import create_engine, create_sessionmaker, is_sqlite
 from db.migrate import upgrade
-from gateway.auth import authentication_failed_response, build_request_context
+from gateway.auth import (
+    anonymous_context,
+    authentication_failed_response,
+    build_request_context,
+    request_context_of,
+)
 from gateway.body_limit import BodySizeLimit
 from gateway.explorer import add_swagger_ui, install_vendor_files
 from gateway.graphql_router import GatewayGraphQLRouter
 from gateway.graphql_ws import WebSocketContext
 from gateway.health import health_router
+from gateway.lean_graphql import LeanGraphQL
 from gateway.logs import configure_logging
 from gateway.metrics import (
     AuditSpoolMetrics,
@@ -48,6 +54,7 @@ from rest_compat.router import scaikey_router
 from rest_compat.scaiwave_router import scaiwave_router
 from schema.context import GraphQLContext
 from schema.schema import schema
+from scim.router import scim_router
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -61,7 +68,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 async def _graphql_context(connection: HTTPConnection) -> GraphQLContext:
     if isinstance(connection, WebSocket):
         return WebSocketContext(connection)  # authenticated at connection_init
-    return GraphQLContext(await build_request_context(cast("Request", connection)))
+    return GraphQLContext(await request_context_of(cast("Request", connection)))
 
 
 async def prepare_database(settings: Settings) -> None:
@@ -155,12 +162,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sign_in_router())
     app.include_router(oauth_router())
     app.include_router(scaiwave_router(build_request_context))
+    app.include_router(scim_router(build_request_context, anonymous_context))
     install_vendor_files(app)
     if openapi:
         add_swagger_ui(app)
     app.include_router(health_router())
     if settings.enable_metrics:
         app.include_router(metrics_router())
+    # Innermost: planned operations are answered before routing (`gateway.lean_graphql`).
+    app.add_middleware(LeanGraphQL, graphql_path=GRAPHQL_PATH)
     app.add_middleware(
         BodySizeLimit, max_bytes=settings.limit_max_body_bytes, graphql_path=GRAPHQL_PATH
     )

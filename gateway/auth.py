@@ -31,6 +31,8 @@ from resolvers.platform_clients import PlatformClients
 logger = structlog.stdlib.get_logger("scaigate.auth")
 
 TOKEN_REJECTED = "auth.token_rejected"
+# `request.state` attribute holding the request's context once it has been built.
+STATE_CONTEXT = "request_context"
 
 
 def principal_from_header(settings: Settings, authorization: str | None) -> Principal | None:
@@ -129,6 +131,16 @@ async def build_request_context(request: Request) -> RequestContext:
     context.principal = await authenticate(
         context, request.app.state.settings, request.headers.get("authorization")
     )
+    return context
+
+
+async def request_context_of(request: Request) -> RequestContext:
+    """The request's context, built (and its token verified) once per request: a request the
+    lean GraphQL path authenticated and then passed on is not authenticated twice."""
+    context = getattr(request.state, STATE_CONTEXT, None)
+    if not isinstance(context, RequestContext):
+        context = await build_request_context(request)
+        setattr(request.state, STATE_CONTEXT, context)
     return context
 
 

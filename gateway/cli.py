@@ -180,19 +180,34 @@ def seed(
     tenants_per_partner: Annotated[int, typer.Option(min=0)] = 10,
     users_per_tenant: Annotated[int, typer.Option(min=0)] = 50,
     groups_per_tenant: Annotated[int, typer.Option(min=0)] = 5,
+    users: Annotated[
+        int | None,
+        typer.Option(min=1, help="Scale data set: this many users in a few tenants."),
+    ] = None,
+    audit_events: Annotated[
+        int, typer.Option(min=0, help="Scale data set: audit events over the last 90 days.")
+    ] = 0,
+    tenants: Annotated[
+        int, typer.Option(min=2, max=1000, help="Scale data set: tenants (the first holds 90%).")
+    ] = 5,
 ) -> None:
-    """Seed an empty database: `--demo`, or a generated size with `--partners N …`.
+    """Seed an empty database: `--demo`, a generated size with `--partners N …`, or a scale
+    data set for dashboards with `--users N --audit-events M` (COPY on PostgreSQL).
 
     A database that already has partners is left untouched.
     """
     from db.seed import DEMO_PLAN, SeedPlan
     from gateway.app import prepare_database
 
-    if demo == (partners is not None):
+    if [demo, partners is not None, users is not None].count(True) != 1:
         raise typer.BadParameter(
-            "give either --demo or --partners N (with the per-level sizes)",
-            param_hint="'--demo' / '--partners'",
+            "give one of --demo, --partners N (with the per-level sizes) "
+            "or --users N (with --audit-events M)",
+            param_hint="'--demo' / '--partners' / '--users'",
         )
+    if users is not None:
+        _seed_scale(users=users, audit_events=audit_events, tenants=tenants)
+        return
     plan = DEMO_PLAN
     if partners is not None:
         plan = SeedPlan.uniform(
@@ -225,6 +240,32 @@ def seed(
             f"Super admin: email={admin.email} password={admin.password} "
             f"(tenant {admin.tenant_slug}); sign in with POST /auth/sign-in"
         )
+
+
+def _seed_scale(*, users: int, audit_events: int, tenants: int) -> None:
+    from db.seed_scale import ScalePlan, seed_scale
+    from gateway.app import prepare_database
+
+    plan = ScalePlan(users=users, audit_events=audit_events, tenants=tenants)
+    settings = _settings()
+    with _database_errors(settings.database_url):
+        asyncio.run(prepare_database(settings))
+        with _progress() as progress:
+            task = progress.add_task("Seeding", total=plan.total_rows)
+            report = asyncio.run(
+                seed_scale(
+                    settings.database_url,
+                    plan,
+                    progress=lambda rows: progress.advance(task, rows),
+                )
+            )
+    if report.skipped:
+        typer.echo(
+            f"The database already has {report.existing_partners} partner(s); nothing seeded."
+        )
+        return
+    counts = ", ".join(f"{count} {table}" for table, count in report.rows.items())
+    typer.echo(f"Seeded {_redacted(settings.database_url)}: {counts}.")
 
 
 def _seed_with_progress(url: str, plan: SeedPlan) -> SeedReport:

@@ -11,8 +11,14 @@ The pages carry no `integrity` (SRI) attributes: the files are same-origin, and 
 already checked each package against the lock file's hash, so SRI would only add hashes to
 update by hand on every upgrade.
 
-GraphiQL opens with its headers pane showing `{"Authorization": "Bearer "}`; the token typed
-there stays in the page (it is neither persisted by the browser nor put in the URL).
+GraphiQL opens with its headers pane showing `{"Authorization": "Bearer "}` and a "Sign in"
+panel (e-mail and password, posted to `POST /auth/sign-in`) that writes the token it gets into
+that header. A token stays in the page: it is neither persisted by the browser nor put in the URL.
+
+Shareable links: `GET /graphql?query=…&variables=…&operationName=…` from a browser (its `Accept`
+prefers `text/html`) is the page with that operation loaded, and the page keeps its own URL in
+step with the editors; an API client's GET with the same parameters is executed as a query
+(`shows_explorer`). The page reads the parameters in the browser: the server never echoes them.
 
 Without the installed files both pages answer 503 with a message naming `make serve` and
 `npm ci --prefix frontend`, and start-up logs a warning; the API itself is unaffected.
@@ -30,7 +36,10 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
+from starlette.routing import NoMatchFound
 from starlette.staticfiles import StaticFiles
+
+from gateway.graphql_http import MEDIA_TYPES, accept_quality, accept_ranges
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +132,42 @@ def _not_installed(missing: list[str]) -> HTMLResponse:
     )
 
 
+def shows_explorer(request: Request, *, enabled: bool) -> bool:
+    """Whether a request to the GraphQL endpoint is for the GraphiQL page (a 404 when the
+    explorer is off and there is no operation) rather than a GraphQL-over-HTTP operation.
+
+    Only a GET without `extensions` (a GET by persisted-query hash is an operation). Without
+    `query`, any `Accept` admitting HTML (`text/html` or `*/*`, as Strawberry decides). With
+    `query` (a shared link), only while the explorer is on and the `Accept` prefers HTML.
+    """
+    if request.method != "GET" or request.query_params.get("extensions") is not None:
+        return False
+    accept = request.headers.get("accept") or ""
+    if request.query_params.get("query") is None:
+        return "text/html" in accept or "*/*" in accept
+    return enabled and prefers_html(accept)
+
+
+def _rank(ranges: list[tuple[str, float]], media_type: str) -> tuple[float, bool]:
+    """(quality, named) of a media type: the most specific matching range decides."""
+    kind = media_type.split("/")[0]
+    for media_range, named in ((media_type, True), (f"{kind}/*", False), ("*/*", False)):
+        if (quality := accept_quality(ranges, media_range)) is not None:
+            return quality, named
+    return 0.0, False
+
+
+def prefers_html(accept: str) -> bool:
+    """Whether `Accept` names `text/html` and ranks it above both GraphQL response types:
+    a browser's navigation (`text/html,…,*/*;q=0.8`) does; `*/*`, `application/json` or
+    `text/html, application/json` (named at the same quality) do not."""
+    ranges = accept_ranges(accept)
+    quality, named = _rank(ranges, "text/html")
+    if not named or quality <= 0:
+        return False
+    return (quality, named) > max(_rank(ranges, media_type) for media_type in MEDIA_TYPES)
+
+
 @cache
 def _graphiql_template() -> str:
     return (Path(__file__).parent / "templates" / "graphiql.html").read_text(encoding="utf-8")
@@ -141,10 +186,22 @@ def render_graphiql(request: Request) -> HTMLResponse:
         "explorer_js": vendor.url(request, "@graphiql/plugin-explorer", "dist/index.umd.js"),
         "explorer_css": vendor.url(request, "@graphiql/plugin-explorer", "dist/style.css"),
     }
+    urls["sign_in_url"] = _route_path(request, "sign_in_endpoint")
+    urls["sign_out_url"] = _route_path(request, "sign_out_endpoint")
     page = _graphiql_template()
     for name, url in urls.items():
         page = page.replace("{{" + name + "}}", html.escape(url))
-    return HTMLResponse(page)
+    # The same URL answers a GraphQL GET to an API client: caches must tell the two apart.
+    return HTMLResponse(page, headers={"Vary": "Accept"})
+
+
+def _route_path(request: Request, name: str) -> str:
+    """The path of a route of the app, or "" when it has none (the page then offers no
+    sign-in)."""
+    try:
+        return request.url_for(name).path
+    except NoMatchFound:
+        return ""
 
 
 class OfflineGraphiQL:

@@ -80,7 +80,7 @@ def error_document(message: str, code: str) -> dict[str, Any]:
     return {"errors": [{"message": message, "extensions": {"code": code}}]}
 
 
-def _ranges(accept: str) -> list[tuple[str, float]]:
+def accept_ranges(accept: str) -> list[tuple[str, float]]:
     """(media range, quality) for each acceptable range of an Accept header."""
     ranges = []
     for part in accept.split(","):
@@ -106,7 +106,7 @@ def _ranges(accept: str) -> list[tuple[str, float]]:
     return ranges
 
 
-def _quality(ranges: list[tuple[str, float]], media_range: str) -> float | None:
+def accept_quality(ranges: list[tuple[str, float]], media_range: str) -> float | None:
     qualities = [quality for candidate, quality in ranges if candidate == media_range]
     return max(qualities) if qualities else None
 
@@ -115,7 +115,7 @@ def negotiate(accept: str | None) -> str | None:
     """The media type of the response to a request with this `Accept`; None: 406."""
     if accept is None or not accept.strip():
         return JSON
-    ranges = _ranges(accept)
+    ranges = accept_ranges(accept)
     best: tuple[float, bool, bool] | None = None
     chosen = None
     for media_type in MEDIA_TYPES:
@@ -125,7 +125,7 @@ def negotiate(accept: str | None) -> str | None:
             (
                 (quality, named)
                 for media_range, named in ((media_type, True), (f"{kind}/*", False), ("*/*", False))
-                if (quality := _quality(ranges, media_range)) is not None
+                if (quality := accept_quality(ranges, media_range)) is not None
             ),
             None,
         )

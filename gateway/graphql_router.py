@@ -22,7 +22,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from core.settings import Settings
-from gateway.explorer import OfflineGraphiQL
+from gateway.explorer import OfflineGraphiQL, shows_explorer
 from gateway.graphql_http import (
     JSON,
     MEDIA_TYPES,
@@ -76,8 +76,7 @@ class GatewayGraphQLRouter(OfflineGraphiQL, GraphQLEndpoint):
         return orjson.loads(data)
 
     def serves_explorer(self, request: Request) -> bool:
-        # A GET by persisted-query hash has no `query` either: it is an operation.
-        return request.query_params.get("extensions") is None
+        return shows_explorer(request, enabled=self.graphql_ide is not None)
 
     async def serve_http(self, request: Request, context: object, response: Response) -> Response:
         media_type = negotiate(request.headers.get("accept"))

@@ -18,6 +18,9 @@ from db.engine import StatementCounter
 from gateway import metrics
 
 UNMATCHED_ROUTE = "unmatched"  # no route matched (404)
+# The template of a request answered before routing (`gateway.lean_graphql`), set by its
+# answerer, since no route matched it.
+ROUTE_TEMPLATE = "scaigate.route_template"
 
 access_logger = structlog.stdlib.get_logger("scaigate.access")
 
@@ -29,6 +32,9 @@ def route_template(scope: Scope) -> str:
     holds the path without the include prefix and the full template is on FastAPI's
     effective route context; older versions copy the route with its full path.
     """
+    answered = scope.get(ROUTE_TEMPLATE)
+    if answered:
+        return str(answered)
     effective = scope.get("fastapi", {}).get("effective_route_context")
     template = getattr(effective, "path_format", None)
     if not template:

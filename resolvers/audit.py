@@ -41,6 +41,7 @@ RESOURCE_TYPES: dict[IdPrefix, str] = {
     IdPrefix.IDENTITY_PROVIDER: "identity_provider",
     IdPrefix.AGENT: "agent",
     IdPrefix.SESSION: "session",
+    IdPrefix.SCIM_TOKEN: "scim_token",
 }
 
 
@@ -78,6 +79,8 @@ def redact(value: Any) -> Any:
 def actor_type_of(principal: Principal | None) -> ActorType:
     if principal is None:
         return ActorType.ANONYMOUS
+    if principal.scim_token_id is not None:
+        return ActorType.SCIM
     return ActorType.SERVICE if principal.role is Role.PLATFORM else ActorType.USER
 
 

@@ -6,9 +6,9 @@ import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.limits import DEFAULT_OPERATION_LIMITS, OperationLimits
 from core.principals import Principal
@@ -17,8 +17,44 @@ from resolvers.errors import Unauthenticated
 from resolvers.loaders.registry import Loaders
 
 if TYPE_CHECKING:
+    from graphql import DocumentNode
+
     from resolvers.audit_spool import AuditSpool
     from resolvers.platform_clients import PlatformClients
+
+
+# Per engine: the same engine (and pool) whose connections run each statement on its own,
+# without BEGIN and ROLLBACK around it; None where reads keep their transaction.
+_AUTOCOMMIT: weakref.WeakKeyDictionary[AsyncEngine, AsyncEngine | None] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _read_options(sessions: async_sessionmaker[AsyncSession]) -> dict[str, Any]:
+    """How `RequestContext.read` opens a session of `sessions`: on PostgreSQL at READ
+    COMMITTED, bound to the engine's autocommit twin.
+
+    A read session only reads, and at READ COMMITTED every statement takes its own snapshot,
+    transaction or not: a transaction around reads changes nothing they see, it only costs
+    two round trips (BEGIN, ROLLBACK; ~10% of a small request). At a stricter default level
+    (a server configured for REPEATABLE READ) a read of several statements relies on one
+    snapshot, so it keeps its transaction; so does SQLite, whose reads start none anyway.
+    The level is the one the dialect found on its first connection: until then, transactions.
+    """
+    bind = sessions.kw.get("bind")
+    if not isinstance(bind, AsyncEngine):
+        return {}
+    if bind in _AUTOCOMMIT:
+        twin = _AUTOCOMMIT[bind]
+        return {} if twin is None else {"bind": twin}
+    level = getattr(bind.dialect, "default_isolation_level", None)
+    if level is None:
+        return {}  # not connected yet: decided on a later read
+    twin = None
+    if bind.dialect.name == "postgresql" and level == "READ COMMITTED":
+        twin = bind.execution_options(isolation_level="AUTOCOMMIT")
+    _AUTOCOMMIT[bind] = twin
+    return {} if twin is None else {"bind": twin}
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +62,16 @@ class RequestMeta:
     request_id: str = ""
     ip: str | None = None
     user_agent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedOperation:
+    """An operation of the request answered from the planner's plan: its document's text, the
+    operation name it ran under and the parsed document (valid, within its limits)."""
+
+    query: str
+    operation_name: str | None
+    document: DocumentNode
 
 
 @dataclass
@@ -39,6 +85,7 @@ class RequestContext:
     settings: Settings | None = None  # the app's; None where no app runs (see `config`)
     platform_clients: PlatformClients | None = None  # the process's; checks platform tokens
     audit_spool: AuditSpool | None = None  # where events wait while the database is away
+    planned: PlannedOperation | None = None  # set by the planner (`schema.planner`)
     _loaders: Loaders | None = None
 
     @property
@@ -79,8 +126,9 @@ class RequestContext:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
-        """A short session of its own: loaders run concurrently and must not share one."""
-        async with self.sessions() as session:
+        """A short session of its own, for reads only: loaders run concurrently and must not
+        share one. On PostgreSQL each statement runs on its own (`_read_options`)."""
+        async with self.sessions(**_read_options(self.sessions)) as session:
             yield session
 
     @asynccontextmanager

@@ -6,13 +6,13 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import utcnow
 from db.enums import PartnerStatus
 from db.ids import IdPrefix, new_id
-from db.models import Partner, Tenant
+from db.models import Partner
 from resolvers import access, audit, resources, validation
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, NotFound
@@ -102,21 +102,31 @@ async def update(context: RequestContext, partner_id: str, changes: dict[str, An
     return partner
 
 
+def _owned_by_partner(resource: resources.Resource, partner_id: str) -> ColumnElement[bool]:
+    assert resource.owner is not None  # PARTNER_CASCADE holds partner-owned resources only
+    return resource.column(resource.owner.column) == partner_id
+
+
 async def delete(context: RequestContext, partner_id: str) -> Partner:
-    """Soft-deletes the partner, its tenants and everything they own, in one transaction."""
+    """Soft-deletes the partner, what it owns (`resources.PARTNER_CASCADE`: its tenants) and
+    what its tenants own (`resources.TENANT_CASCADE`), in one transaction."""
     principal = context.actor
     async with context.transaction() as session:
         partner = await load_for_update(
             session, Partner, partner_id, access.visible_partners(principal), kind=KIND
         )
-        tenant_ids = select(Tenant.id).where(
-            Tenant.partner_id == partner.id, Tenant.deleted_at.is_(None)
+        tenant = resources.TENANT
+        tenant_ids = select(tenant.column("id")).where(
+            _owned_by_partner(tenant, partner.id), tenant.column("deleted_at").is_(None)
         )
         # Children first: once the tenants are marked deleted the subquery no longer finds them.
         ended = await delete_owned(
             session, lambda tenant_id: tenant_id.in_(tenant_ids), RevokedReason.PARTNER_DELETED
         )
-        await soft_delete_where(session, Tenant, Tenant.partner_id == partner.id)
+        for resource in resources.PARTNER_CASCADE:
+            await soft_delete_where(
+                session, resource.model, _owned_by_partner(resource, partner.id)
+            )
         partner.deleted_at = utcnow()
         await audit.record_row(
             session, context, "partner.delete", partner, metadata={"sessions_revoked": ended}

@@ -21,11 +21,16 @@ from db.ids import IdPrefix, new_id
 from db.models import SsoSession, User
 from resolvers import admin_roles, audit, resources
 from resolvers.context import RequestContext, RequestMeta
+from resolvers.declared_relations import declared
 from resolvers.errors import BadInput, NotFound
 from resolvers.pagination import Slice, Window, fetch_slice
 
 KIND = "Session"
 _TABLE = SsoSession.__table__
+
+SESSIONS_BY_USER_ID = declared(resources.USER, "sessions")
+SESSIONS_BY_TENANT_ID = declared(resources.TENANT, "sessions")
+SESSIONS_BY_PARTNER_ID = declared(resources.PARTNER, "sessions")
 
 REVOKED = "Session has been revoked"
 EXPIRED = "Session has expired"

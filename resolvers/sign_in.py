@@ -18,7 +18,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 
 from core.principals import Principal, Role
 from db.enums import PartnerStatus, TenantStatus, UserStatus
@@ -200,6 +200,11 @@ async def sign_in(
             ttl_seconds=ttl_seconds,
         )
         principal = dataclasses.replace(principal, session_id=row.id)
+        # In the audit event's transaction: both land or neither. Not an edit of the user,
+        # so `updated_at` stays.
+        await session.execute(
+            update(User).where(User.id == account.id).values(last_sign_in_at=row.created_at)
+        )
         await audit.record(
             session,
             context,

@@ -15,6 +15,7 @@ from db.ids import IdPrefix, new_id
 from db.models import GroupMember, Partner, User
 from resolvers import admin_roles, audit, passwords, resources, validation
 from resolvers.context import RequestContext
+from resolvers.declared_relations import declared
 from resolvers.errors import BadInput, NotFound
 from resolvers.listing import Listing, Page, Relay, list_page
 from resolvers.loaders.relations import Relation
@@ -49,6 +50,7 @@ def _members_by_group_id(parent_ids: Sequence[str], principal: Principal) -> Sel
 
 USERS_BY_TENANT_ID = Relation("UsersByTenantId", _users_by_tenant_id)
 MEMBERS_BY_GROUP_ID = Relation("MembersByGroupId", _members_by_group_id)
+USERS_BY_PARTNER_ID = declared(resources.PARTNER, "users")
 
 
 async def get(context: RequestContext, user_id: str) -> Any:
@@ -85,6 +87,7 @@ _VALIDATORS = {
     "email_verified": lambda v: validation.flag("email_verified", v),
     "custom_attributes": lambda v: validation.json_object("custom_attributes", v),
     "admin_role": lambda v: None if v is None else validation.choice("admin_role", v, AdminRole),
+    "external_id": lambda v: validation.text("external_id", v, max_length=200, required=False),
 }
 
 
@@ -92,6 +95,12 @@ EMAIL = LiveUnique(
     User,
     "email",
     lambda email: f"A user with email '{email}' already exists in this tenant",
+    within="tenant_id",
+)
+EXTERNAL_ID = LiveUnique(
+    User,
+    "external_id",
+    lambda value: f"A user with externalId '{value}' already exists in this tenant",
     within="tenant_id",
 )
 
@@ -141,12 +150,14 @@ async def create(context: RequestContext, fields: dict[str, Any]) -> User:
             validation.password("password", password)
         )
         user.password_changed_at = utcnow()
-    with EMAIL.violations(user.email):
+    with EMAIL.violations(user.email), EXTERNAL_ID.violations(user.external_id):
         async with context.transaction() as session:
             tenant = await lock_tenant_with_room(
                 session, principal, tenant_id, model=User, limit=Partner.max_users_per_tenant
             )
             await EMAIL.ensure_free(session, user.email, within=tenant.id)
+            if user.external_id is not None:
+                await EXTERNAL_ID.ensure_free(session, user.external_id, within=tenant.id)
             user.tenant_id = tenant.id
             session.add(user)
             await audit.record_row(session, context, "user.create", user, metadata=fields)
@@ -158,7 +169,8 @@ async def update(context: RequestContext, user_id: str, changes: dict[str, Any])
     email = validation.email("email", changes.get("email"), required=False)
     if "admin_role" in changes:
         admin_roles.ensure_can_grant(principal, changes["admin_role"])
-    with EMAIL.violations(email):
+    external_id = changes.get("external_id")
+    with EMAIL.violations(email), EXTERNAL_ID.violations(external_id):
         async with context.transaction() as session:
             user = await _load(session, principal, user_id)
             role_before = user.admin_role
@@ -166,6 +178,10 @@ async def update(context: RequestContext, user_id: str, changes: dict[str, Any])
             if "email" in changes:
                 await EMAIL.ensure_free(
                     session, user.email, within=user.tenant_id, except_id=user.id
+                )
+            if user.external_id is not None and "external_id" in changes:
+                await EXTERNAL_ID.ensure_free(
+                    session, user.external_id, within=user.tenant_id, except_id=user.id
                 )
             user.updated_at = utcnow()
             ended = await _end_sessions_on_change(session, user, role_before)

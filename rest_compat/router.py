@@ -16,6 +16,7 @@ from rest_compat import (
     groups,
     identity_providers,
     partners,
+    scim_tokens,
     sessions,
     tenants,
     users,
@@ -36,6 +37,7 @@ SCAIKEY_ROUTES: list[Route] = [
     *audit.ROUTES,
     *dashboard.ROUTES,
     *sessions.ROUTES,
+    *scim_tokens.ROUTES,
 ]
 
 

@@ -21,7 +21,7 @@ class AuditEventFilter:
     action: str | None = strawberry.field(default=None, description="e.g. `user.create`.")
     actor_id: str | None = None
     actor_type: str | None = strawberry.field(
-        default=None, description="`user`, `service` or `anonymous`."
+        default=None, description="`user`, `service`, `scim` or `anonymous`."
     )
     resource_type: str | None = strawberry.field(default=None, description="e.g. `user`.")
     resource_id: str | None = None

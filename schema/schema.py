@@ -31,6 +31,7 @@ from schema.planner import PlannedExecution
 from schema.plugins import PluginMutation, PluginQuery
 from schema.prompt_studio import PromptStudioMutation, PromptStudioQuery
 from schema.scalars import SCALAR_MAP
+from schema.scim_tokens import ScimTokenMutation, ScimTokenQuery
 from schema.sessions import SessionMutation, SessionQuery
 from schema.strawberry_private import graphql_core_schema
 from schema.subscriptions import Subscription
@@ -60,6 +61,7 @@ Query = merge_types(
         GroupQuery,
         ApplicationQuery,
         SessionQuery,
+        ScimTokenQuery,
         IdentityProviderQuery,
         AgentQuery,
         AuditQuery,
@@ -83,6 +85,7 @@ Mutation = merge_types(
         GroupMutation,
         ApplicationMutation,
         SessionMutation,
+        ScimTokenMutation,
         IdentityProviderMutation,
         AgentMutation,
         PromptStudioMutation,

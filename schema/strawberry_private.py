@@ -220,8 +220,18 @@ class GraphQLEndpoint(GraphQLRouter[object, None]):
         raise NotImplementedError
 
     def serves_explorer(self, request: Request) -> bool:
-        """Whether a GET that Strawberry would answer with the explorer page gets it."""
-        return True
+        """Whether a request gets the explorer page (Strawberry's own rule: a GET without
+        `query` whose `Accept` admits HTML) rather than being run as an operation."""
+        accept = request.headers.get("accept", "")
+        return (
+            request.method == "GET"
+            and request.query_params.get("query") is None
+            and ("text/html" in accept or "*/*" in accept)
+        )
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # Strawberry asks this again inside `run`; the gateway's rule answers both times.
+        return self.serves_explorer(request)
 
     async def refuse_subscription(
         self,
@@ -243,8 +253,7 @@ class GraphQLEndpoint(GraphQLRouter[object, None]):
         if self.is_websocket_request(request):
             return await super().run(request, context, root_value)
         request = cast("Request", request)
-        explorer = self.should_render_graphql_ide(self.request_adapter_class(request))
-        if explorer and self.serves_explorer(request):
+        if self.serves_explorer(request):
             return await super().run(request, context, root_value)
         # The router keeps the request's response on itself: read it before anything awaits.
         response = await self.get_sub_response(request)

@@ -160,6 +160,39 @@ query Edges($after: String) {
   }
 }
 """
+DASHBOARD = """
+query Dashboard($first: Int, $after: String) {
+  tenants(first: 5) {
+    nodes {
+      id
+      users { totalCount }
+      sessions(first: $first, after: $after) {
+        totalCount
+        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+        nodes {
+          id userId tenantId partnerId adminRole ip userAgent createdAt expiresAt revokedAt
+          revokedReason
+        }
+      }
+    }
+  }
+  users(first: 10) {
+    nodes { id lastSignInAt sessions(first: 2) { totalCount nodes { id createdAt } } }
+  }
+}
+"""
+PARTNER_COUNTS = """
+{
+  partners(first: 10) {
+    totalCount
+    nodes {
+      id tenants { totalCount } users(first: 2) { totalCount nodes { id lastSignInAt } }
+      sessions { totalCount edges { cursor node { id } } }
+    }
+  }
+}
+"""
+SESSION_ACTIVE = "{ tenants { nodes { sessions { nodes { id active } } } } }"
 WITH_SKIP = "{ users(first: 5) { nodes { id email @skip(if: true) } } }"
 FRAGMENTS = """
 query Fragments {
@@ -312,6 +345,13 @@ RELATIONS_FOR_EVERY_READER = [
     Request("user groups: after", USER_GROUPS, lambda w: {"after": encode_cursor(0)}),
     Request("edges", EDGES, several_roots=True),
     Request("edges: after", EDGES, lambda w: {"after": encode_cursor(2)}, several_roots=True),
+    Request("dashboard", DASHBOARD, several_roots=True),
+    Request(
+        "dashboard: sessions after",
+        DASHBOARD,
+        lambda w: {"first": 1, "after": encode_cursor(0)},
+        several_roots=True,
+    ),
 ]
 FRAGMENTS_FOR_EVERY_READER = [
     Request("fragment", WITH_FRAGMENT),
@@ -356,7 +396,13 @@ NESTED_PAGE = Request("nested", NESTED)
 BENCH_NESTED_PAGE = Request("bench nested", BENCH_NESTED)
 PLANNABLE_FOR_EVERY_READER += RELATIONS_FOR_EVERY_READER + FRAGMENTS_FOR_EVERY_READER
 PLANNABLE_FOR_EVERY_READER += ROOT_LISTS_FOR_EVERY_READER
-PLANNABLE = [*PLANNABLE_FOR_EVERY_READER, PARTNERS_PAGE, NESTED_PAGE, BENCH_NESTED_PAGE]
+PLANNABLE = [
+    *PLANNABLE_FOR_EVERY_READER,
+    PARTNERS_PAGE,
+    NESTED_PAGE,
+    BENCH_NESTED_PAGE,
+    Request("partner counts", PARTNER_COUNTS),
+]
 # Refused by the checks a plan's request runs (variables, page sizes, cursors): it falls back.
 REFUSED_WHEN_BOUND = [
     Request("page: first over the max", USERS_PAGE, lambda w: {"first": 101}),
@@ -383,6 +429,7 @@ REFUSED_BEFORE = [
 NOT_PLANNABLE = [
     Request("fragment on an interface", ON_INTERFACE),
     Request("a field with a resolver of its own", WITH_CLIENT_SECRET),
+    Request("session active", SESSION_ACTIVE),
     Request("mixed roots", MIXED_ROOTS, several_roots=True),
 ]
 CORPUS = PLANNABLE + REFUSED_WHEN_BOUND + REFUSED_BEFORE + NOT_PLANNABLE

@@ -18,6 +18,7 @@ from tests.factories import (
     nest_group,
 )
 from tests.factories_identity import create_agent, create_identity_provider
+from tests.factories_sessions import create_session
 from tests.security.principals import World
 
 
@@ -25,7 +26,8 @@ async def planner_world(app: FastAPI, sessions: async_sessionmaker[AsyncSession]
     """An empty database filled with the world: partners, tenants, users of every status
     (one deleted), groups with members and nesting, JSON values with nesting and accents,
     applications (tenant ones, a global one, a deleted one), identity providers and agents,
-    and a deleted tenant whose identity provider and agent are still there."""
+    a deleted tenant whose identity provider and agent are still there, and an admin per
+    tenant who signed in (a live session and a revoked one)."""
     await empty_all_tables(app.state.engine)
     partner = await create_partner(sessions, contact_email="ops@p.example", max_tenants=7)
     other = await create_partner(sessions, status="suspended")
@@ -48,6 +50,7 @@ async def planner_world(app: FastAPI, sessions: async_sessionmaker[AsyncSession]
                 admin_role="tenant_admin",
                 custom_attributes={"z": None, "a": {"nested": ["é", 1.5]}},
                 email_verified=True,
+                last_sign_in_at=datetime(2026, 11, 30, 8, 15, 0, 123456, tzinfo=UTC),
             ),
             await create_user(sessions, tenant=tenant, status="locked", mfa_enabled=True),
         ]
@@ -55,6 +58,15 @@ async def planner_world(app: FastAPI, sessions: async_sessionmaker[AsyncSession]
         child = await create_group(sessions, tenant=tenant, description="with a description")
         await create_group(sessions, tenant=tenant, members=tuple(users[1:]))
         await nest_group(sessions, parent=parent, child=child)
+        partner_id = tenant.partner_id
+        await create_session(sessions, user=users[1], partner_id=partner_id)
+        await create_session(
+            sessions,
+            user=users[1],
+            partner_id=partner_id,
+            revoked_at=datetime(2026, 12, 1, 9, 0, tzinfo=UTC),
+            revoked_reason="signed_out",
+        )
     await create_user(
         sessions, tenant=world.tenant, email="deleted@example.com", deleted_at=datetime.now(UTC)
     )

@@ -14,10 +14,14 @@ from db.models.persisted_operations import PersistedOperation
 from db.models.plugins import Plugin, TenantPlugin
 from db.models.prompt_studio import PromptStudioAllowlistEntry, PromptStudioSettings
 from db.models.rooms import Room, RoomParticipant
+from db.models.scim_tokens import ScimToken
 from db.models.sessions import SsoSession
 from db.models.tenants import Tenant
 from db.models.usage import AiUsageRecord, StorageObject
 from db.models.users import User
+
+# After the tables: indexes over several models' columns and expressions.
+from db.models import search_indexes  # noqa: F401  isort: skip
 
 __all__ = [
     "Agent",
@@ -38,6 +42,7 @@ __all__ = [
     "PromptStudioSettings",
     "Room",
     "RoomParticipant",
+    "ScimToken",
     "SsoSession",
     "StorageObject",
     "Tenant",

@@ -46,4 +46,6 @@ class AuditEvent(Base):
         Index("ix_audit_events_action_created_at", "action", "created_at"),
         Index("ix_audit_events_resource", "resource_type", "resource_id"),
         Index("ix_audit_events_actor_id", "actor_id"),
+        # A time range, counted by day and result, from the index alone.
+        Index("ix_audit_events_created_at_result", "created_at", "result"),
     )

@@ -16,6 +16,8 @@ class Group(ResourceColumns, Base):
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), nullable=False, index=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     description: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    # A provisioning client's own id for the group (SCIM `externalId`): unique per tenant.
+    external_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
     __table_args__ = (
         Index(
@@ -25,6 +27,14 @@ class Group(ResourceColumns, Base):
             unique=True,
             sqlite_where=text("deleted_at IS NULL"),
             postgresql_where=text("deleted_at IS NULL"),
+        ),
+        Index(
+            "uq_groups_tenant_external_id_live",
+            "tenant_id",
+            "external_id",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL AND external_id IS NOT NULL"),
+            postgresql_where=text("deleted_at IS NULL AND external_id IS NOT NULL"),
         ),
     )
 

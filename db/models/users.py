@@ -33,6 +33,10 @@ class User(ResourceColumns, Base):
     # super_admin | partner_admin | tenant_admin (db.enums.AdminRole); null: not an admin,
     # cannot sign in. A partner admin's partner is its tenant's partner.
     admin_role: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # Set by every successful sign-in, in the transaction of its audit event; null: never.
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # A provisioning client's own id for the user (SCIM `externalId`): unique per tenant.
+    external_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
     __table_args__ = (
         Index(
@@ -42,5 +46,16 @@ class User(ResourceColumns, Base):
             unique=True,
             sqlite_where=text("deleted_at IS NULL"),
             postgresql_where=text("deleted_at IS NULL"),
+        ),
+        # "Users of one tenant by last sign-in"; the descending one, PostgreSQL only, is in
+        # db.models.search_indexes.
+        Index("ix_users_tenant_id_last_sign_in_at", "tenant_id", "last_sign_in_at", "id"),
+        Index(
+            "uq_users_tenant_external_id_live",
+            "tenant_id",
+            "external_id",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL AND external_id IS NOT NULL"),
+            postgresql_where=text("deleted_at IS NULL AND external_id IS NOT NULL"),
         ),
     )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from aiodataloader import DataLoader
 from sqlalchemy import ColumnElement, Table, and_, func, select
@@ -37,7 +38,24 @@ class RelationPage(NamedTuple):
     has_next: bool
 
 
-class RowByIdLoader(DataLoader[str, Any]):
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class SharedLoader(DataLoader[K, V]):
+    """A loader whose callers each await their own view of a key's shared future.
+
+    graphql-core cancels the sibling fields of a non-null field that fails, and a task
+    cancelled while it awaits a future cancels that future: without the shield, every other
+    field waiting for the same key (another root field, say) would be cancelled with it and
+    the request would end in `CancelledError` instead of an answer.
+    """
+
+    def load(self, key: K) -> asyncio.Future[V]:
+        return asyncio.shield(super().load(key))
+
+
+class RowByIdLoader(SharedLoader[str, Any]):
     """Rows of one table the principal may see, by id: live (not soft-deleted) ones, unless the
     table keeps every row (audit events, SSO sessions are never deleted)."""
 
@@ -65,7 +83,7 @@ class RowByIdLoader(DataLoader[str, Any]):
         return [rows.get(key) for key in keys]
 
 
-class RelationPageLoader(DataLoader[RelationKey, RelationPage]):
+class RelationPageLoader(SharedLoader[RelationKey, RelationPage]):
     """One window of a relation per parent; one statement per distinct window in a batch."""
 
     def __init__(self, context: Reader, relation: Relation) -> None:
@@ -110,7 +128,7 @@ class RelationPageLoader(DataLoader[RelationKey, RelationPage]):
         return pages
 
 
-class RelationCountLoader(DataLoader[str, int]):
+class RelationCountLoader(SharedLoader[str, int]):
     """How many related rows each parent has (within the principal's scope)."""
 
     def __init__(self, context: Reader, relation: Relation) -> None:

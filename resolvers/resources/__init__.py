@@ -38,6 +38,7 @@ __all__ = [
     "NON_RESOURCES",
     "NON_RESOURCE_PREFIXES",
     "PARTNER",
+    "PARTNER_CASCADE",
     "RESOURCES",
     "SSO_SESSION",
     "TENANT",
@@ -63,12 +64,18 @@ BY_NAME: Mapping[str, Resource] = MappingProxyType({r.name: r for r in RESOURCES
 BY_PREFIX: Mapping[IdPrefix, Resource] = MappingProxyType({r.prefix: r for r in RESOURCES})
 BY_GRAPHQL_TYPE: Mapping[str, Resource] = MappingProxyType({r.graphql_type: r for r in RESOURCES})
 
+
+def _cascade(kind: OwnerKind) -> tuple[Resource, ...]:
+    return tuple(
+        r for r in RESOURCES if r.soft_delete and r.owner is not None and r.owner.kind is kind
+    )
+
+
 # What a tenant's deletion soft-deletes with it, in the same transaction.
-TENANT_CASCADE: tuple[Resource, ...] = tuple(
-    r
-    for r in RESOURCES
-    if r.soft_delete and r.owner is not None and r.owner.kind is OwnerKind.TENANT
-)
+TENANT_CASCADE: tuple[Resource, ...] = _cascade(OwnerKind.TENANT)
+# What a partner's deletion soft-deletes with it (its tenants), in the same transaction; each
+# of its tenants' own cascade runs too.
+PARTNER_CASCADE: tuple[Resource, ...] = _cascade(OwnerKind.PARTNER)
 
 NON_RESOURCES: Mapping[str, str] = MappingProxyType(
     {
@@ -86,10 +93,12 @@ NON_RESOURCES: Mapping[str, str] = MappingProxyType(
         "ai_usage_records": "append-only usage figures, aggregated by statistics only",
         "storage_objects": "stored bytes, aggregated by statistics only",
         "persisted_operations": "the gateway's registered GraphQL documents, not admin data",
+        "scim_tokens": "a tenant's provisioning credentials: created, listed and revoked "
+        "through their tenant (resolvers.scim_tokens), never a node or a list of the graph",
     }
 )
 
 # Id prefixes whose rows are not (yet) served as resources; see NON_RESOURCES.
 NON_RESOURCE_PREFIXES: frozenset[IdPrefix] = frozenset(
-    {IdPrefix.ROOM, IdPrefix.AI_USAGE, IdPrefix.STORAGE_OBJECT}
+    {IdPrefix.ROOM, IdPrefix.AI_USAGE, IdPrefix.STORAGE_OBJECT, IdPrefix.SCIM_TOKEN}
 )

@@ -41,6 +41,8 @@ _MEMBERS = Link("group_members", "group_id", "user_id")
 _MEMBERSHIPS = Link("group_members", "user_id", "group_id")
 _CHILDREN = Link("group_nesting", "parent_group_id", "child_group_id")
 _PARENTS = Link("group_nesting", "child_group_id", "parent_group_id")
+# A partner reaches its tenants' rows through its live tenants.
+_PARTNER_TENANTS = Link("tenants", "partner_id", "id")
 
 
 def _to_tenant() -> ResourceRelation:
@@ -70,7 +72,12 @@ PARTNER = Resource(
     owner=None,
     soft_delete=True,
     scope=access.visible_partners,
-    relations=(ResourceRelation("tenants", "tenant", "id", "partner_id", many=True),),
+    relations=(
+        ResourceRelation("tenants", "tenant", "id", "partner_id", many=True),
+        ResourceRelation("users", "user", "id", "tenant_id", many=True, link=_PARTNER_TENANTS),
+        # Sessions started under the partner (a session keeps its partner at sign-in).
+        ResourceRelation("sessions", "sso_session", "id", "partner_id", many=True),
+    ),
     filterable=frozenset({"id", "name", "status", "slug", "contact_email", *_TIMES}),
     sortable=frozenset({"id", "name", "slug", "status", *_TIMES}),
     enums={"status": PartnerStatus},
@@ -105,6 +112,7 @@ TENANT = Resource(
         _tenant_owned("applications", "application"),
         _tenant_owned("identity_providers", "identity_provider"),
         _tenant_owned("agents", "agent"),
+        _tenant_owned("sessions", "sso_session"),
     ),
     filterable=frozenset({"id", "partner_id", "name", "status", "slug", "contact_email", *_TIMES}),
     sortable=frozenset({"id", "name", "slug", "status", *_TIMES}),
@@ -132,6 +140,8 @@ USER = Resource(
         "password_changed_at",
         "custom_attributes",
         "admin_role",
+        "last_sign_in_at",
+        "external_id",
         *_TIMES,
     ),
     owner=_BY_TENANT,
@@ -142,15 +152,16 @@ USER = Resource(
         ResourceRelation(
             "effective_groups", "group", "id", "id", many=True, link=_MEMBERSHIPS, closure=True
         ),
+        ResourceRelation("sessions", "sso_session", "id", "user_id", many=True),
     ),
     filterable=frozenset(
         {"id", "tenant_id", "email", "display_name", "first_name", "last_name", "status"}
-        | {"email_verified", "mfa_enabled", "must_change_password", "admin_role"}
-        | {"password_changed_at", *_TIMES}
+        | {"email_verified", "mfa_enabled", "must_change_password", "admin_role", "external_id"}
+        | {"password_changed_at", "last_sign_in_at", *_TIMES}
     ),
     sortable=frozenset(
         {"id", "email", "display_name", "first_name", "last_name", "status", "admin_role"}
-        | {"password_changed_at", *_TIMES}
+        | {"password_changed_at", "last_sign_in_at", *_TIMES}
     ),
     enums={"status": UserStatus, "admin_role": AdminRole},
     searchable=("email", "display_name", "first_name", "last_name"),
@@ -162,7 +173,7 @@ GROUP = Resource(
     model=Group,
     prefix=IdPrefix.GROUP,
     graphql_type="Group",
-    fields=columns("id", "tenant_id", "name", "description", *_TIMES),
+    fields=columns("id", "tenant_id", "name", "description", "external_id", *_TIMES),
     owner=_BY_TENANT,
     soft_delete=True,
     relations=(
@@ -174,7 +185,7 @@ GROUP = Resource(
         ResourceRelation("children", "group", "id", "id", many=True, link=_CHILDREN),
         ResourceRelation("parents", "group", "id", "id", many=True, link=_PARENTS),
     ),
-    filterable=frozenset({"id", "tenant_id", "name", "description", *_TIMES}),
+    filterable=frozenset({"id", "tenant_id", "name", "description", "external_id", *_TIMES}),
     sortable=frozenset({"id", "name", *_TIMES}),
     searchable=("name",),
     groupable=frozenset({"tenant_id", "created_day"}),

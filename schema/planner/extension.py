@@ -11,6 +11,7 @@ from weakref import WeakKeyDictionary
 from graphql import DocumentNode, ExecutionResult, GraphQLSchema
 from strawberry.extensions import SchemaExtension
 
+from resolvers.context import PlannedOperation
 from schema.context import context_of_execution
 from schema.planner.compile import Plan, compile_operation
 from schema.planner.run import run_plan
@@ -110,6 +111,7 @@ class PlannedExecution(SchemaExtension):
                 pass
             else:
                 execution.result = ExecutionResult(data=data)
+                context.planned = PlannedOperation(query, execution.operation_name, document)
                 PLANNER_FIGURES.planned += 1
                 yield
                 return

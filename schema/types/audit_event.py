@@ -21,7 +21,7 @@ class AuditEvent(Node):
     actor_id: str | None = strawberry.field(
         description="The user or platform client that acted; null without an accepted token."
     )
-    actor_type: str = strawberry.field(description="`user`, `service` or `anonymous`.")
+    actor_type: str = strawberry.field(description="`user`, `service`, `scim` or `anonymous`.")
     actor_role: str | None = strawberry.field(
         description="The actor's role: `super_admin`, `partner_admin`, `tenant_admin` or "
         "`platform`."

@@ -27,6 +27,10 @@ class Group(Node):
     tenant_id: strawberry.ID
     name: str
     description: str | None
+    external_id: str | None = strawberry.field(
+        description="A provisioning client's id for the group (SCIM `externalId`), unique in "
+        "its tenant."
+    )
     created_at: datetime
     updated_at: datetime
 

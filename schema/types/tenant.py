@@ -13,6 +13,7 @@ from resolvers.agents import AGENTS_BY_TENANT_ID
 from resolvers.applications import APPLICATIONS_BY_TENANT_ID
 from resolvers.groups import GROUPS_BY_TENANT_ID
 from resolvers.identity_providers import IDENTITY_PROVIDERS_BY_TENANT_ID
+from resolvers.sessions import SESSIONS_BY_TENANT_ID
 from resolvers.users import USERS_BY_TENANT_ID
 from schema.connection import Connection
 from schema.scalars import JSON
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from schema.types.group import Group
     from schema.types.identity_provider import IdentityProvider
     from schema.types.partner import Partner
+    from schema.types.session import Session
     from schema.types.user import User
 
 
@@ -70,4 +72,9 @@ class Tenant(Node):
     )
     agents = relation_field(
         AGENTS_BY_TENANT_ID, Connection[Annotated["Agent", strawberry.lazy("schema.types.agent")]]
+    )
+    sessions = relation_field(
+        SESSIONS_BY_TENANT_ID,
+        Connection[Annotated["Session", strawberry.lazy("schema.types.session")]],
+        description="SSO sessions of the tenant's admins, live and ended, oldest first.",
     )

@@ -11,6 +11,7 @@ from db.ids import IdPrefix
 from resolvers import resources
 from resolvers.group_closure import EFFECTIVE_GROUPS_BY_USER_ID
 from resolvers.groups import GROUPS_BY_USER_ID
+from resolvers.sessions import SESSIONS_BY_USER_ID
 from schema.connection import Connection
 from schema.scalars import JSON
 from schema.types.enums import AdminRole as UserAdminRole
@@ -21,6 +22,7 @@ from schema.types.to_one import to_one_field
 
 if TYPE_CHECKING:
     from schema.types.group import Group
+    from schema.types.session import Session
     from schema.types.tenant import Tenant
 
 
@@ -40,6 +42,13 @@ class User(Node):
     admin_role: UserAdminRole | None = strawberry.field(
         description="The user's admin role; null: not an admin (cannot sign in)."
     )
+    last_sign_in_at: datetime | None = strawberry.field(
+        description="When the user last signed in successfully; null: never."
+    )
+    external_id: str | None = strawberry.field(
+        description="A provisioning client's id for the user (SCIM `externalId`), unique in "
+        "its tenant."
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -58,4 +67,9 @@ class User(Node):
         EFFECTIVE_GROUPS_BY_USER_ID,
         Connection[Annotated["Group", strawberry.lazy("schema.types.group")]],
         description="Every group the user belongs to, directly or through nesting.",
+    )
+    sessions = relation_field(
+        SESSIONS_BY_USER_ID,
+        Connection[Annotated["Session", strawberry.lazy("schema.types.session")]],
+        description="The user's SSO sessions, live and ended, oldest first.",
     )

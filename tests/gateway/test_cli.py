@@ -385,7 +385,23 @@ class TestSeed:
         result = scaigate("seed")
 
         assert result.exit_code == 2
-        assert "--demo or --partners" in plain(result.stderr)
+        assert "one of --demo, --partners N" in plain(result.stderr)
+
+    def test_takes_one_kind_of_data_set(self) -> None:
+        result = scaigate("seed", "--demo", "--users", "10")
+
+        assert result.exit_code == 2
+        assert "or --users N (with --audit-events M)" in plain(result.stderr)
+
+    async def test_a_scale_data_set(self, empty_database_url: str) -> None:
+        result = await seed_in_thread(
+            empty_database_url, "--users", "300", "--audit-events", "700", "--tenants", "3"
+        )
+
+        assert result.exit_code == 0, result.output
+        assert "300 users" in result.stdout and "700 audit_events" in result.stdout
+        counts = await row_counts(empty_database_url)
+        assert (counts["partners"], counts["tenants"], counts["users"]) == (2, 3, 300)
 
 
 class TestServedApp:

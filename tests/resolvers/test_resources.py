@@ -1,6 +1,6 @@
 """Resource descriptors: every table is described or explained, every descriptor is complete
 and agrees with the database and the GraphQL types, and what is derived from them (row
-scope, by-id loaders, `node(id:)`, the tenant cascade) behaves on a real database."""
+scope, by-id loaders, `node(id:)`, the tenant and partner cascades) behaves on a real database."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from strawberry.types.base import StrawberryObjectDefinition
+from strawberry.types import get_object_definition
 
 from core.principals import Principal, Role
 from db.base import Base
@@ -22,6 +22,7 @@ from resolvers.resources import (
     BY_PREFIX,
     NON_RESOURCE_PREFIXES,
     NON_RESOURCES,
+    PARTNER_CASCADE,
     RESOURCES,
     TENANT_CASCADE,
     Resource,
@@ -44,6 +45,7 @@ from tests.tokens import Tokens
 
 NODE = "query ($id: ID!) { node(id: $id) { __typename id } }"
 DELETE_TENANT = "mutation ($id: ID!) { deleteTenant(id: $id) { id } }"
+DELETE_PARTNER = "mutation ($id: ID!) { deletePartner(id: $id) { id } }"
 
 PRINCIPALS = (
     Principal(role=Role.SUPER_ADMIN, subject="usr_super"),
@@ -57,10 +59,12 @@ def _ids(resource: Resource) -> str:
     return resource.name
 
 
-def _type_definition(name: str) -> StrawberryObjectDefinition:
-    definition = schema.get_type_by_name(name)
-    assert isinstance(definition, StrawberryObjectDefinition), name
-    return definition
+def _strawberry_type(name: str) -> type:
+    """The Strawberry class of the GraphQL type `name` (its definition's origin), for
+    `get_object_definition`."""
+    origin = getattr(schema.get_type_by_name(name), "origin", None)
+    assert isinstance(origin, type), name
+    return origin
 
 
 class TestEveryTableIsDescribed:
@@ -116,14 +120,16 @@ class TestDescriptorIsComplete:
                 link = Base.metadata.tables[relation.link.table]
                 assert relation.link.parent_column in link.c, relation.name
                 assert relation.link.child_column in link.c, relation.name
-                assert relation.link.table in NON_RESOURCES
+                # A link table, or a described resource's table (a partner's tenants).
+                described = {r.table.name for r in RESOURCES}
+                assert relation.link.table in NON_RESOURCES.keys() | described
             else:
                 assert not relation.closure, "a closure follows a link"
 
     def test_every_graphql_field_maps_to_a_column_a_relation_or_a_resolver(
         self, resource: Resource
     ) -> None:
-        definition = _type_definition(resource.graphql_type)
+        definition = get_object_definition(_strawberry_type(resource.graphql_type), strict=True)
         plain = {f.python_name for f in definition.fields if f.base_resolver is None}
         resolved = {f.python_name for f in definition.fields if f.base_resolver is not None}
         relations = {r.name for r in resource.relations}
@@ -302,3 +308,36 @@ class TestTenantCascade:
         assert (
             await stored(sessions, BY_NAME["partner"].model, rows["partner"].id)
         ).deleted_at is None
+
+
+class TestPartnerCascade:
+    async def test_deleting_a_partner_soft_deletes_what_it_and_its_tenants_own(
+        self,
+        db: None,
+        sessions: async_sessionmaker[AsyncSession],
+        gql: GraphQLClient,
+        tokens: Tokens,
+    ) -> None:
+        # given a row of every resource under one partner, and another partner's tenant
+        rows = await _one_of_each(sessions)
+        bystander = await create_tenant(sessions, partner=await create_partner(sessions))
+        bystander_user = await create_user(sessions, tenant=bystander)
+
+        # when
+        result = await gql(DELETE_PARTNER, {"id": rows["partner"].id}, token=tokens.super_admin())
+
+        # then
+        assert "errors" not in result, result
+        assert {r.name for r in PARTNER_CASCADE} == {"tenant"}
+        for resource in (BY_NAME["partner"], *PARTNER_CASCADE, *TENANT_CASCADE):
+            row = await stored(sessions, resource.model, rows[resource.name].id)
+            assert row.deleted_at is not None, resource.name
+        session = await stored(sessions, BY_NAME["sso_session"].model, rows["sso_session"].id)
+        assert (session.revoked_at is not None, session.revoked_reason) == (
+            True,
+            "partner_deleted",
+        )
+        event = await stored(sessions, BY_NAME["audit_event"].model, rows["audit_event"].id)
+        assert event.id == rows["audit_event"].id  # owned by nobody: nothing deletes it
+        for row in (bystander, bystander_user):
+            assert (await stored(sessions, type(row), row.id)).deleted_at is None, row.id

@@ -269,7 +269,7 @@ class Endpoint(GraphQLEndpoint):
         return GraphQLError("refused here") if operation_name == "Refused" else None
 
     def serves_explorer(self, request: Request) -> bool:
-        return request.query_params.get("extensions") is None
+        return super().serves_explorer(request) and request.query_params.get("extensions") is None
 
     async def serve_http(self, request: Request, context: object, response: Response) -> Response:
         assert isinstance(context, dict)

@@ -10,6 +10,7 @@ from tests.security import (
     operations_collaboration_admin,
     operations_identity,
     operations_resources,
+    operations_scim_tokens,
     operations_sessions,
 )
 from tests.security.operations import Operation
@@ -19,6 +20,7 @@ OPERATIONS: list[Operation] = [
     *operations.FOUNDATION,
     *operations_identity.OPERATIONS,
     *operations_sessions.OPERATIONS,
+    *operations_scim_tokens.OPERATIONS,
     *operations_audit.OPERATIONS,
     *operations_collaboration.OPERATIONS,
     *operations_collaboration_admin.OPERATIONS,

@@ -28,6 +28,8 @@ class GraphQLCall:
     variables: Callable[[Targets], dict[str, Any]]
     list_of: bool = False
     relation: str | None = None  # a relation of `field`'s object, read for the target
+    # A relation read: the connection under the root field `field` whose nodes are listed.
+    within: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,257 @@
+"""SCIM Users ↔ the tenant's users, read and written through `resolvers.users`.
+
+`userName` is the e-mail (one e-mail, reported as the primary `work` one), `name` the first
+and last names, `active` the status (false: `disabled`, which ends the user's sessions),
+`externalId` its own column, the enterprise extension a key of `custom_attributes`, `groups`
+the groups it is directly in (read-only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from scim2_models import (
+    Context,
+    Email,
+    EnterpriseUser,
+    GroupMembership,
+    Meta,
+    Name,
+    User,
+)
+from sqlalchemy import select
+
+from db.enums import UserStatus
+from db.models import Group, GroupMember
+from resolvers import resources
+from resolvers import users as user_resolvers
+from resolvers.context import RequestContext
+from scim.errors import ScimError
+from scim.filters import (
+    ID_OPERATORS,
+    TEXT_OPERATORS,
+    TIME_OPERATORS,
+    Attribute,
+    Schema,
+    lowercase,
+    sub_compiler,
+    timestamp,
+)
+from scim.resources import ScimResource, etag
+
+USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
+ENTERPRISE_SCHEMA = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+ENTERPRISE_KEY = "scim_enterprise"  # where custom_attributes keeps the enterprise extension
+ScimUser = User[EnterpriseUser]
+
+
+def _active(value: Any) -> dict[str, Any]:
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        value = value.lower() == "true"  # Entra writes booleans as strings
+    if not isinstance(value, bool):
+        raise ScimError(400, "active compares with true or false", "invalidFilter")
+    operator = "eq" if value else "ne"
+    return {"status": {operator: UserStatus.ACTIVE.name}}
+
+
+def _constant(wanted: str) -> Any:
+    """An attribute that always holds `wanted` (our one e-mail is the primary work one)."""
+
+    def value(operand: Any) -> dict[str, Any]:
+        same = str(operand).lower() == wanted
+        return {"and": []} if same else {"or": []}
+
+    return value
+
+
+_EMAIL = Attribute("email", nullable=False, value=lowercase, operators=TEXT_OPERATORS)
+_EMAIL_VALUES = Schema(
+    attributes={
+        "value": _EMAIL,
+        "type": Attribute("email", nullable=False, value=_constant("work"), operators=ID_OPERATORS),
+        "primary": Attribute(
+            "email", nullable=False, value=_constant("true"), operators=ID_OPERATORS
+        ),
+    },
+    multi={},
+)
+_GROUP_VALUES = Schema(
+    attributes={
+        "value": Attribute("id", nullable=False, operators=ID_OPERATORS),
+        "display": Attribute("name", nullable=False, operators=TEXT_OPERATORS),
+    },
+    multi={},
+)
+
+
+def _groups(node: Any) -> dict[str, Any]:
+    return {"groups": {"some": sub_compiler(_GROUP_VALUES)(node)}}
+
+
+FILTER_SCHEMA = Schema(
+    attributes={
+        "id": Attribute("id", nullable=False, operators=ID_OPERATORS),
+        "externalid": Attribute("externalId", operators=TEXT_OPERATORS),
+        "username": _EMAIL,
+        "emails": _EMAIL,
+        "emails.value": _EMAIL,
+        "emails.type": _EMAIL_VALUES.attributes["type"],
+        "emails.primary": _EMAIL_VALUES.attributes["primary"],
+        "displayname": Attribute("displayName", operators=TEXT_OPERATORS),
+        "name.givenname": Attribute("firstName", operators=TEXT_OPERATORS),
+        "name.familyname": Attribute("lastName", operators=TEXT_OPERATORS),
+        "active": Attribute("status", nullable=False, value=_active, operators=ID_OPERATORS),
+        "meta.created": Attribute(
+            "createdAt", nullable=False, value=timestamp, operators=TIME_OPERATORS
+        ),
+        "meta.lastmodified": Attribute(
+            "updatedAt", nullable=False, value=timestamp, operators=TIME_OPERATORS
+        ),
+        "groups.value": Attribute(
+            "groups",
+            nullable=False,
+            value=lambda v: {"groups": {"some": {"id": {"eq": v}}}},
+            operators=frozenset({"eq"}),
+        ),
+    },
+    multi={"emails": sub_compiler(_EMAIL_VALUES), "groups": _groups},
+    uris=frozenset({USER_SCHEMA}),
+)
+SORT_FIELDS = {
+    "id": "ID",
+    "username": "EMAIL",
+    "emails": "EMAIL",
+    "emails.value": "EMAIL",
+    "displayname": "DISPLAY_NAME",
+    "name.givenname": "FIRST_NAME",
+    "name.familyname": "LAST_NAME",
+    "meta.created": "CREATED_AT",
+    "meta.lastmodified": "UPDATED_AT",
+}
+
+
+async def groups_of(context: RequestContext, user_ids: Sequence[str]) -> dict[str, list[Any]]:
+    """The live groups each user is directly in, in one statement."""
+    if not user_ids:
+        return {}
+    statement = (
+        select(GroupMember.user_id, Group.id, Group.name)
+        .join(Group, Group.id == GroupMember.group_id)
+        .where(
+            GroupMember.user_id.in_(list(user_ids)),
+            Group.deleted_at.is_(None),
+            resources.GROUP.visible(context.actor),
+        )
+        .order_by(Group.id)
+    )
+    found: dict[str, list[Any]] = {}
+    async with context.read() as session:
+        for user_id, group_id, name in (await session.execute(statement)).all():
+            found.setdefault(user_id, []).append((group_id, name))
+    return found
+
+
+def to_scim(row: Any, base: str, groups: Sequence[tuple[str, str]] = ()) -> ScimUser:
+    custom = dict(row.custom_attributes or {})
+    enterprise = custom.get(ENTERPRISE_KEY)
+    user = ScimUser(
+        id=row.id,
+        external_id=row.external_id,
+        user_name=row.email,
+        name=Name(given_name=row.first_name, family_name=row.last_name)
+        if row.first_name or row.last_name
+        else None,
+        display_name=row.display_name,
+        emails=[Email.model_validate({"value": row.email, "type": "work", "primary": True})],
+        active=row.status == UserStatus.ACTIVE.value,
+        groups=[
+            GroupMembership.model_validate(
+                {"value": group_id, "display": name, "$ref": f"{base}/Groups/{group_id}"}
+            )
+            for group_id, name in groups
+        ]
+        or None,
+        meta=Meta(
+            resource_type="User",
+            created=row.created_at,
+            last_modified=row.updated_at,
+            location=f"{base}/Users/{row.id}",
+            version=etag(row.updated_at),
+        ),
+    )
+    if isinstance(enterprise, dict) and enterprise:
+        user[EnterpriseUser] = EnterpriseUser.model_validate(enterprise)
+    return user
+
+
+def fields_of(user: ScimUser, current: Any | None) -> dict[str, Any]:
+    """The user's fields as a SCIM document gives them (a full replacement)."""
+    email = user.user_name
+    if email is None and user.emails:
+        primary = [e for e in user.emails if e.primary] or list(user.emails)
+        email = primary[0].value
+    fields: dict[str, Any] = {
+        "email": email,
+        "external_id": user.external_id,
+        "display_name": user.display_name,
+        "first_name": user.name.given_name if user.name else None,
+        "last_name": user.name.family_name if user.name else None,
+    }
+    if user.active is not None:
+        fields["status"] = UserStatus.ACTIVE if user.active else UserStatus.DISABLED
+    elif current is not None and current.status == UserStatus.DISABLED.value:
+        fields["status"] = UserStatus.DISABLED  # a replacement that leaves active out
+    custom = dict(current.custom_attributes or {}) if current is not None else {}
+    enterprise = user[EnterpriseUser]
+    dumped = (
+        enterprise.model_dump(scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST)
+        if enterprise is not None
+        else {}
+    )
+    dumped.pop("schemas", None)
+    if dumped:
+        custom[ENTERPRISE_KEY] = dumped
+    else:
+        custom.pop(ENTERPRISE_KEY, None)
+    if current is not None or custom:
+        fields["custom_attributes"] = custom
+    return fields
+
+
+def changed(fields: dict[str, Any], current: Any) -> dict[str, Any]:
+    """The fields whose value differs from the row's."""
+    changes = {}
+    for name, value in fields.items():
+        stored = getattr(current, name)
+        comparable = value.value if isinstance(value, UserStatus) else value
+        if name == "email" and isinstance(value, str):
+            comparable = value.lower()
+        if comparable != stored:
+            changes[name] = value.value if isinstance(value, UserStatus) else value
+    return changes
+
+
+USERS = ScimResource(
+    name="User",
+    endpoint="/Users",
+    schema=USER_SCHEMA,
+    model=ScimUser,
+    resource=resources.USER,
+    filter_schema=FILTER_SCHEMA,
+    sort_fields=SORT_FIELDS,
+)
+
+
+async def create(context: RequestContext, tenant_id: str, user: ScimUser) -> Any:
+    fields = fields_of(user, None)
+    fields["status"] = fields.get("status", UserStatus.ACTIVE).value
+    fields["tenant_id"] = tenant_id
+    return await user_resolvers.create(context, fields)
+
+
+async def update(context: RequestContext, current: Any, user: ScimUser) -> Any:
+    changes = changed(fields_of(user, current), current)
+    if not changes:
+        return current
+    return await user_resolvers.update(context, current.id, changes)
