@@ -299,6 +299,13 @@ query Agents($tenantId: ID) {
 }
 """
 WITH_CLIENT_SECRET = "{ applications { nodes { id hasClientSecret } } }"
+SESSION_OWNERS = """
+{
+  tenants(first: 5) {
+    nodes { sessions(first: 3) { nodes { id user { email tenant { id } } tenant { slug } } } }
+  }
+}
+"""
 # A fragment on an interface: the planner leaves it to the executor.
 ON_INTERFACE = "{ users(first: 2) { nodes { ...Id } } } fragment Id on Node { id }"
 MIXED_ROOTS = "{ users(first: 2) { nodes { id } } viewer { __typename } }"
@@ -376,6 +383,7 @@ FRAGMENTS_FOR_EVERY_READER = [
     Request("to-one relations", TO_ONE, several_roots=True),
     Request("to-one relations below relations", TO_ONE_BELOW_RELATIONS),
     Request("to-one relations: empty pages", TO_ONE_BELOW_RELATIONS, lambda w: {"first": 0}),
+    Request("to-one relations of sessions", SESSION_OWNERS),
 ]
 ROOT_LISTS_FOR_EVERY_READER = [
     Request("applications", APPLICATIONS),
