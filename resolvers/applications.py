@@ -81,7 +81,7 @@ async def list_(
     level: ApplicationLevel | None = None,
 ) -> Slice:
     statement = select(_TABLE).where(
-        _TABLE.c.deleted_at.is_(None), access.visible_applications(context.actor)
+        _TABLE.c.deleted_at.is_(None), resources.APPLICATION.visible(context.actor)
     )
     if tenant_id is not None:
         statement = statement.where(_TABLE.c.tenant_id == tenant_id)

@@ -5,7 +5,8 @@ below the root; this module builds, from the real schema, the graph it should ge
 the planner's root lists (`schema.planner.root_lists.ROOT_LISTS`) and the connections of
 their node types, relation connections to `RELATION_LEVELS` levels below the root, and the
 fields the planner does not run (a node's own object fields, connections to other resources,
-one root field by id) with their scalar fields only, so fallbacks are generated too.
+leaves with resolvers of their own, one root field by id) with their scalar fields only, so
+fallbacks are generated too.
 
 Types are copied one per level (`User_1`, `UserConnection_2`, …) so a relation is not
 offered below the last level; a generated document names fields only, so it is a document
@@ -34,7 +35,7 @@ from graphql import (
 
 from schema.planner.root_lists import ROOT_LISTS
 from schema.schema import schema
-from schema.strawberry_private import graphql_core_schema
+from schema.strawberry_private import graphql_core_schema, strawberry_field_of
 
 REAL = graphql_core_schema(schema)
 
@@ -81,6 +82,13 @@ def _argument(name: str, argument: GraphQLArgument) -> GraphQLArgument:
         return GraphQLArgument(type_)
     scalar = _ARGUMENT_SCALARS[name]
     return GraphQLArgument(GraphQLNonNull(scalar) if isinstance(type_, GraphQLNonNull) else scalar)
+
+
+def _plain(field: GraphQLField) -> bool:
+    """Whether a leaf reads its row's column rather than having a resolver of its own (an
+    application's `hasClientSecret`): only those are in the planned graph."""
+    definition = strawberry_field_of(field)
+    return definition is not None and definition.is_basic_field
 
 
 def _arguments(field: GraphQLField) -> dict[str, GraphQLArgument]:
@@ -159,7 +167,9 @@ class _DescribedGraph:
         """A described node's field at `level`, or None when the graph leaves it out."""
         target = get_named_type(field.type)
         if is_leaf_type(target):
-            return None if field.args else GraphQLField(field.type)
+            if field.args or not (self.fallbacks or _plain(field)):
+                return None
+            return GraphQLField(field.type)
         assert isinstance(target, GraphQLObjectType)
         node = _node_type(target)
         if node is not None and node.name in self.described:

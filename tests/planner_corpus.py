@@ -146,7 +146,6 @@ query UserGroups($first: Int, $after: String) {
 }
 """
 
-WITH_RELATION = "{ users(first: 5) { nodes { id tenant { id name } } } }"
 WITH_FRAGMENT = "{ users(first: 5) { nodes { ...Who } } } fragment Who on User { id email }"
 EDGES = """
 query Edges($after: String) {
@@ -195,6 +194,120 @@ PARTNER_COUNTS = """
 """
 SESSION_ACTIVE = "{ tenants { nodes { sessions { nodes { id active } } } } }"
 WITH_SKIP = "{ users(first: 5) { nodes { id email @skip(if: true) } } }"
+FRAGMENTS = """
+query Fragments {
+  users(first: 4) {
+    ... on UserConnection { totalCount }
+    nodes { ...Who ... on User { status } ... { createdAt ...Who } }
+  }
+  ...Roots
+}
+fragment Who on User { id email groups(first: 2) { ...Names } }
+fragment Names on GroupConnection { totalCount nodes { name } }
+fragment Roots on Query { __typename tenants(first: 2) { nodes { ...Tenant } } }
+fragment Tenant on Tenant { id name users(first: 1) { nodes { ...Who } } }
+"""
+CONDITIONS = """
+query Conditions($withEmail: Boolean!, $skipGroups: Boolean = false) {
+  users(first: 3) {
+    totalCount @include(if: false)
+    pageInfo @skip(if: false) { hasNextPage }
+    nodes {
+      id
+      email @include(if: $withEmail)
+      ...Groups @skip(if: $skipGroups)
+      ... @include(if: $withEmail) { status }
+    }
+  }
+  tenants(first: 2) @skip(if: $skipGroups) { nodes { id } }
+}
+fragment Groups on User { groups(first: 2) { nodes { id name @include(if: $withEmail) } } }
+"""
+MERGED = """
+{
+  users(first: 3) {
+    nodes { id groups(first: 2) { nodes { id } } }
+    nodes { email groups(first: 2) { totalCount nodes { name } } }
+    totalCount
+    totalCount
+  }
+  users(first: 3) { pageInfo { hasNextPage } }
+}
+"""
+TO_ONE = """
+{
+  users(first: 10) { nodes { id tenant { id name partner { id name status } } } }
+  groups(first: 5) {
+    nodes {
+      name
+      tenant { __typename slug users(first: 2) { totalCount nodes { email tenant { id } } } }
+    }
+  }
+}
+"""
+TO_ONE_BELOW_RELATIONS = """
+query Owners($first: Int) {
+  tenants(first: 5) {
+    nodes {
+      id
+      partner { id slug tenants(first: $first) { nodes { id partner { name } } } }
+      applications { nodes { name tenant { id } } }
+      identityProviders { nodes { name owner: tenant { id status } } }
+      agents { nodes { name tenant { name } tenant { id } } }
+      groups(first: 2) { nodes { members(first: 2) { nodes { tenant { partner { id } } } } } }
+    }
+  }
+}
+"""
+APPLICATIONS = """
+query Applications($first: Int, $after: String, $tenantId: ID, $level: ApplicationLevel) {
+  applications(first: $first, after: $after, tenantId: $tenantId, level: $level) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    nodes {
+      __typename id tenantId level appType name description enabled clientId allowedScopes
+      redirectUris allowedOrigins tokenLifetime tokenExchangeAllowed createdAt updatedAt
+      tenant { id name }
+    }
+  }
+}
+"""
+IDENTITY_PROVIDERS = """
+query Providers($tenantId: ID, $protocol: IdentityProviderProtocol) {
+  identityProviders(first: 10, tenantId: $tenantId, protocol: $protocol) {
+    totalCount
+    edges {
+      cursor
+      node {
+        id tenantId protocol name enabled issuer clientId scopes discoveryUrl entityId ssoUrl
+        metadataUrl x509Certificate certificateFingerprint certificateExpiresAt
+        attributeMapping createdAt updatedAt tenant { id }
+      }
+    }
+  }
+}
+"""
+AGENTS = """
+query Agents($tenantId: ID) {
+  agents(tenantId: $tenantId) {
+    totalCount
+    nodes {
+      id tenantId name description enabled allowedTools allowedScopes rateLimitRpm
+      createdAt updatedAt tenant { slug partner { id } }
+    }
+  }
+}
+"""
+WITH_CLIENT_SECRET = "{ applications { nodes { id hasClientSecret } } }"
+SESSION_OWNERS = """
+{
+  tenants(first: 5) {
+    nodes { sessions(first: 3) { nodes { id user { email tenant { id } } tenant { slug } } } }
+  }
+}
+"""
+# A fragment on an interface: the planner leaves it to the executor.
+ON_INTERFACE = "{ users(first: 2) { nodes { ...Id } } } fragment Id on Node { id }"
 MIXED_ROOTS = "{ users(first: 2) { nodes { id } } viewer { __typename } }"
 
 
@@ -247,9 +360,50 @@ RELATIONS_FOR_EVERY_READER = [
         several_roots=True,
     ),
 ]
+FRAGMENTS_FOR_EVERY_READER = [
+    Request("fragment", WITH_FRAGMENT),
+    Request("skip", WITH_SKIP),
+    Request("fragments: named and inline", FRAGMENTS, several_roots=True),
+    Request(
+        "conditions: with email", CONDITIONS, lambda w: {"withEmail": True}, several_roots=True
+    ),
+    Request(
+        "conditions: no email, groups skipped",
+        CONDITIONS,
+        lambda w: {"withEmail": False, "skipGroups": True},
+        several_roots=True,
+    ),
+    Request(
+        "conditions: explicit default",
+        CONDITIONS,
+        lambda w: {"withEmail": False, "skipGroups": False},
+        several_roots=True,
+    ),
+    Request("merged fields", MERGED),
+    Request("to-one relations", TO_ONE, several_roots=True),
+    Request("to-one relations below relations", TO_ONE_BELOW_RELATIONS),
+    Request("to-one relations: empty pages", TO_ONE_BELOW_RELATIONS, lambda w: {"first": 0}),
+    Request("to-one relations of sessions", SESSION_OWNERS),
+]
+ROOT_LISTS_FOR_EVERY_READER = [
+    Request("applications", APPLICATIONS),
+    Request(
+        "applications: page two", APPLICATIONS, lambda w: {"first": 1, "after": encode_cursor(0)}
+    ),
+    Request("applications: tenant", APPLICATIONS, lambda w: {"tenantId": w.tenant.id}),
+    Request("applications: global", APPLICATIONS, lambda w: {"level": "GLOBAL"}),
+    Request("identity providers", IDENTITY_PROVIDERS),
+    Request("identity providers: saml", IDENTITY_PROVIDERS, lambda w: {"protocol": "SAML"}),
+    Request(
+        "identity providers: foreign", IDENTITY_PROVIDERS, lambda w: {"tenantId": w.foreign.id}
+    ),
+    Request("agents", AGENTS),
+    Request("agents: tenant", AGENTS, lambda w: {"tenantId": w.tenant.id}),
+]
 NESTED_PAGE = Request("nested", NESTED)
 BENCH_NESTED_PAGE = Request("bench nested", BENCH_NESTED)
-PLANNABLE_FOR_EVERY_READER += RELATIONS_FOR_EVERY_READER
+PLANNABLE_FOR_EVERY_READER += RELATIONS_FOR_EVERY_READER + FRAGMENTS_FOR_EVERY_READER
+PLANNABLE_FOR_EVERY_READER += ROOT_LISTS_FOR_EVERY_READER
 PLANNABLE = [
     *PLANNABLE_FOR_EVERY_READER,
     PARTNERS_PAGE,
@@ -267,15 +421,22 @@ REFUSED_WHEN_BOUND = [
     Request("page: unknown status", USERS_PAGE, lambda w: {"status": "GONE"}),
     Request("nested: first over the max", USER_GROUPS, lambda w: {"first": 101}),
     Request("nested: not a cursor", USER_GROUPS, lambda w: {"after": "nonsense"}),
+    Request(
+        "conditions: null",
+        CONDITIONS,
+        lambda w: {"withEmail": True, "skipGroups": None},
+        several_roots=True,
+    ),
+    Request("conditions: missing", CONDITIONS, several_roots=True),
+    Request("applications: unknown level", APPLICATIONS, lambda w: {"level": "NONE"}),
 ]
 # Refused before any plan is looked up.
 REFUSED_BEFORE = [
     Request("page: control character", USERS_PAGE, lambda w: {"tenantId": "tnt_\u0007"}),
 ]
 NOT_PLANNABLE = [
-    Request("relation", WITH_RELATION),
-    Request("fragment", WITH_FRAGMENT),
-    Request("skip", WITH_SKIP),
+    Request("fragment on an interface", ON_INTERFACE),
+    Request("a field with a resolver of its own", WITH_CLIENT_SECRET),
     Request("session active", SESSION_ACTIVE),
     Request("mixed roots", MIXED_ROOTS, several_roots=True),
 ]

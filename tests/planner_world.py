@@ -9,7 +9,15 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.databases import empty_all_tables
-from tests.factories import create_group, create_partner, create_tenant, create_user, nest_group
+from tests.factories import (
+    create_application,
+    create_group,
+    create_partner,
+    create_tenant,
+    create_user,
+    nest_group,
+)
+from tests.factories_identity import create_agent, create_identity_provider
 from tests.factories_sessions import create_session
 from tests.security.principals import World
 
@@ -17,7 +25,9 @@ from tests.security.principals import World
 async def planner_world(app: FastAPI, sessions: async_sessionmaker[AsyncSession]) -> World:
     """An empty database filled with the world: partners, tenants, users of every status
     (one deleted), groups with members and nesting, JSON values with nesting and accents,
-    an admin per tenant who signed in (a live session and a revoked one)."""
+    applications (tenant ones, a global one, a deleted one), identity providers and agents,
+    a deleted tenant whose identity provider and agent are still there, and an admin per
+    tenant who signed in (a live session and a revoked one)."""
     await empty_all_tables(app.state.engine)
     partner = await create_partner(sessions, contact_email="ops@p.example", max_tenants=7)
     other = await create_partner(sessions, status="suspended")
@@ -60,4 +70,13 @@ async def planner_world(app: FastAPI, sessions: async_sessionmaker[AsyncSession]
     await create_user(
         sessions, tenant=world.tenant, email="deleted@example.com", deleted_at=datetime.now(UTC)
     )
+    for tenant in (world.tenant, world.foreign):
+        await create_application(sessions, tenant=tenant, description="of a tenant")
+        await create_identity_provider(sessions, tenant=tenant)
+        await create_agent(sessions, tenant=tenant, rate_limit_rpm=60)
+    await create_application(sessions, tenant=None)
+    await create_application(sessions, tenant=world.tenant, deleted_at=datetime.now(UTC))
+    gone = await create_tenant(sessions, partner=partner, deleted_at=datetime.now(UTC))
+    await create_identity_provider(sessions, tenant=gone, protocol="saml")
+    await create_agent(sessions, tenant=gone)
     return world

@@ -1,24 +1,27 @@
 """Compiling an operation into a plan, or deciding that it runs the normal way.
 
 A plan exists only for a query whose every root field is `__typename` or a root list of
-`ROOT_LISTS` that selects nothing but `__typename`, `totalCount`, `pageInfo { … }` and
-`nodes { … }`, where a root list's nodes select plain described columns and relation
-connections (`schema.prefetch.registry`), and a relation's nodes plain fields and relations
-in turn. Everything else (fragments, directives, a field selected twice under one key,
-fields with resolvers of their own, `edges`) makes the whole operation run through
-Strawberry, which stays the reference.
+`ROOT_LISTS` that selects nothing but `__typename`, `totalCount`, `pageInfo { … }`,
+`edges { … }` and `nodes { … }`, where a root list's nodes select plain described columns and
+relation connections (`schema.prefetch.registry`), and a relation's nodes plain fields and
+relations in turn. Selection sets are collected as the executor collects them
+(`schema.planner.collect`: fragments on the exact type, `@skip`/`@include`, merged keys), one
+variant per combination of the variables those directives read. Everything else (fields with
+resolvers of their own, other type conditions or directives) makes the whole operation run
+through Strawberry, which stays the reference.
 
 The root fields' permission checks are decided here, by asking the field's own permission
 classes about the caller: a field the caller may not read is never planned, so its refusal,
 its error and its `access.denied` event come from normal execution, exactly as without a
 planner. Those checks read only the caller's role and scopes, the rest of the plan's cache key.
+
+The plan's shapes are in `schema.planner.plans`, re-exported here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from operator import attrgetter, itemgetter
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
@@ -33,7 +36,7 @@ from graphql import (
     GraphQLString,
     OperationType,
     SelectionSetNode,
-    VariableDefinitionNode,
+    Undefined,
     get_named_type,
     get_nullable_type,
     get_operation_ast,
@@ -49,118 +52,75 @@ from resolvers.relations_sql import DescribedRelation
 from resolvers.resources import Resource
 from schema.audited import Audited
 from schema.directives import RequiresRole, RequiresScope
-from schema.planner.root_lists import ROOT_LISTS, RootList
+from schema.planner.collect import (
+    Collector,
+    Uncollectable,
+    condition_variables,
+    fragments_of,
+    variants,
+)
+from schema.planner.plans import (
+    EDGE_FIELDS,
+    PAGE_INFO_FIELDS,
+    TYPENAME,
+    ConnectionOutput,
+    ConnectionShape,
+    Leaf,
+    NodesPlan,
+    Plan,
+    Reader,
+    RelationPlan,
+    RootListPlan,
+    Roots,
+    ToOnePlan,
+    Unplannable,
+)
+from schema.planner.root_lists import ROOT_LISTS
 from schema.prefetch.registry import RelationField, relation_fields
 from schema.strawberry_private import strawberry_field_of
+from schema.types.to_one import TO_ONE
 
-TYPENAME = "__typename"
-PAGE_INFO_FIELDS = frozenset({"hasNextPage", "hasPreviousPage", "startCursor", "endCursor"})
-EDGE_FIELDS = frozenset({TYPENAME, "cursor", "node"})
-
-
-class Unplannable(Exception):
-    """This operation (or this request of it) runs through normal execution instead."""
-
-
-@dataclass(frozen=True, slots=True)
-class Leaf:
-    """A node's output field: a value `read` from its row, or the constant `typename`."""
-
-    key: str
-    read: Callable[[Any], Any]
-    coerce: Callable[[Any], Any]
-    nullable: bool
-    typename: str | None = None
-    text: bool = False  # a String or ID: a `str` value is written as it is, as they serialize it
+__all__ = [
+    "TYPENAME",
+    "ConnectionOutput",
+    "ConnectionShape",
+    "Leaf",
+    "NodesPlan",
+    "Plan",
+    "Reader",
+    "RelationPlan",
+    "RootListPlan",
+    "ToOnePlan",
+    "Unplannable",
+    "compile_operation",
+    "described_relation",
+]
 
 
-@dataclass(frozen=True, slots=True)
-class ConnectionOutput:
-    """A connection's output field, in selection order: `kind` is `__typename`,
-    `totalCount`, `pageInfo`, `nodes` or `edges`; `selected` holds the keys selected inside
-    `pageInfo` or an edge (with their field names), `typename` the constant of `__typename`
-    (of the page info or edge type, inside those), `node_set` the index of the nodes' plan."""
+@dataclass(frozen=True)
+class Compiling:
+    """What compiling one variant of an operation reads: the schema, the caller's context
+    (for permission checks) and how selection sets are collected."""
 
-    key: str
-    kind: str
-    typename: str | None = None
-    selected: tuple[tuple[str, str], ...] = ()
-    node_set: int = -1
+    schema: GraphQLSchema
+    context: Any
+    collector: Collector
+    # The columns read of each to-one relation's target, shared by the whole variant.
+    targets: dict[str, Reader] = field(default_factory=dict)
 
+    def target(self, resource: Resource) -> Reader:
+        reader = self.targets.get(resource.name)
+        if reader is None:
+            reader = self.targets[resource.name] = Reader(resource)
+        return reader
 
-@dataclass(frozen=True, eq=False)
-class NodesPlan:
-    """What each node of a connection writes, in selection order, and the relations below."""
-
-    ident: Callable[[Any], str]
-    fields: tuple[Leaf | RelationPlan, ...]
-
-    @property
-    def relations(self) -> tuple[RelationPlan, ...]:
-        return tuple(field for field in self.fields if isinstance(field, RelationPlan))
-
-
-@dataclass(frozen=True, eq=False)
-class ConnectionShape:
-    outputs: tuple[ConnectionOutput, ...]
-    node_sets: tuple[NodesPlan, ...]  # of `nodes` and of `edges { node }`
-    counts: bool
-
-
-@dataclass(frozen=True, eq=False)
-class RelationPlan:
-    """A relation connection below a node: a page per parent row, selected by the planner
-    (`described`, its rows tuples of `columns`) or, for a closure, by the relation loaders."""
-
-    key: str
-    target: RelationField
-    node: FieldNode
-    shape: ConnectionShape
-    described: DescribedRelation | None
-    columns: tuple[str, ...]
-    parent_key: Callable[[Any], Any]  # reads the parent row's value the relation joins on
-
-
-@dataclass(frozen=True, eq=False)
-class RootListPlan:
-    key: str
-    root_list: RootList
-    field: GraphQLField
-    node: FieldNode
-    columns: tuple[str, ...]  # `id` first: the key of the relations below
-    shape: ConnectionShape
-
-
-@dataclass(frozen=True, slots=True)
-class Plan:
-    variable_definitions: tuple[VariableDefinitionNode, ...]
-    # A root `__typename` is a `str` (its key's constant); a root list, its plan.
-    roots: tuple[tuple[str, str | RootListPlan], ...]
-
-
-class Reader:
-    """How the rows of one connection are read. Rows the planner selects itself are tuples of
-    the `columns` it asks for (`id` first), read by index; rows of the relation loaders
-    (`tuples=False`) are lean rows, read by attribute as the executor reads them."""
-
-    def __init__(self, resource: Resource, *, tuples: bool = True) -> None:
-        self.resource = resource
-        self.tuples = tuples
-        self.columns: list[str] = ["id"]
-
-    def field(self, python_name: str) -> Callable[[Any], Any]:
-        """The reader of a plain field (by its Python name), or Unplannable."""
-        column = self.resource.fields.get(python_name)
-        if column is None:
-            raise Unplannable
-        return self.column(column)
-
-    def column(self, name: str) -> Callable[[Any], Any]:
-        if not self.tuples:
-            return attrgetter(name)
-        if name not in self.columns:
-            self.columns.append(name)
-        return itemgetter(self.columns.index(name))
+    def fields(
+        self, selection_set: SelectionSetNode | None, type_name: str
+    ) -> Iterator[tuple[str, FieldNode]]:
+        try:
+            yield from self.collector.fields(selection_set, type_name)
+        except Uncollectable as exc:
+            raise Unplannable from exc
 
 
 def compile_operation(
@@ -173,32 +133,33 @@ def compile_operation(
     query_type = schema.query_type
     if operation.directives or query_type is None:
         return None
+    fragments = fragments_of(document)
     try:
-        roots: list[tuple[str, str | RootListPlan]] = []
-        for key, node in _fields(operation.selection_set):
-            if node.name.value == TYPENAME:
-                _leaf_node(node)
-                roots.append((key, query_type.name))
-                continue
-            roots.append((key, _root_list(schema, query_type, key, node, context)))
-    except Unplannable:
+        conditions = condition_variables(operation, fragments)
+    except Uncollectable:
         return None
-    return Plan(tuple(operation.variable_definitions or ()), tuple(roots))
+    compiled: dict[tuple[bool, ...], Roots | None] = {}
+    for variant in variants(conditions):
+        compiling = Compiling(schema, context, Collector(fragments, variant))
+        try:
+            roots = _roots(compiling, query_type, operation.selection_set)
+        except Unplannable:
+            roots = None
+        compiled[tuple(variant.values())] = roots
+    if not any(roots is not None for roots in compiled.values()):
+        return None
+    return Plan(tuple(operation.variable_definitions or ()), conditions, compiled)
 
 
-def _fields(selection_set: SelectionSetNode | None) -> Iterator[tuple[str, FieldNode]]:
-    """The plain fields of a selection set by response key; anything else is unplannable."""
-    if selection_set is None:
-        raise Unplannable
-    seen: set[str] = set()
-    for selection in selection_set.selections:
-        if not isinstance(selection, FieldNode) or selection.directives:
-            raise Unplannable
-        key = selection.alias.value if selection.alias else selection.name.value
-        if key in seen:  # merged fields: left to the executor's field collection
-            raise Unplannable
-        seen.add(key)
-        yield key, selection
+def _roots(c: Compiling, query_type: GraphQLObjectType, selection_set: SelectionSetNode) -> Roots:
+    roots: list[tuple[str, str | RootListPlan]] = []
+    for key, node in c.fields(selection_set, query_type.name):
+        if node.name.value == TYPENAME:
+            _leaf_node(node)
+            roots.append((key, query_type.name))
+            continue
+        roots.append((key, _root_list(c, query_type, key, node)))
+    return tuple(roots)
 
 
 def _leaf_node(node: FieldNode) -> None:
@@ -207,16 +168,16 @@ def _leaf_node(node: FieldNode) -> None:
 
 
 def _root_list(
-    schema: GraphQLSchema, query_type: GraphQLObjectType, key: str, node: FieldNode, context: Any
+    c: Compiling, query_type: GraphQLObjectType, key: str, node: FieldNode
 ) -> RootListPlan:
     name = node.name.value
     root_list = ROOT_LISTS.get(name)
     field = query_type.fields.get(name)
     if root_list is None or field is None or set(field.args) != root_list.arguments:
         raise Unplannable
-    _permitted(field, context)
+    _permitted(field, c.context)
     reader = Reader(root_list.resource)
-    shape = _connection(schema, field, node, reader)
+    shape = _connection(c, field, node, reader)
     return RootListPlan(key, root_list, field, node, tuple(reader.columns), shape)
 
 
@@ -244,7 +205,7 @@ def _permitted(field: GraphQLField, context: Any) -> None:
 
 
 def _connection(
-    schema: GraphQLSchema,
+    c: Compiling,
     field: GraphQLField,
     node: FieldNode,
     read: Reader,
@@ -254,7 +215,7 @@ def _connection(
         raise Unplannable
     node_sets: list[NodesPlan] = []
     outputs: list[ConnectionOutput] = []
-    for out_key, child in _fields(node.selection_set):
+    for out_key, child in c.fields(node.selection_set, connection.name):
         child_name = child.name.value
         if child_name == TYPENAME:
             _leaf_node(child)
@@ -264,15 +225,15 @@ def _connection(
             outputs.append(ConnectionOutput(out_key, child_name))
         elif child_name == "pageInfo" and not child.arguments:
             page_info_type = _object_type(connection.fields["pageInfo"].type)
-            selected = _selected(child, PAGE_INFO_FIELDS | {TYPENAME})
+            selected = _selected(c, child, page_info_type, PAGE_INFO_FIELDS | {TYPENAME})
             outputs.append(ConnectionOutput(out_key, child_name, page_info_type.name, selected))
         elif child_name == "nodes" and not child.arguments:
             node_type = _object_type(_list_item(connection.fields["nodes"].type))
-            node_sets.append(_nodes(schema, child, node_type, read))
+            node_sets.append(_nodes(c, child, node_type, read))
             outputs.append(ConnectionOutput(out_key, child_name, node_set=len(node_sets) - 1))
         elif child_name == "edges" and not child.arguments:
             edge_type = _object_type(_list_item(connection.fields["edges"].type))
-            outputs.append(_edges(schema, out_key, child, edge_type, read, node_sets))
+            outputs.append(_edges(c, out_key, child, edge_type, read, node_sets))
         else:
             raise Unplannable
     counts = any(output.kind == "totalCount" for output in outputs)
@@ -293,9 +254,11 @@ def _list_item(type_: Any) -> Any:
     return type_.of_type.of_type
 
 
-def _selected(node: FieldNode, allowed: frozenset[str]) -> tuple[tuple[str, str], ...]:
+def _selected(
+    c: Compiling, node: FieldNode, type_: GraphQLObjectType, allowed: frozenset[str]
+) -> tuple[tuple[str, str], ...]:
     selected: list[tuple[str, str]] = []
-    for out_key, child in _fields(node.selection_set):
+    for out_key, child in c.fields(node.selection_set, type_.name):
         if child.name.value not in allowed:
             raise Unplannable
         if child.name.value != "node":
@@ -305,35 +268,35 @@ def _selected(node: FieldNode, allowed: frozenset[str]) -> tuple[tuple[str, str]
 
 
 def _edges(
-    schema: GraphQLSchema,
+    c: Compiling,
     key: str,
     node: FieldNode,
     edge_type: GraphQLObjectType,
     read: Reader,
     node_sets: list[NodesPlan],
 ) -> ConnectionOutput:
-    selected = _selected(node, EDGE_FIELDS)
+    selected = _selected(c, node, edge_type, EDGE_FIELDS)
     node_set = -1
-    for _, child in _fields(node.selection_set):
+    for _, child in c.fields(node.selection_set, edge_type.name):
         if child.name.value == "node":
             if child.arguments:
                 raise Unplannable
             node_type = _object_type(edge_type.fields["node"].type)
-            node_sets.append(_nodes(schema, child, node_type, read))
+            node_sets.append(_nodes(c, child, node_type, read))
             node_set = len(node_sets) - 1
     return ConnectionOutput(key, "edges", edge_type.name, selected, node_set)
 
 
 def _nodes(
-    schema: GraphQLSchema,
+    c: Compiling,
     node: FieldNode,
     object_type: GraphQLObjectType,
     read: Reader,
 ) -> NodesPlan:
-    registry = relation_fields(schema)
+    registry = relation_fields(c.schema)
     ident = read.column("id")
-    fields: list[Leaf | RelationPlan] = []
-    for out_key, child in _fields(node.selection_set):
+    fields: list[Leaf | RelationPlan | ToOnePlan] = []
+    for out_key, child in c.fields(node.selection_set, object_type.name):
         name = child.name.value
         if name == TYPENAME:
             _leaf_node(child)
@@ -341,12 +304,17 @@ def _nodes(
             continue
         target = registry.get((object_type.name, name))
         if target is not None:
-            fields.append(_relation(schema, out_key, child, object_type, target, read))
+            fields.append(_relation(c, out_key, child, object_type, target, read))
             continue
-        _leaf_node(child)
         field = object_type.fields.get(name)
         definition = strawberry_field_of(field) if field is not None else None
-        if field is None or definition is None or not definition.is_basic_field:
+        if field is None or definition is None:
+            raise Unplannable
+        if definition.metadata and TO_ONE in definition.metadata:
+            fields.append(_to_one(c, out_key, child, object_type, field, read))
+            continue
+        _leaf_node(child)
+        if not definition.is_basic_field:
             raise Unplannable
         leaf_type = get_named_type(field.type)
         if not is_leaf_type(leaf_type):
@@ -354,13 +322,15 @@ def _nodes(
         coerce = leaf_type.coerce_output_value
         nullable = not is_non_null_type(field.type)
         text = leaf_type is GraphQLString or leaf_type is GraphQLID
+        if is_list_type(get_nullable_type(field.type)):
+            coerce, text = _list_of(get_nullable_type(field.type).of_type, coerce), False
         reader = read.field(definition.python_name)
         fields.append(Leaf(out_key, reader, coerce, nullable, text=text))
     return NodesPlan(ident, tuple(fields))
 
 
 def _relation(
-    schema: GraphQLSchema,
+    c: Compiling,
     key: str,
     node: FieldNode,
     parent_type: GraphQLObjectType,
@@ -378,8 +348,61 @@ def _relation(
     else:
         reader = Reader(described.target)
         parent_key = parent.column(described.parent_column)
-    shape = _connection(schema, target.field, node, reader)
+    shape = _connection(c, target.field, node, reader)
     return RelationPlan(key, target, node, shape, described, tuple(reader.columns), parent_key)
+
+
+def _list_of(item_type: Any, coerce: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """The coercion of a list of leaves (`[String!]!`, …), as the executor completes one:
+    each item by the item type; a value that is not a list, or a null where the item type
+    is non-null, raises Unplannable (the executor's error, with its path)."""
+    if is_list_type(get_nullable_type(item_type)):
+        raise Unplannable  # lists of lists: none is described
+    items_nullable = not is_non_null_type(item_type)
+
+    def coerce_list(value: Any) -> list[Any]:
+        if not isinstance(value, list | tuple):
+            raise Unplannable
+        written: list[Any] = []
+        for item in value:
+            if item is None:
+                if not items_nullable:
+                    raise Unplannable
+                written.append(None)
+                continue
+            coerced = coerce(item)
+            if coerced is None or coerced is Undefined:
+                raise Unplannable
+            written.append(coerced)
+        return written
+
+    return coerce_list
+
+
+def _to_one(
+    c: Compiling,
+    key: str,
+    node: FieldNode,
+    parent_type: GraphQLObjectType,
+    field: GraphQLField,
+    parent: Reader,
+) -> ToOnePlan:
+    """A to-one field declared by `to_one_field`: its rule is its descriptor's relation."""
+    definition = strawberry_field_of(field)
+    if definition is None or definition.extensions or field.args or node.arguments:
+        raise Unplannable
+    relation = definition.metadata[TO_ONE]
+    owner = _resource(parent_type.name)
+    if owner.relation(definition.python_name) is not relation or is_non_null_type(field.type):
+        raise Unplannable
+    target_type = get_nullable_type(field.type)
+    target = resources.BY_NAME[relation.target]
+    if not isinstance(target_type, GraphQLObjectType) or target_type.name != target.graphql_type:
+        raise Unplannable
+    reader = c.target(target)
+    nodes = _nodes(c, node, target_type, reader)
+    parent_key = parent.column(relation.parent_key)
+    return ToOnePlan(key, target, reader, parent_key, nodes)
 
 
 def _node_type(target: RelationField) -> Any:

@@ -45,5 +45,12 @@ ROOT_LISTS: Mapping[str, RootList] = MappingProxyType(
             resources.USER, {"tenantId": "tenant_id", "status": "status"}, listing=True
         ),
         "groups": RootList(resources.GROUP, {"tenantId": "tenant_id"}, listing=True),
+        "applications": RootList(
+            resources.APPLICATION, {"tenantId": "tenant_id", "level": "level"}
+        ),
+        "identityProviders": RootList(
+            resources.IDENTITY_PROVIDER, {"tenantId": "tenant_id", "protocol": "protocol"}
+        ),
+        "agents": RootList(resources.AGENT, {"tenantId": "tenant_id"}),
     }
 )

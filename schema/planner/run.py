@@ -20,11 +20,13 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from graphql import GraphQLSchema, Undefined
+from graphql import GraphQLSchema
 from graphql.execution.values import get_argument_values, get_variable_values
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, String, any_, bindparam, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.principals import Principal
 from resolvers.context import RequestContext
 from resolvers.errors import DomainError
 from resolvers.listing.cursors import default_order_cursor
@@ -34,14 +36,15 @@ from schema.planner.compile import (
     TYPENAME,
     ConnectionOutput,
     ConnectionShape,
-    Leaf,
     NodesPlan,
     Plan,
     RelationPlan,
     RootListPlan,
+    ToOnePlan,
     Unplannable,
 )
 from schema.planner.root_lists import LISTING_ARGUMENTS
+from schema.planner.write import NodeWriter, node_writer
 
 
 @dataclass
@@ -51,6 +54,8 @@ class _Fetched:
     windows: dict[RelationPlan, Window] = field(default_factory=dict)
     pages: dict[tuple[RelationPlan, str], RelationPage] = field(default_factory=dict)
     counts: dict[tuple[RelationPlan, str], int] = field(default_factory=dict)
+    # Rows of to-one targets by resource name and id, None where not visible.
+    targets: dict[str, dict[Any, Any]] = field(default_factory=dict)
 
 
 async def run_plan(
@@ -62,7 +67,7 @@ async def run_plan(
         raise Unplannable
     fetched = _Fetched()
     bound: list[tuple[str, str | tuple[RootListPlan, Window, Select[Any]]]] = []
-    for key, root in plan.roots:
+    for key, root in plan.roots(coerced.coerced):
         if isinstance(root, str):
             bound.append((key, root))
             continue
@@ -84,7 +89,7 @@ async def run_plan(
             root_keyset[key] = root.root_list.listing
             rows, has_next, total = await _root_page(session, root, window, statement)
             roots.append((key, (root.shape, rows, window, has_next, total)))
-            level.extend((nodes, rows) for nodes in root.shape.node_sets if nodes.relations)
+            level.extend((nodes, rows) for nodes in root.shape.node_sets if nodes.fetches)
         await _fetch_relations(context, session, level, fetched)
     data: dict[str, Any] = {}
     for key, written in roots:
@@ -106,10 +111,16 @@ def _window(arguments: dict[str, Any]) -> Window:
 
 def _bind_relations(shape: ConnectionShape, coerced: Any, fetched: _Fetched) -> None:
     for nodes in shape.node_sets:
-        for relation in nodes.relations:
-            arguments = get_argument_values(relation.target.field, relation.node, coerced)
-            fetched.windows[relation] = _window(arguments)
-            _bind_relations(relation.shape, coerced, fetched)
+        _bind_nodes(nodes, coerced, fetched)
+
+
+def _bind_nodes(nodes: NodesPlan, coerced: Any, fetched: _Fetched) -> None:
+    for relation in nodes.relations:
+        arguments = get_argument_values(relation.target.field, relation.node, coerced)
+        fetched.windows[relation] = _window(arguments)
+        _bind_relations(relation.shape, coerced, fetched)
+    for to_one in nodes.to_ones:
+        _bind_nodes(to_one.nodes, coerced, fetched)
 
 
 def _statement(
@@ -150,17 +161,29 @@ async def _fetch_relations(
     level: list[tuple[NodesPlan, list[Any]]],
     fetched: _Fetched,
 ) -> None:
-    """Pages (and counts) of every relation below `level`, then of the level below that:
-    one statement per relation and level, the closures' through the relation loaders."""
+    """Pages (and counts) of every relation below `level`, and the rows of its to-one
+    relations, then of the level below that: one statement per relation and level, the
+    closures' through the relation loaders."""
     dialect = session.get_bind().dialect.name
     while level:
         parents: dict[RelationPlan, dict[Any, None]] = {}
+        targets: dict[ToOnePlan, dict[Any, None]] = {}
         for nodes, rows in level:
             for relation in nodes.relations:
                 keys = parents.setdefault(relation, {})
                 for row in rows:
                     keys[relation.parent_key(row)] = None
+            for to_one in nodes.to_ones:
+                keys = targets.setdefault(to_one, {})
+                for row in rows:
+                    keys[to_one.parent_key(row)] = None
         level = []
+        await _fetch_targets(session, dialect, context, targets, fetched)
+        for to_one, keys in targets.items():
+            if to_one.nodes.fetches:
+                found = fetched.targets[to_one.target.name]
+                rows = [row for row in map(found.get, keys) if row is not None]
+                level.append((to_one.nodes, rows))
         loading = [
             (relation, list(keys), *_load(context, relation, fetched.windows[relation], keys))
             for relation, keys in parents.items()
@@ -205,12 +228,17 @@ async def _select(
     assert relation.described is not None
     window = fetched.windows[relation]
     counts = relation.shape.counts
-    statement = relation.described.pages(
-        context.actor,
-        relation.columns,
-        (window.offset, window.limit),
-        counts=counts,
-        dialect=dialect,
+    described = relation.described
+    principal = context.actor
+    statement = relation.statements.get(
+        (_scope_of(principal), window.offset, window.limit, dialect),
+        lambda: described.pages(
+            principal,
+            relation.columns,
+            (window.offset, window.limit),
+            counts=counts,
+            dialect=dialect,
+        ),
     )
     result = await session.execute(statement, {"parent_ids": keys})
     width = len(relation.columns)
@@ -236,12 +264,61 @@ async def _select(
             totals.setdefault((relation, parent), 0)
 
 
+async def _fetch_targets(
+    session: AsyncSession,
+    dialect: str,
+    context: RequestContext,
+    targets: dict[ToOnePlan, dict[Any, None]],
+    fetched: _Fetched,
+) -> None:
+    """One statement per target resource of the level's to-one relations, for the ids not
+    read at a level above: the rows the caller may see (the `by_id` loader's rule: the
+    target's scope, live rows only), `id` first; an id without a row is remembered as None."""
+    wanted: dict[str, tuple[ToOnePlan, dict[Any, None]]] = {}
+    for to_one, keys in targets.items():
+        found = fetched.targets.setdefault(to_one.target.name, {})
+        _, ids = wanted.setdefault(to_one.target.name, (to_one, {}))
+        ids.update((key, None) for key in keys if key is not None and key not in found)
+    for name, (to_one, ids) in wanted.items():
+        if not ids:
+            continue
+        statement = to_one.reader.statements.get(
+            (_scope_of(context.actor), dialect),
+            lambda: _target_rows(to_one, context.actor, dialect),  # noqa: B023 (called here)
+        )
+        result = await session.execute(statement, {"ids": list(ids)})
+        found = fetched.targets[name]
+        found.update(dict.fromkeys(ids))
+        found.update((row[0], row) for row in result.all())
+
+
+def _target_rows(to_one: ToOnePlan, principal: Principal, dialect: str) -> Select[Any]:
+    """The statement of a to-one target's rows by id (bound as `ids`), `id` first."""
+    target = to_one.target
+    table = target.table
+    if dialect == "postgresql":
+        among = table.c.id == any_(bindparam("ids", type_=ARRAY(String)))
+    else:
+        among = table.c.id.in_(bindparam("ids", expanding=True))
+    conditions = [among, target.visible(principal)]
+    if target.soft_delete:
+        conditions.append(table.c.deleted_at.is_(None))
+    columns = [table.c[column] for column in to_one.reader.columns]
+    return select(*columns).where(*conditions)
+
+
+def _scope_of(principal: Principal) -> tuple[Any, ...]:
+    """What the descriptors' row scopes read of a principal (`resolvers.access`): a
+    statement built for one caller serves every caller with the same scope."""
+    return (principal.role, principal.partner_id, principal.tenant_id, principal.scopes)
+
+
 def _below(
     relation: RelationPlan, fetched: _Fetched, keys: Iterable[Any]
 ) -> list[tuple[NodesPlan, list[Any]]]:
     """The next level: the rows of `relation`'s pages, for the relations selected below them."""
     children = [row for parent in keys for row in fetched.pages[relation, parent].rows]
-    return [(below, children) for below in relation.shape.node_sets if below.relations]
+    return [(below, children) for below in relation.shape.node_sets if below.fetches]
 
 
 def _root_row_cursor(row: Any) -> str:
@@ -276,8 +353,8 @@ def _connection(
         elif output.kind == "pageInfo":
             out[output.key] = _page_info(output, window, has_next, rows, keyset)
         elif output.kind == "nodes":
-            nodes = shape.node_sets[output.node_set]
-            out[output.key] = [_node(nodes, row, fetched) for row in rows]
+            write = _writer(shape.node_sets[output.node_set])
+            out[output.key] = [write(row, fetched) for row in rows]
         else:
             out[output.key] = _edges(output, shape, window, rows, fetched, keyset)
     return out
@@ -311,6 +388,7 @@ def _edges(
     keyset: CursorOf | None,
 ) -> list[dict[str, Any]]:
     written = []
+    write = _writer(shape.node_sets[output.node_set]) if output.node_set >= 0 else None
     for position, row in enumerate(rows, start=window.offset):
         edge: dict[str, Any] = {}
         for key, name in output.selected:
@@ -318,40 +396,27 @@ def _edges(
                 edge[key] = output.typename
             elif name == "cursor":
                 edge[key] = _cursor(keyset, position, row)
-            else:
-                edge[key] = _node(shape.node_sets[output.node_set], row, fetched)
+            elif write is not None:
+                edge[key] = write(row, fetched)
         written.append(edge)
     return written
 
 
-def _node(nodes: NodesPlan, row: Any, fetched: _Fetched) -> dict[str, Any]:
-    item: dict[str, Any] = {}
-    for field_ in nodes.fields:
-        if isinstance(field_, RelationPlan):
-            item[field_.key] = _relation(field_, field_.parent_key(row), fetched)
-        else:
-            item[field_.key] = _leaf(field_, row)
-    return item
+def _writer(nodes: NodesPlan) -> NodeWriter:
+    """The function writing a node of `nodes` from its row (`schema.planner.write`)."""
+    return node_writer(nodes, _relation_of, _to_one_of)
 
 
-def _relation(relation: RelationPlan, parent: str, fetched: _Fetched) -> dict[str, Any]:
+def _relation_of(relation: RelationPlan, row: Any, fetched: _Fetched) -> dict[str, Any]:
+    """A node's relation connection: its page of `relation`."""
+    parent = relation.parent_key(row)
     page = fetched.pages[relation, parent]
     window = fetched.windows[relation]
     total = fetched.counts.get((relation, parent))
     return _connection(relation.shape, page.rows, window, page.has_next, total, fetched)
 
 
-def _leaf(leaf: Leaf, row: Any) -> Any:
-    if leaf.typename is not None:
-        return leaf.typename
-    value = leaf.read(row)
-    if leaf.text and type(value) is str:
-        return value
-    if value is None:
-        if not leaf.nullable:  # the executor's non-null error, with its path
-            raise Unplannable
-        return None
-    coerced = leaf.coerce(value)
-    if coerced is None or coerced is Undefined:
-        raise Unplannable
-    return coerced
+def _to_one_of(to_one: ToOnePlan, row: Any, fetched: _Fetched) -> dict[str, Any] | None:
+    """A node's to-one relation: its target's node, or null where the caller may not see it."""
+    target = fetched.targets[to_one.target.name].get(to_one.parent_key(row))
+    return None if target is None else _writer(to_one.nodes)(target, fetched)

@@ -9,8 +9,8 @@ import strawberry
 
 from db.ids import IdPrefix
 from resolvers import resources
-from schema.context import request_context
 from schema.types.node import Node, is_row_of
+from schema.types.to_one import to_one_field
 
 if TYPE_CHECKING:
     from schema.types.tenant import Tenant
@@ -32,8 +32,8 @@ class Agent(Node):
 
     is_type_of = is_row_of(IdPrefix.AGENT)
 
-    @strawberry.field
-    async def tenant(
-        self, info: strawberry.Info
-    ) -> Annotated[Tenant, strawberry.lazy("schema.types.tenant")] | None:
-        return await request_context(info).loaders.by_id(resources.TENANT).load(self.tenant_id)
+    tenant = to_one_field(
+        resources.AGENT,
+        "tenant",
+        Annotated["Tenant", strawberry.lazy("schema.types.tenant")] | None,
+    )

@@ -9,9 +9,9 @@ import strawberry
 
 from db.ids import IdPrefix
 from resolvers import resources
-from schema.context import request_context
 from schema.types.enums import ApplicationLevel, ApplicationType
 from schema.types.node import Node, is_row_of
+from schema.types.to_one import to_one_field
 
 if TYPE_CHECKING:
     from schema.types.tenant import Tenant
@@ -40,10 +40,8 @@ class Application(Node):
     def has_client_secret(self, root: strawberry.Parent[Any]) -> bool:
         return root.client_secret_hash is not None
 
-    @strawberry.field
-    async def tenant(
-        self, info: strawberry.Info
-    ) -> Annotated[Tenant, strawberry.lazy("schema.types.tenant")] | None:
-        if self.tenant_id is None:
-            return None
-        return await request_context(info).loaders.by_id(resources.TENANT).load(self.tenant_id)
+    tenant = to_one_field(
+        resources.APPLICATION,
+        "tenant",
+        Annotated["Tenant", strawberry.lazy("schema.types.tenant")] | None,
+    )

@@ -13,9 +13,9 @@ from resolvers.group_closure import EFFECTIVE_MEMBERS_BY_GROUP_ID
 from resolvers.groups import CHILDREN_BY_GROUP_ID, PARENTS_BY_GROUP_ID
 from resolvers.users import MEMBERS_BY_GROUP_ID
 from schema.connection import Connection
-from schema.context import request_context
 from schema.types.node import Node, is_row_of
 from schema.types.relation import relation_field
+from schema.types.to_one import to_one_field
 
 if TYPE_CHECKING:
     from schema.types.tenant import Tenant
@@ -36,11 +36,11 @@ class Group(Node):
 
     is_type_of = is_row_of(IdPrefix.GROUP)
 
-    @strawberry.field
-    async def tenant(
-        self, info: strawberry.Info
-    ) -> Annotated[Tenant, strawberry.lazy("schema.types.tenant")] | None:
-        return await request_context(info).loaders.by_id(resources.TENANT).load(self.tenant_id)
+    tenant = to_one_field(
+        resources.GROUP,
+        "tenant",
+        Annotated["Tenant", strawberry.lazy("schema.types.tenant")] | None,
+    )
 
     members = relation_field(
         MEMBERS_BY_GROUP_ID,

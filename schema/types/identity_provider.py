@@ -11,9 +11,9 @@ import strawberry
 from db.ids import IdPrefix
 from db.models.identity_providers import IdentityProviderProtocol
 from resolvers import resources
-from schema.context import request_context
 from schema.scalars import JSON
 from schema.types.node import Node, is_row_of
+from schema.types.to_one import to_one_field
 
 if TYPE_CHECKING:
     from schema.types.tenant import Tenant
@@ -60,8 +60,8 @@ class IdentityProvider(Node):
     def has_client_secret(self, root: strawberry.Parent[Any]) -> bool:
         return root.client_secret_sealed is not None
 
-    @strawberry.field
-    async def tenant(
-        self, info: strawberry.Info
-    ) -> Annotated[Tenant, strawberry.lazy("schema.types.tenant")] | None:
-        return await request_context(info).loaders.by_id(resources.TENANT).load(self.tenant_id)
+    tenant = to_one_field(
+        resources.IDENTITY_PROVIDER,
+        "tenant",
+        Annotated["Tenant", strawberry.lazy("schema.types.tenant")] | None,
+    )

@@ -9,9 +9,9 @@ import strawberry
 
 from db.ids import IdPrefix
 from resolvers import resources, sessions
-from schema.context import request_context
 from schema.types.enums import AdminRole as UserAdminRole
 from schema.types.node import Node, is_row_of
+from schema.types.to_one import to_one_field
 
 if TYPE_CHECKING:
     from schema.types.tenant import Tenant
@@ -43,14 +43,15 @@ class Session(Node):
     def active(self, root: strawberry.Parent[Any]) -> bool:
         return sessions.is_active(root)
 
-    @strawberry.field(description="The signed-in user (null once it is deleted).")
-    async def user(
-        self, info: strawberry.Info
-    ) -> Annotated[User, strawberry.lazy("schema.types.user")] | None:
-        return await request_context(info).loaders.by_id(resources.USER).load(self.user_id)
+    user = to_one_field(
+        resources.SSO_SESSION,
+        "user",
+        Annotated["User", strawberry.lazy("schema.types.user")] | None,
+        description="The signed-in user (null once it is deleted).",
+    )
 
-    @strawberry.field
-    async def tenant(
-        self, info: strawberry.Info
-    ) -> Annotated[Tenant, strawberry.lazy("schema.types.tenant")] | None:
-        return await request_context(info).loaders.by_id(resources.TENANT).load(self.tenant_id)
+    tenant = to_one_field(
+        resources.SSO_SESSION,
+        "tenant",
+        Annotated["Tenant", strawberry.lazy("schema.types.tenant")] | None,
+    )

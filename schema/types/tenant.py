@@ -16,11 +16,11 @@ from resolvers.identity_providers import IDENTITY_PROVIDERS_BY_TENANT_ID
 from resolvers.sessions import SESSIONS_BY_TENANT_ID
 from resolvers.users import USERS_BY_TENANT_ID
 from schema.connection import Connection
-from schema.context import request_context
 from schema.scalars import JSON
 from schema.types.enums import TenantStatus
 from schema.types.node import Node, is_row_of
 from schema.types.relation import relation_field
+from schema.types.to_one import to_one_field
 
 if TYPE_CHECKING:
     from schema.types.agent import Agent
@@ -46,11 +46,12 @@ class Tenant(Node):
 
     is_type_of = is_row_of(IdPrefix.TENANT)
 
-    @strawberry.field(description="The owning partner, when the caller may see it.")
-    async def partner(
-        self, info: strawberry.Info
-    ) -> Annotated[Partner, strawberry.lazy("schema.types.partner")] | None:
-        return await request_context(info).loaders.by_id(resources.PARTNER).load(self.partner_id)
+    partner = to_one_field(
+        resources.TENANT,
+        "partner",
+        Annotated["Partner", strawberry.lazy("schema.types.partner")] | None,
+        description="The owning partner, when the caller may see it.",
+    )
 
     users = relation_field(
         USERS_BY_TENANT_ID, Connection[Annotated["User", strawberry.lazy("schema.types.user")]]

@@ -13,12 +13,12 @@ from resolvers.group_closure import EFFECTIVE_GROUPS_BY_USER_ID
 from resolvers.groups import GROUPS_BY_USER_ID
 from resolvers.sessions import SESSIONS_BY_USER_ID
 from schema.connection import Connection
-from schema.context import request_context
 from schema.scalars import JSON
 from schema.types.enums import AdminRole as UserAdminRole
 from schema.types.enums import UserStatus
 from schema.types.node import Node, is_row_of
 from schema.types.relation import relation_field
+from schema.types.to_one import to_one_field
 
 if TYPE_CHECKING:
     from schema.types.group import Group
@@ -54,11 +54,9 @@ class User(Node):
 
     is_type_of = is_row_of(IdPrefix.USER)
 
-    @strawberry.field
-    async def tenant(
-        self, info: strawberry.Info
-    ) -> Annotated[Tenant, strawberry.lazy("schema.types.tenant")] | None:
-        return await request_context(info).loaders.by_id(resources.TENANT).load(self.tenant_id)
+    tenant = to_one_field(
+        resources.USER, "tenant", Annotated["Tenant", strawberry.lazy("schema.types.tenant")] | None
+    )
 
     groups = relation_field(
         GROUPS_BY_USER_ID,
