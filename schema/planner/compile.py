@@ -279,7 +279,8 @@ def _edges(
     node_set = -1
     for _, child in c.fields(node.selection_set, edge_type.name):
         if child.name.value == "node":
-            if child.arguments:
+            # An edge writes one node plan: `node` under a second response key runs normally.
+            if child.arguments or node_set >= 0:
                 raise Unplannable
             node_type = _object_type(edge_type.fields["node"].type)
             node_sets.append(_nodes(c, child, node_type, read))

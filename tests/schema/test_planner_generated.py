@@ -10,8 +10,7 @@ so CI sees the same documents every time; a failure names the smallest document,
 variables and the caller. The test also requires that a good share of the documents ran
 from a plan, so it cannot pass by everything falling back.
 
-Documents generation found are kept as plain cases: `FOUND`, sent on every run, and
-`OPEN_BUGS`, answered differently today and not sent until their bug is fixed.
+Documents generation found are kept as plain cases in `FOUND`, sent on every run.
 """
 
 from __future__ import annotations
@@ -60,17 +59,11 @@ FOUND = {
         }
         """
     ),
-}
-# Documents answered differently with the planner on and off today, each under its bug. They
-# are not sent: each fails until its bug is fixed, and then moves into FOUND.
-OPEN_BUGS = {
-    "planner: edges selecting `node` under two response keys: every key is written with the "
-    "fields of the last one": GeneratedCase(
+    "edges selecting `node` under two response keys": GeneratedCase(
         "{ users(first: 2) { edges { node { id } other: node { email } } } }"
     ),
-    "execution (planner off): a root list nulled by a relation's bad cursor, beside a root "
-    "`tenant` loading a tenant its nodes load too: the request raises CancelledError out of "
-    "the app, for any caller who may read the tenant; with the planner on it is answered": (
+    "a root list nulled by a relation's bad cursor, beside a root `tenant` loading a tenant "
+    "its nodes load too (a CancelledError out of the app, before loads were shielded)": (
         GeneratedCase(
             """
             {
