@@ -13,8 +13,8 @@ import strawberry
 
 from core.principals import Role
 from resolvers import managed_partners
-from resolvers.pagination import Window
-from schema.connection import Connection, connection_from_slice
+from resolvers.listing import Relay
+from schema.connection import Connection, connection_from_keyset
 from schema.context import request_context
 from schema.directives import reads, writes
 from schema.inputs import provided_fields
@@ -52,9 +52,8 @@ class ManagedPartnerQuery:
     async def managed_partners(
         self, info: strawberry.Info, first: int | None = None, after: str | None = None
     ) -> Connection[Partner]:
-        window = Window.from_relay(first, after)
-        page = await managed_partners.list_(request_context(info), window)
-        return await prefetched(info, connection_from_slice(page))
+        page = await managed_partners.list_(request_context(info), Relay(first, after))
+        return await prefetched(info, connection_from_keyset(page))
 
     @strawberry.field(
         extensions=reads(*PARTNER_FLEET),

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from resolvers.errors import BadInput
 from resolvers.listing import cursors
 from resolvers.listing.ordering import Order
-from resolvers.pagination import decode_cursor
+from resolvers.pagination import decode_cursor, is_offset_cursor
 from resolvers.rows import lean
 
 MAX_PAGE_SIZE = 100
@@ -96,13 +96,13 @@ class PageRequest:
 
 
 def _offset(after: str | None, backwards: bool) -> int | None:
-    """The rows an offset cursor skips, or None for any other cursor."""
+    """The rows an offset cursor skips, or None for any other cursor. A cursor that is an
+    offset cursor but out of range is refused as such (`after: is past the furthest row`)."""
     if after is None or backwards:
         return None
-    try:
-        return decode_cursor(after) + 1
-    except BadInput:
+    if not is_offset_cursor(after):
         return None
+    return decode_cursor(after) + 1
 
 
 @dataclass

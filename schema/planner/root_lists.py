@@ -39,8 +39,10 @@ class RootList:
 
 ROOT_LISTS: Mapping[str, RootList] = MappingProxyType(
     {
-        "partners": RootList(resources.PARTNER, {"status": "status"}),
-        "tenants": RootList(resources.TENANT, {"partnerId": "partner_id", "status": "status"}),
+        "partners": RootList(resources.PARTNER, {"status": "status"}, listing=True),
+        "tenants": RootList(
+            resources.TENANT, {"partnerId": "partner_id", "status": "status"}, listing=True
+        ),
         "users": RootList(
             resources.USER, {"tenantId": "tenant_id", "status": "status"}, listing=True
         ),
