@@ -8,12 +8,13 @@ import strawberry
 
 from resolvers import agents, resources
 from resolvers.listing import Relay
-from schema.connection import Connection, connection_from_keyset
+from schema.connection import connection_from_keyset
 from schema.context import request_context
 from schema.directives import reads, writes
 from schema.filters import filter_type, listing, order_type, search_description
 from schema.inputs import provided_fields
 from schema.prefetch import prefetched
+from schema.types import connections
 from schema.types.agent import Agent
 from schema.types.deleted import DeletedNode
 
@@ -69,7 +70,7 @@ class AgentQuery:
         search: Annotated[str | None, strawberry.argument(description=AGENT_SEARCH)] = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[Agent]:
+    ) -> connections.AgentConnection:
         page = await agents.list_(
             request_context(info),
             Relay(first, after, last, before),

@@ -8,12 +8,13 @@ import strawberry
 
 from resolvers import applications, resources
 from resolvers.listing import Relay
-from schema.connection import Connection, connection_from_keyset
+from schema.connection import connection_from_keyset
 from schema.context import request_context
 from schema.directives import reads, writes
 from schema.filters import filter_type, listing, order_type, search_description
 from schema.inputs import provided_fields
 from schema.prefetch import prefetched
+from schema.types import connections
 from schema.types.application import Application
 from schema.types.deleted import DeletedNode
 from schema.types.enums import ApplicationLevel, ApplicationType
@@ -88,7 +89,7 @@ class ApplicationQuery:
         search: Annotated[str | None, strawberry.argument(description=APPLICATION_SEARCH)] = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[Application]:
+    ) -> connections.ApplicationConnection:
         page = await applications.list_(
             request_context(info),
             Relay(first, after, last, before),

@@ -9,13 +9,14 @@ import strawberry
 from db.models.identity_providers import IdentityProviderProtocol
 from resolvers import identity_providers, resources
 from resolvers.listing import Relay
-from schema.connection import Connection, connection_from_keyset
+from schema.connection import connection_from_keyset
 from schema.context import request_context
 from schema.directives import reads, writes
 from schema.filters import filter_type, listing, order_type, search_description
 from schema.inputs import provided_fields
 from schema.prefetch import prefetched
 from schema.scalars import JSON
+from schema.types import connections
 from schema.types.deleted import DeletedNode
 from schema.types.identity_provider import IdentityProvider
 
@@ -92,7 +93,7 @@ class IdentityProviderQuery:
         search: Annotated[str | None, strawberry.argument(description=PROVIDER_SEARCH)] = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[IdentityProvider]:
+    ) -> connections.IdentityProviderConnection:
         page = await identity_providers.list_(
             request_context(info),
             Relay(first, after, last, before),

@@ -8,12 +8,13 @@ import strawberry
 
 from resolvers import partners, resources
 from resolvers.listing import Relay
-from schema.connection import Connection, connection_from_keyset
+from schema.connection import connection_from_keyset
 from schema.context import request_context
 from schema.directives import super_admin_only
 from schema.filters import filter_type, listing, order_type, search_description
 from schema.inputs import provided_fields
 from schema.prefetch import prefetched
+from schema.types import connections
 from schema.types.deleted import DeletedNode
 from schema.types.enums import PartnerStatus
 from schema.types.partner import Partner
@@ -66,7 +67,7 @@ class PartnerQuery:
         search: Annotated[str | None, strawberry.argument(description=PARTNER_SEARCH)] = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[Partner]:
+    ) -> connections.PartnerConnection:
         page = await partners.list_(
             request_context(info),
             Relay(first, after, last, before),

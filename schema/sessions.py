@@ -8,11 +8,12 @@ import strawberry
 
 from resolvers import resources, sessions
 from resolvers.listing import Relay
-from schema.connection import Connection, connection_from_keyset
+from schema.connection import connection_from_keyset
 from schema.context import request_context
 from schema.directives import reads, writes
 from schema.filters import filter_type, listing, order_type
 from schema.prefetch import prefetched
+from schema.types import connections
 from schema.types.session import Session
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ class SessionQuery:
         order_by: list[SessionOrderBy] | None = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[Session]:
+    ) -> connections.SessionConnection:
         page = await sessions.list_(
             request_context(info),
             Relay(first, after, last, before),

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from db.ids import IdPrefix
 from resolvers.tenants import TENANTS_BY_PARTNER_ID
-from schema.connection import Connection
+from schema.types import connections
 from schema.types.enums import PartnerStatus
 from schema.types.node import Node, is_row_of
 from schema.types.relation import relation_field
-
-if TYPE_CHECKING:
-    from schema.types.tenant import Tenant
 
 
 @strawberry.type(description="A reseller that owns tenants, with its resource limits.")
@@ -34,6 +30,6 @@ class Partner(Node):
 
     tenants = relation_field(
         TENANTS_BY_PARTNER_ID,
-        Connection[Annotated["Tenant", strawberry.lazy("schema.types.tenant")]],
+        connections.TenantConnection,
         description="The partner's tenants that the caller may see.",
     )

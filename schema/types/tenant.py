@@ -14,20 +14,15 @@ from resolvers.applications import APPLICATIONS_BY_TENANT_ID
 from resolvers.groups import GROUPS_BY_TENANT_ID
 from resolvers.identity_providers import IDENTITY_PROVIDERS_BY_TENANT_ID
 from resolvers.users import USERS_BY_TENANT_ID
-from schema.connection import Connection
 from schema.context import request_context
 from schema.scalars import JSON
+from schema.types import connections
 from schema.types.enums import TenantStatus
 from schema.types.node import Node, is_row_of
 from schema.types.relation import relation_field
 
 if TYPE_CHECKING:
-    from schema.types.agent import Agent
-    from schema.types.application import Application
-    from schema.types.group import Group
-    from schema.types.identity_provider import IdentityProvider
     from schema.types.partner import Partner
-    from schema.types.user import User
 
 
 @strawberry.type(description="A customer organisation under a partner.")
@@ -50,23 +45,15 @@ class Tenant(Node):
     ) -> Annotated[Partner, strawberry.lazy("schema.types.partner")] | None:
         return await request_context(info).loaders.by_id(resources.PARTNER).load(self.partner_id)
 
-    users = relation_field(
-        USERS_BY_TENANT_ID, Connection[Annotated["User", strawberry.lazy("schema.types.user")]]
-    )
-    groups = relation_field(
-        GROUPS_BY_TENANT_ID, Connection[Annotated["Group", strawberry.lazy("schema.types.group")]]
-    )
+    users = relation_field(USERS_BY_TENANT_ID, connections.UserConnection)
+    groups = relation_field(GROUPS_BY_TENANT_ID, connections.GroupConnection)
     applications = relation_field(
         APPLICATIONS_BY_TENANT_ID,
-        Connection[Annotated["Application", strawberry.lazy("schema.types.application")]],
+        connections.ApplicationConnection,
         description="Applications owned by this tenant (not global ones).",
     )
     identity_providers = relation_field(
         IDENTITY_PROVIDERS_BY_TENANT_ID,
-        Connection[
-            Annotated["IdentityProvider", strawberry.lazy("schema.types.identity_provider")]
-        ],
+        connections.IdentityProviderConnection,
     )
-    agents = relation_field(
-        AGENTS_BY_TENANT_ID, Connection[Annotated["Agent", strawberry.lazy("schema.types.agent")]]
-    )
+    agents = relation_field(AGENTS_BY_TENANT_ID, connections.AgentConnection)

@@ -11,16 +11,15 @@ from db.ids import IdPrefix
 from resolvers import resources
 from resolvers.group_closure import EFFECTIVE_GROUPS_BY_USER_ID
 from resolvers.groups import GROUPS_BY_USER_ID
-from schema.connection import Connection
 from schema.context import request_context
 from schema.scalars import JSON
+from schema.types import connections
 from schema.types.enums import AdminRole as UserAdminRole
 from schema.types.enums import UserStatus
 from schema.types.node import Node, is_row_of
 from schema.types.relation import relation_field
 
 if TYPE_CHECKING:
-    from schema.types.group import Group
     from schema.types.tenant import Tenant
 
 
@@ -53,11 +52,11 @@ class User(Node):
 
     groups = relation_field(
         GROUPS_BY_USER_ID,
-        Connection[Annotated["Group", strawberry.lazy("schema.types.group")]],
+        connections.GroupConnection,
         description="Groups the user is a direct member of.",
     )
     effective_groups = relation_field(
         EFFECTIVE_GROUPS_BY_USER_ID,
-        Connection[Annotated["Group", strawberry.lazy("schema.types.group")]],
+        connections.GroupConnection,
         description="Every group the user belongs to, directly or through nesting.",
     )

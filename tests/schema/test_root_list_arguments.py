@@ -133,3 +133,47 @@ async def test_a_filter_never_widens_the_scope(
 
     assert result["data"]["applications"]["totalCount"] == 4
     assert {n["tenantId"] for n in result["data"]["applications"]["nodes"]} == {scene["tenant"].id}
+
+
+async def test_count_by_on_root_lists_counts_what_the_filter_keeps(
+    gql: GraphQLClient, tokens: Tokens, scene: dict[str, Any], sessions: Any
+) -> None:
+    await create_application(sessions, tenant=scene["tenant"], name="svc", app_type="service")
+    result = await gql(
+        """query { applications(filter: {name: {ne: "delta"}}, first: 1) {
+            countBy(field: APP_TYPE) { key count } totalCount } }""",
+        token=tokens.tenant_admin(scene["tenant"].id),
+    )
+    days = await gql(
+        "query { sessions { countBy(field: CREATED_DAY) { count } } }",
+        token=tokens.tenant_admin(scene["tenant"].id),
+    )
+    unknown = await gql(
+        "query { sessions { countBy(field: NAME) { count } } }", token=tokens.super_admin()
+    )
+
+    assert result["data"]["applications"] == {
+        "countBy": [{"key": "SERVICE", "count": 1}, {"key": "WEB", "count": 3}],
+        "totalCount": 4,
+    }
+    assert sum(group["count"] for group in days["data"]["sessions"]["countBy"]) == 2
+    assert "NAME" in unknown["errors"][0]["message"]
+
+
+async def test_count_by_on_relation_connections_is_per_parent(
+    gql: GraphQLClient, tokens: Tokens, scene: dict[str, Any], sessions: Any
+) -> None:
+    await create_user(sessions, tenant=scene["tenant"], status="locked")
+    result = await gql(
+        """query { tenants(orderBy: [NAME_ASC]) { nodes { name
+              users { countBy(field: STATUS) { key count } } } } }""",
+        token=tokens.super_admin(),
+    )
+
+    assert result["data"]["tenants"]["nodes"] == [
+        {
+            "name": "Main",
+            "users": {"countBy": [{"key": "ACTIVE", "count": 1}, {"key": "LOCKED", "count": 1}]},
+        },
+        {"name": "Other alpha", "users": {"countBy": [{"key": "ACTIVE", "count": 1}]}},
+    ]
