@@ -107,7 +107,8 @@ def connection_from_keyset(page: Page) -> Connection[Any]:
 async def _relation_group(
     groups: RelationGroups, parent_id: str, resource: Resource, field: Any
 ) -> list[GroupCount]:
-    counted: list[GroupCount] = await groups.load(parent_id, Grouping.of(resource, field))
+    grouping = Grouping.of(resource, field, groups.context.actor)
+    counted: list[GroupCount] = await groups.load(parent_id, grouping)
     return counted
 
 

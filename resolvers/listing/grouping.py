@@ -19,8 +19,9 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
+from core.principals import Principal
 from resolvers.errors import BadInput
-from resolvers.listing.kinds import Kind, field
+from resolvers.listing.kinds import Kind, check_readable, field
 from resolvers.listing.ordering import constant
 from resolvers.resources import Resource
 
@@ -59,10 +60,14 @@ def group_names(resource: Resource) -> list[str]:
     return sorted(constant(name) for name in resource.groupable)
 
 
-def _parse(resource: Resource, value: str | Enum, path: str) -> str:
+def _parse(
+    resource: Resource, value: str | Enum, path: str, principal: Principal | None = None
+) -> str:
     name = value.value if isinstance(value, Enum) else value
     for candidate in resource.groupable:
         if constant(candidate) == name:
+            read = "created_at" if candidate == CREATED_DAY else candidate
+            check_readable(resource, principal, read, path)
             return candidate
     known = ", ".join(group_names(resource))
     raise BadInput(path, f"{name} is not a group field of {resource.graphql_type} ({known})")
@@ -78,10 +83,14 @@ def _key(resource: Resource, rows: Subquery, name: str) -> ColumnElement[Any]:
 
 
 def count_by_statement(
-    resource: Resource, listed: Select[Any], value: str | Enum, path: str = "countBy.field"
+    resource: Resource,
+    listed: Select[Any],
+    value: str | Enum,
+    path: str = "countBy.field",
+    principal: Principal | None = None,
 ) -> Select[Any]:
     """`SELECT key, count(*)` over the rows `listed` selects, grouped by the field."""
-    name = _parse(resource, value, path)
+    name = _parse(resource, value, path, principal)
     rows = listed.order_by(None).subquery()
     key = _key(resource, rows, name)
     labelled = key.label("key")
@@ -133,8 +142,14 @@ class Grouping:
     field: str
 
     @classmethod
-    def of(cls, resource: Resource, value: str | Enum, path: str = "countBy.field") -> Grouping:
-        _parse(resource, value, path)
+    def of(
+        cls,
+        resource: Resource,
+        value: str | Enum,
+        principal: Principal | None = None,
+        path: str = "countBy.field",
+    ) -> Grouping:
+        _parse(resource, value, path, principal)
         return cls(resource, value.value if isinstance(value, Enum) else value)
 
     @property

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.principals import Principal
 from resolvers.errors import BadInput
 from resolvers.listing import cursors
 from resolvers.listing.grouping import GroupCount, count_by_statement, keys
@@ -127,7 +128,12 @@ class Page:
         return cursors.encode(self.request.order, row)
 
 
-async def fetch_page(read: Callable[[], Any], listed: Select[Any], request: PageRequest) -> Page:
+async def fetch_page(
+    read: Callable[[], Any],
+    listed: Select[Any],
+    request: PageRequest,
+    principal: Principal | None = None,
+) -> Page:
     """One page of the rows `listed` selects; its total counted only when asked for."""
     async with read() as session:
         session_: AsyncSession = session
@@ -140,7 +146,7 @@ async def fetch_page(read: Callable[[], Any], listed: Select[Any], request: Page
 
     async def group(value: str | Enum) -> list[GroupCount]:
         resource = request.order.resource
-        statement = count_by_statement(resource, listed, value)
+        statement = count_by_statement(resource, listed, value, principal=principal)
         async with read() as session:
             counted = (await session.execute(statement)).all()
         return keys(resource, value, counted)
