@@ -346,7 +346,7 @@ class Estimate:
         for name in LISTING_ARGUMENTS:
             value = self._argument(node, name)
             if isinstance(value, ValueNode):
-                value = value_from_ast_untyped(value, self.variables)
+                value = value_from_ast_untyped(value, dict(self.variables))
             total += _conditions(value)
         return total
 
