@@ -259,8 +259,12 @@ LISTED_FOR_EVERY_READER = [
         LISTED_USERS,
         lambda w: {"orderBy": ["DISPLAY_NAME_DESC", "EMAIL_ASC"], "first": 4},
     ),
-    Request("listed: search", LISTED_USERS, lambda w: {"search": "ADA \u00fc"}),
-    Request("listed: no groups", LISTED_USERS, lambda w: {"filter": {"groups": {"none": {}}}}),
+    Request("listed: search", LISTED_USERS, lambda w: {"search": "ada \u00dc."}),
+    Request(
+        "listed: no groups, or locked",
+        LISTED_USERS,
+        lambda w: {"filter": {"or": [{"groups": {"none": {}}}, {"status": {"eq": "LOCKED"}}]}},
+    ),
     Request("listed: last", LISTED_USERS, lambda w: {"orderBy": ["EMAIL_DESC"], "last": 2}),
     Request(
         "listed: after a position",
@@ -294,8 +298,8 @@ LISTED_FOR_EVERY_READER = [
         "listed tenants: after a tenant",
         LISTED_TENANTS,
         lambda w: {
-            "orderBy": ["SLUG_DESC"],
-            "after": keyset(resources.TENANT, ["SLUG_DESC"], slug=w.tenant.slug, id=w.tenant.id),
+            "orderBy": ["SLUG_ASC"],
+            "after": keyset(resources.TENANT, ["SLUG_ASC"], slug=w.tenant.slug, id=w.tenant.id),
         },
     ),
     Request(
