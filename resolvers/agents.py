@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select
 
 from core.principals import Principal
 from db.base import utcnow
@@ -20,8 +20,8 @@ from db.models import Agent, Tenant
 from resolvers import access, audit, resources, scope_grants, validation
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, NotFound
+from resolvers.listing import Listing, Page, Relay, list_page
 from resolvers.loaders.relations import Relation
-from resolvers.pagination import Slice, Window, fetch_slice
 from resolvers.relations_sql import live_children
 from resolvers.tenant_limits import owning_tenant_id
 from resolvers.writes import apply_patch, load_for_update
@@ -53,11 +53,15 @@ async def get(context: RequestContext, agent_id: str) -> Any:
     return row
 
 
-async def list_(context: RequestContext, window: Window, *, tenant_id: str | None = None) -> Slice:
-    statement = select(_TABLE).where(_TABLE.c.deleted_at.is_(None), _scope(context.actor))
-    if tenant_id is not None:
-        statement = statement.where(_TABLE.c.tenant_id == tenant_id)
-    return await fetch_slice(context.read, statement, _TABLE.c.id, window)
+async def list_(
+    context: RequestContext,
+    relay: Relay,
+    listing: Listing = Listing(),
+    *,
+    tenant_id: str | None = None,
+) -> Page:
+    conditions = [] if tenant_id is None else [_TABLE.c.tenant_id == tenant_id]
+    return await list_page(context, resources.AGENT, listing, relay, *conditions)
 
 
 def tools(value: Any) -> list[str]:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.principals import Principal
@@ -32,8 +32,8 @@ from resolvers import access, audit, platform_clients, resources, scope_grants, 
 from resolvers import secrets as client_secrets
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, NotFound
+from resolvers.listing import Listing, Page, Relay, list_page
 from resolvers.loaders.relations import Relation
-from resolvers.pagination import Slice, Window, fetch_slice
 from resolvers.relations_sql import live_children
 from resolvers.tenant_limits import lock_tenant_with_room, owning_tenant_id
 from resolvers.writes import apply_patch, load_for_update
@@ -75,19 +75,18 @@ async def get(context: RequestContext, application_id: str) -> Any:
 
 async def list_(
     context: RequestContext,
-    window: Window,
+    relay: Relay,
+    listing: Listing = Listing(),
     *,
     tenant_id: str | None = None,
     level: ApplicationLevel | None = None,
-) -> Slice:
-    statement = select(_TABLE).where(
-        _TABLE.c.deleted_at.is_(None), resources.APPLICATION.visible(context.actor)
-    )
+) -> Page:
+    conditions = []
     if tenant_id is not None:
-        statement = statement.where(_TABLE.c.tenant_id == tenant_id)
+        conditions.append(_TABLE.c.tenant_id == tenant_id)
     if level is not None:
-        statement = statement.where(_TABLE.c.level == level.value)
-    return await fetch_slice(context.read, statement, _TABLE.c.id, window)
+        conditions.append(_TABLE.c.level == level.value)
+    return await list_page(context, resources.APPLICATION, listing, relay, *conditions)
 
 
 def _token_lifetime(value: Any) -> int:

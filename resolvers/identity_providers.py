@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select
 
 from core.principals import Principal
 from db.base import utcnow
@@ -21,8 +21,8 @@ from resolvers import access, audit, resources, validation
 from resolvers import identity_provider_fields as fields_
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, NotFound
+from resolvers.listing import Listing, Page, Relay, list_page
 from resolvers.loaders.relations import Relation
-from resolvers.pagination import Slice, Window, fetch_slice
 from resolvers.relations_sql import live_children
 from resolvers.sealed_secrets import seal
 from resolvers.tenant_limits import owning_tenant_id
@@ -55,17 +55,18 @@ async def get(context: RequestContext, identity_provider_id: str) -> Any:
 
 async def list_(
     context: RequestContext,
-    window: Window,
+    relay: Relay,
+    listing: Listing = Listing(),
     *,
     tenant_id: str | None = None,
     protocol: IdentityProviderProtocol | None = None,
-) -> Slice:
-    statement = select(_TABLE).where(_TABLE.c.deleted_at.is_(None), _scope(context.actor))
+) -> Page:
+    conditions = []
     if tenant_id is not None:
-        statement = statement.where(_TABLE.c.tenant_id == tenant_id)
+        conditions.append(_TABLE.c.tenant_id == tenant_id)
     if protocol is not None:
-        statement = statement.where(_TABLE.c.protocol == protocol.value)
-    return await fetch_slice(context.read, statement, _TABLE.c.id, window)
+        conditions.append(_TABLE.c.protocol == protocol.value)
+    return await list_page(context, resources.IDENTITY_PROVIDER, listing, relay, *conditions)
 
 
 def _write(context: RequestContext, provider: IdentityProvider, changes: dict[str, Any]) -> None:

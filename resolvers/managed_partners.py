@@ -24,14 +24,14 @@ from db.models import Partner, Tenant
 from resolvers import partners, tenants
 from resolvers.context import RequestContext
 from resolvers.errors import AccessDenied, BadInput, NotFound
-from resolvers.pagination import Slice, Window
+from resolvers.listing import Page, Relay
 
 PARTNER_ADMIN_FIELDS = frozenset({"name", "contact_email"})
 
 
-async def list_(context: RequestContext, window: Window) -> Slice:
+async def list_(context: RequestContext, relay: Relay) -> Page:
     """Row scoping does it: a partner admin's list holds its own partner only."""
-    return await partners.list_(context, window)
+    return await partners.list_(context, relay)
 
 
 async def get(context: RequestContext, partner_id: str) -> Any:

@@ -40,6 +40,15 @@ def encode_cursor(offset: int) -> str:
     return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{offset}".encode()).decode()
 
 
+def is_offset_cursor(cursor: str) -> bool:
+    """Whether `cursor` is written as an offset cursor (well-formed or not)."""
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (binascii.Error, UnicodeError, ValueError):
+        return False
+    return text.startswith(_CURSOR_PREFIX)
+
+
 def decode_cursor(cursor: str, argument: str = "after") -> int:
     not_a_cursor = BadInput(argument, "is not a cursor returned by this API")
     try:

@@ -16,7 +16,7 @@ from db.models import Partner
 from resolvers import access, audit, resources, validation
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, NotFound
-from resolvers.pagination import Slice, Window, fetch_slice
+from resolvers.listing import Listing, Page, Relay, list_page
 from resolvers.sessions import RevokedReason
 from resolvers.tenants import delete_owned
 from resolvers.uniqueness import LiveUnique
@@ -36,14 +36,15 @@ async def get(context: RequestContext, partner_id: str) -> Any:
 
 
 async def list_(
-    context: RequestContext, window: Window, *, status: PartnerStatus | None = None
-) -> Slice:
-    statement = select(_TABLE).where(
-        _TABLE.c.deleted_at.is_(None), access.visible_partners(context.actor)
-    )
-    if status is not None:
-        statement = statement.where(_TABLE.c.status == status.value)
-    return await fetch_slice(context.read, statement, _TABLE.c.id, window)
+    context: RequestContext,
+    relay: Relay,
+    listing: Listing = Listing(),
+    *,
+    status: PartnerStatus | None = None,
+) -> Page:
+    """A page of the partners the caller may see; `status` ANDed with `listing`."""
+    conditions = [] if status is None else [_TABLE.c.status == status.value]
+    return await list_page(context, resources.PARTNER, listing, relay, *conditions)
 
 
 def _limit(field: str) -> Callable[[Any], int]:

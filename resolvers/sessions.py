@@ -23,7 +23,7 @@ from resolvers import admin_roles, audit, resources
 from resolvers.context import RequestContext, RequestMeta
 from resolvers.declared_relations import declared
 from resolvers.errors import BadInput, NotFound
-from resolvers.pagination import Slice, Window, fetch_slice
+from resolvers.listing import Listing, Page, Relay, list_page
 
 KIND = "Session"
 _TABLE = SsoSession.__table__
@@ -63,22 +63,24 @@ async def get(context: RequestContext, session_id: str) -> Any:
 
 async def list_(
     context: RequestContext,
-    window: Window,
+    relay: Relay,
+    listing: Listing = Listing(),
     *,
     user_id: str | None = None,
     tenant_id: str | None = None,
     active: bool | None = None,
-) -> Slice:
-    """In creation order like every list; `active` keeps live (or only ended) sessions."""
-    statement = select(_TABLE).where(resources.SSO_SESSION.visible(context.actor))
+) -> Page:
+    """In creation order unless `listing` orders otherwise; `active` keeps live (or only
+    ended) sessions."""
+    conditions = []
     if user_id is not None:
-        statement = statement.where(_TABLE.c.user_id == user_id)
+        conditions.append(_TABLE.c.user_id == user_id)
     if tenant_id is not None:
-        statement = statement.where(_TABLE.c.tenant_id == tenant_id)
+        conditions.append(_TABLE.c.tenant_id == tenant_id)
     if active is not None:
         live = _live(utcnow())
-        statement = statement.where(live if active else not_(live))
-    return await fetch_slice(context.read, statement, _TABLE.c.id, window)
+        conditions.append(live if active else not_(live))
+    return await list_page(context, resources.SSO_SESSION, listing, relay, *conditions)
 
 
 async def _load_for_update(session: AsyncSession, principal: Principal, session_id: str) -> Any:

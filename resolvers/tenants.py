@@ -20,8 +20,8 @@ from resolvers import access, audit, resources, validation
 from resolvers import sessions as sso_sessions
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, LimitExceeded, NotFound
+from resolvers.listing import Listing, Page, Relay, list_page
 from resolvers.loaders.relations import Relation
-from resolvers.pagination import Slice, Window, fetch_slice
 from resolvers.sessions import RevokedReason
 from resolvers.uniqueness import LiveUnique
 from resolvers.writes import (
@@ -55,19 +55,20 @@ async def get(context: RequestContext, tenant_id: str) -> Any:
 
 async def list_(
     context: RequestContext,
-    window: Window,
+    relay: Relay,
+    listing: Listing = Listing(),
     *,
     partner_id: str | None = None,
     status: TenantStatus | None = None,
-) -> Slice:
-    statement = select(_TABLE).where(
-        _TABLE.c.deleted_at.is_(None), access.visible_tenants(context.actor)
-    )
+) -> Page:
+    """A page of the tenants the caller may see; `partner_id` and `status` are the list's
+    original filters, ANDed with `listing`'s."""
+    conditions = []
     if partner_id is not None:
-        statement = statement.where(_TABLE.c.partner_id == partner_id)
+        conditions.append(_TABLE.c.partner_id == partner_id)
     if status is not None:
-        statement = statement.where(_TABLE.c.status == status.value)
-    return await fetch_slice(context.read, statement, _TABLE.c.id, window)
+        conditions.append(_TABLE.c.status == status.value)
+    return await list_page(context, resources.TENANT, listing, relay, *conditions)
 
 
 _VALIDATORS = {

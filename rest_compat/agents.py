@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from resolvers import resources
 from rest_compat.documents import selection
 from rest_compat.table import Route, Shape, body_input, no_variables, path_ids
 
@@ -14,12 +15,15 @@ ROUTES = [
     Route(
         "GET",
         "/agents",
-        f"""query ($first: Int, $after: String, $tenantId: ID) {{
-            agents(first: $first, after: $after, tenantId: $tenantId) {{
+        f"""query ($first: Int, $after: String, $search: String,
+                   $orderBy: [AgentOrderBy!], $tenantId: ID) {{
+            agents(first: $first, after: $after, search: $search, orderBy: $orderBy,
+                tenantId: $tenantId) {{
                 totalCount nodes {{ {AGENT} }} }} }}""",
         "agents",
         no_variables,
         shape=Shape.PAGE,
+        listing=resources.AGENT,
         filters={"tenant_id": "tenantId"},
         summary="List MCP agents of the caller's tenants",
     ),

@@ -7,6 +7,7 @@ top-level `client_secret` that only this response carries: the secret is shown o
 
 from __future__ import annotations
 
+from resolvers import resources
 from rest_compat.documents import selection
 from rest_compat.table import Route, Shape, body_input, no_variables, path_ids
 
@@ -20,12 +21,15 @@ ROUTES = [
     Route(
         "GET",
         "/applications",
-        f"""query ($first: Int, $after: String, $tenantId: ID, $level: ApplicationLevel) {{
-            applications(first: $first, after: $after, tenantId: $tenantId, level: $level) {{
+        f"""query ($first: Int, $after: String, $search: String,
+                   $orderBy: [ApplicationOrderBy!], $tenantId: ID, $level: ApplicationLevel) {{
+            applications(first: $first, after: $after, search: $search, orderBy: $orderBy,
+                tenantId: $tenantId, level: $level) {{
                 totalCount nodes {{ {APPLICATION} }} }} }}""",
         "applications",
         no_variables,
         shape=Shape.PAGE,
+        listing=resources.APPLICATION,
         filters={"tenant_id": "tenantId", "level": "level"},
         summary="List applications (global ones and those of the caller's tenants)",
     ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from resolvers import resources
 from rest_compat.documents import selection
 from rest_compat.table import Route, Shape, body_input, no_variables, path_ids
 
@@ -11,12 +12,15 @@ ROUTES = [
     Route(
         "GET",
         "/groups",
-        f"""query ($first: Int, $after: String, $tenantId: ID) {{
-            groups(first: $first, after: $after, tenantId: $tenantId) {{
+        f"""query ($first: Int, $after: String, $search: String,
+                   $orderBy: [GroupOrderBy!], $tenantId: ID) {{
+            groups(first: $first, after: $after, search: $search, orderBy: $orderBy,
+                tenantId: $tenantId) {{
                 totalCount nodes {{ {GROUP} }} }} }}""",
         "groups",
         no_variables,
         shape=Shape.PAGE,
+        listing=resources.GROUP,
         filters={"tenant_id": "tenantId"},
         summary="List groups",
     ),

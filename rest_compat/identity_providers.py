@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from resolvers import resources
 from rest_compat.documents import selection
 from rest_compat.table import Route, Shape, body_input, no_variables, path_ids
 
@@ -19,14 +20,17 @@ ROUTES = [
     Route(
         "GET",
         "/identity-providers",
-        f"""query ($first: Int, $after: String, $tenantId: ID,
+        f"""query ($first: Int, $after: String, $search: String,
+                   $orderBy: [IdentityProviderOrderBy!], $tenantId: ID,
                    $protocol: IdentityProviderProtocol) {{
-            identityProviders(first: $first, after: $after, tenantId: $tenantId,
+            identityProviders(first: $first, after: $after, search: $search, orderBy: $orderBy,
+                tenantId: $tenantId,
                               protocol: $protocol) {{
                 totalCount nodes {{ {IDENTITY_PROVIDER} }} }} }}""",
         "identityProviders",
         no_variables,
         shape=Shape.PAGE,
+        listing=resources.IDENTITY_PROVIDER,
         filters={"tenant_id": "tenantId", "protocol": "protocol"},
         summary="List identity providers of the caller's tenants",
     ),

@@ -15,11 +15,13 @@ from graphql import (
     GraphQLScalarType,
 )
 
+from resolvers.listing.limits import MAX_TEXT_LENGTH
 from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE
 from rest_compat.documents import snake
 from rest_compat.enums import variable_types
 from rest_compat.response_schemas import ERROR, SCALARS, response_schema
 from rest_compat.runner import body_is_optional
+from rest_compat.sorting import search_description, sort_description, sort_fields
 from rest_compat.table import Route, Shape
 from schema.schema import schema
 from schema.strawberry_private import graphql_core_schema
@@ -110,6 +112,19 @@ def _parameters(route: Route) -> list[dict[str, Any]]:
         {"name": name, "in": "query", "schema": _query_value_schema(route, variable)}
         for name, variable in route.filters.items()
     ]
+    if route.listing is not None:
+        if route.listing.searchable:
+            search = {"type": "string", "maxLength": MAX_TEXT_LENGTH}
+            description = search_description(route.listing)
+            parameters.append(
+                {"name": "search", "in": "query", "schema": search, "description": description}
+            )
+        fields = "|".join(sort_fields(route.listing))
+        sort = {"type": "string", "pattern": f"^-?({fields})(,-?({fields}))*$"}
+        description = sort_description(route.listing)
+        parameters.append(
+            {"name": "sort", "in": "query", "schema": sort, "description": description}
+        )
     if route.limit is not None:
         default, maximum = route.limit
         limit = {"type": "integer", "minimum": 1, "maximum": maximum, "default": default}

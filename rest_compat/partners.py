@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from resolvers import resources
 from rest_compat.documents import selection
 from rest_compat.table import Route, Shape, body_input, no_variables, path_ids
 
@@ -14,12 +15,15 @@ ROUTES = [
     Route(
         "GET",
         "/partners",
-        f"""query ($first: Int, $after: String, $status: PartnerStatus) {{
-            partners(first: $first, after: $after, status: $status) {{
+        f"""query ($first: Int, $after: String, $search: String,
+                   $orderBy: [PartnerOrderBy!], $status: PartnerStatus) {{
+            partners(first: $first, after: $after, search: $search, orderBy: $orderBy,
+                status: $status) {{
                 totalCount nodes {{ {PARTNER} }} }} }}""",
         "partners",
         no_variables,
         shape=Shape.PAGE,
+        listing=resources.PARTNER,
         filters={"status": "status"},
         summary="List partners",
     ),

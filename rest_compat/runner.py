@@ -24,7 +24,7 @@ from core.errors import AuthenticationFailed
 from core.observation import request_id_of
 from resolvers.context import RequestContext
 from resolvers.control_characters import refusal
-from resolvers.errors import HTTP_STATUS, ErrorCode, retry_after_headers
+from resolvers.errors import HTTP_STATUS, BadInput, ErrorCode, retry_after_headers
 from resolvers.pagination import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE,
@@ -36,6 +36,7 @@ from rest_compat.documents import snake
 from rest_compat.enums import match_enum_values
 from rest_compat.media_type import json_body_refusal
 from rest_compat.planned import planned_data
+from rest_compat.sorting import listing_variables
 from rest_compat.table import Call, Route, Shape
 from schema.context import GraphQLContext
 from schema.errors import database_outage, log_unexpected, masked_message
@@ -317,6 +318,10 @@ async def _execute(route: Route, request: Request, context_of: ContextOf) -> Res
     call = Call(path=dict(request.path_params), query=query, body=body, headers=request.headers)
     variables = route.variables(call)
     variables.update(_filters(route, query))
+    try:
+        variables.update(listing_variables(route.listing, query))
+    except BadInput as exc:
+        raise _bad_input(str(exc)) from exc
     variables.update(_mapped(route.headers, request.headers))
     variables = match_enum_values(route.document, variables)
     page = per_page = 0

@@ -6,6 +6,7 @@ that has already ended answers it unchanged (so a retry is harmless).
 
 from __future__ import annotations
 
+from resolvers import resources
 from rest_compat.documents import selection
 from rest_compat.table import Route, Shape, no_variables, path_ids
 
@@ -18,13 +19,16 @@ ROUTES = [
     Route(
         "GET",
         "/sessions",
-        f"""query ($first: Int, $after: String, $userId: ID, $tenantId: ID, $active: Boolean) {{
-            sessions(first: $first, after: $after, userId: $userId, tenantId: $tenantId,
+        f"""query ($first: Int, $after: String,
+                   $orderBy: [SessionOrderBy!], $userId: ID, $tenantId: ID, $active: Boolean) {{
+            sessions(first: $first, after: $after, orderBy: $orderBy,
+                userId: $userId, tenantId: $tenantId,
                      active: $active) {{
                 totalCount nodes {{ {SESSION} }} }} }}""",
         "sessions",
         no_variables,
         shape=Shape.PAGE,
+        listing=resources.SSO_SESSION,
         filters={"user_id": "userId", "tenant_id": "tenantId", "active": "active"},
         summary="List SSO sessions (active=true: live ones only; false: ended ones)",
     ),

@@ -9,6 +9,7 @@ from dataclasses import field as dataclass_field
 from enum import Enum
 from typing import Any
 
+from resolvers.resources import Resource
 from rest_compat.documents import camel
 
 
@@ -58,6 +59,9 @@ class Route:
     # A payload that holds the resource under this key besides fields of its own (a create
     # that shows a secret once): the answer is the resource, with those fields beside its own.
     resource_key: str | None = None
+    # A list of a described resource: `?search=` (where it has searchable fields) and
+    # `?sort=-field,field` (its sortable fields), as the document's `$search` and `$orderBy`.
+    listing: Resource | None = None
 
     @property
     def success_status(self) -> int:
@@ -75,6 +79,10 @@ class Route:
             names |= {"page", "per_page"}
         if self.limit is not None:
             names.add("limit")
+        if self.listing is not None:
+            names.add("sort")
+            if self.listing.searchable:
+                names.add("search")
         return frozenset(names)
 
     def reshape(self, value: Any) -> Any:

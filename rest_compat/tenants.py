@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from resolvers import resources
 from rest_compat.documents import selection
 from rest_compat.table import Route, Shape, body_input, no_variables, path_ids
 
@@ -13,12 +14,15 @@ ROUTES = [
     Route(
         "GET",
         "/tenants",
-        f"""query ($first: Int, $after: String, $partnerId: ID, $status: TenantStatus) {{
-            tenants(first: $first, after: $after, partnerId: $partnerId, status: $status) {{
+        f"""query ($first: Int, $after: String, $search: String,
+                   $orderBy: [TenantOrderBy!], $partnerId: ID, $status: TenantStatus) {{
+            tenants(first: $first, after: $after, search: $search, orderBy: $orderBy,
+                partnerId: $partnerId, status: $status) {{
                 totalCount nodes {{ {TENANT} }} }} }}""",
         "tenants",
         no_variables,
         shape=Shape.PAGE,
+        listing=resources.TENANT,
         filters={"partner_id": "partnerId", "status": "status"},
         summary="List tenants",
     ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from resolvers import resources
 from rest_compat.documents import selection
 from rest_compat.table import Route, Shape, body_input, no_variables, path_ids
 
@@ -15,12 +16,15 @@ ROUTES = [
     Route(
         "GET",
         "/users",
-        f"""query ($first: Int, $after: String, $tenantId: ID, $status: UserStatus) {{
-            users(first: $first, after: $after, tenantId: $tenantId, status: $status) {{
+        f"""query ($first: Int, $after: String, $search: String,
+                   $orderBy: [UserOrderBy!], $tenantId: ID, $status: UserStatus) {{
+            users(first: $first, after: $after, search: $search, orderBy: $orderBy,
+                tenantId: $tenantId, status: $status) {{
                 totalCount nodes {{ {USER} }} }} }}""",
         "users",
         no_variables,
         shape=Shape.PAGE,
+        listing=resources.USER,
         filters={"tenant_id": "tenantId", "status": "status"},
         summary="List users",
     ),

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from resolvers import agents
-from resolvers.pagination import Window
-from schema.connection import Connection, connection_from_slice
+from resolvers import agents, resources
+from resolvers.listing import Relay
+from schema.connection import connection_from_keyset
 from schema.context import request_context
 from schema.directives import reads, writes
+from schema.filters import filter_type, listing, order_type, search_description
 from schema.inputs import provided_fields
 from schema.prefetch import prefetched
+from schema.types import connections
 from schema.types.agent import Agent
 from schema.types.deleted import DeletedNode
+
+if TYPE_CHECKING:
+    AgentFilter = Any
+    AgentOrderBy = Any
+else:
+    AgentFilter = filter_type(resources.AGENT)
+    AgentOrderBy = order_type(resources.AGENT)
+AGENT_SEARCH = search_description(resources.AGENT)
 
 _SCOPES = "Only scopes the caller holds itself can be added (403 otherwise)."
 _TOOLS = "Unique MCP tool names: letters, digits, '_', '.', ':', '-'."
@@ -55,10 +65,19 @@ class AgentQuery:
         first: int | None = None,
         after: str | None = None,
         tenant_id: strawberry.ID | None = None,
-    ) -> Connection[Agent]:
-        window = Window.from_relay(first, after)
-        page = await agents.list_(request_context(info), window, tenant_id=tenant_id)
-        return await prefetched(info, connection_from_slice(page))
+        filter: AgentFilter | None = None,
+        order_by: list[AgentOrderBy] | None = None,
+        search: Annotated[str | None, strawberry.argument(description=AGENT_SEARCH)] = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> connections.AgentConnection:
+        page = await agents.list_(
+            request_context(info),
+            Relay(first, after, last, before),
+            listing(filter, order_by, search),
+            tenant_id=tenant_id,
+        )
+        return await prefetched(info, connection_from_keyset(page))
 
     @strawberry.field(extensions=reads())
     async def agent(self, info: strawberry.Info, id: strawberry.ID) -> Agent | None:

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from resolvers import applications
-from resolvers.pagination import Window
-from schema.connection import Connection, connection_from_slice
+from resolvers import applications, resources
+from resolvers.listing import Relay
+from schema.connection import connection_from_keyset
 from schema.context import request_context
 from schema.directives import reads, writes
+from schema.filters import filter_type, listing, order_type, search_description
 from schema.inputs import provided_fields
 from schema.prefetch import prefetched
+from schema.types import connections
 from schema.types.application import Application
 from schema.types.deleted import DeletedNode
 from schema.types.enums import ApplicationLevel, ApplicationType
+
+if TYPE_CHECKING:
+    ApplicationFilter = Any
+    ApplicationOrderBy = Any
+else:
+    ApplicationFilter = filter_type(resources.APPLICATION)
+    ApplicationOrderBy = order_type(resources.APPLICATION)
+APPLICATION_SEARCH = search_description(resources.APPLICATION)
 
 
 @strawberry.input
@@ -74,12 +84,20 @@ class ApplicationQuery:
         after: str | None = None,
         tenant_id: strawberry.ID | None = None,
         level: ApplicationLevel | None = None,
-    ) -> Connection[Application]:
-        window = Window.from_relay(first, after)
+        filter: ApplicationFilter | None = None,
+        order_by: list[ApplicationOrderBy] | None = None,
+        search: Annotated[str | None, strawberry.argument(description=APPLICATION_SEARCH)] = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> connections.ApplicationConnection:
         page = await applications.list_(
-            request_context(info), window, tenant_id=tenant_id, level=level
+            request_context(info),
+            Relay(first, after, last, before),
+            listing(filter, order_by, search),
+            tenant_id=tenant_id,
+            level=level,
         )
-        return await prefetched(info, connection_from_slice(page))
+        return await prefetched(info, connection_from_keyset(page))
 
     @strawberry.field(extensions=reads())
     async def application(self, info: strawberry.Info, id: strawberry.ID) -> Application | None:

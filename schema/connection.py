@@ -14,15 +14,19 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import strawberry
 
 from resolvers.listing import Page
+from resolvers.listing.grouping import GroupCount, Grouping
 from resolvers.loaders.batch import RelationKey, RelationPage
+from resolvers.loaders.groups import RelationGroups
 from resolvers.loaders.relations import Relation
 from resolvers.pagination import Slice, Window, encode_cursor
+from resolvers.resources import Resource
 from schema.context import request_context
 
 if TYPE_CHECKING:
     from resolvers.loaders.registry import Loaders
 
 T = TypeVar("T")
+GroupOf = Callable[[Resource, Any], Awaitable[list[GroupCount]]]
 
 
 @strawberry.type
@@ -47,6 +51,8 @@ class Connection(Generic[T]):
     _count: strawberry.Private[Callable[[], Awaitable[int]]]
     # A keyset page: cursors from each row's place in its order, and Relay's page flags.
     _page: strawberry.Private[Page | None] = None
+    # `countBy`: the rows `totalCount` counts, counted by a field of `resource`.
+    _group: strawberry.Private[GroupOf | None] = None
 
     def _cursor(self, index: int) -> str:
         if self._page is not None:
@@ -87,13 +93,23 @@ def connection_from_slice(page: Slice) -> Connection[Any]:
 def connection_from_keyset(page: Page) -> Connection[Any]:
     """A keyset page (`resolvers.listing.fetch_page`) as a connection."""
     window = Window(offset=0, limit=page.request.size)
+    group = page.group
     return Connection(
         nodes=list(page.rows),
         _window=window,
         _has_next=page.has_next,
         _count=page.count,
         _page=page,
+        _group=(lambda _resource, field: group(field)) if group is not None else None,
     )
+
+
+async def _relation_group(
+    groups: RelationGroups, parent_id: str, resource: Resource, field: Any
+) -> list[GroupCount]:
+    grouping = Grouping.of(resource, field, groups.context.actor)
+    counted: list[GroupCount] = await groups.load(parent_id, grouping)
+    return counted
 
 
 def connection_from_page(
@@ -103,7 +119,9 @@ def connection_from_page(
     # The count loader itself, not a closure over `loaders`: the loaders hold this page's
     # rows, so a reference back to them would be a cycle that outlives the request.
     count = partial(loaders.count(relation).load, parent_id)
-    return _build(page.rows, window, page.has_next, count)
+    connection = _build(page.rows, window, page.has_next, count)
+    connection._group = partial(_relation_group, loaders.groups(relation), parent_id)
+    return connection
 
 
 async def connection_from_relation(

@@ -3,9 +3,9 @@
 Per kind, one operator input (`StringFilter`, `IDFilter`, `DateTimeFilter`, `BooleanFilter`,
 `IntFilter`, and `<Enum>Filter` per enum); per resource, `<Type>Filter` (a field per
 filterable column, `and`/`or`/`not`, and `some`/`none` over to-many relations through
-`<Type>RelationFilter`), the `<Type>OrderBy` enum (`<FIELD>_ASC` / `<FIELD>_DESC`) and the
-`<Type>GroupField` enum. `plain()` turns an input back into the plain values
-`resolvers.listing` compiles, spelled as in GraphQL.
+`<Type>RelationFilter`) and the `<Type>OrderBy` enum (`<FIELD>_ASC` / `<FIELD>_DESC`); the
+`<Type>GroupField` enum is in `schema.types.connections`. `plain()` turns an input back into
+the plain values `resolvers.listing` compiles, spelled as in GraphQL.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from strawberry.types import has_object_definition
 from resolvers import resources
 from resolvers.listing import Listing
 from resolvers.listing.filters import filter_relations
-from resolvers.listing.grouping import group_names
 from resolvers.listing.kinds import OPERATORS, Kind, camel, filterable
 from resolvers.listing.ordering import order_names
 from resolvers.resources import Resource
@@ -155,18 +154,6 @@ def _order_type(name: str) -> Any:
         description="NULLs sort last in both directions; the id breaks ties (ID_ASC: "
         "creation order, the default).",
     )
-
-
-def group_type(resource: Resource) -> Any:
-    return _group_type(resource.name)
-
-
-@functools.cache
-def _group_type(name: str) -> Any:
-    resource = resources.BY_NAME[name]
-    names = group_names(resource)
-    enum = Enum(f"{resource.graphql_type}GroupField", {name: name for name in names})  # type: ignore[misc]
-    return strawberry.enum(enum, description="CREATED_DAY: the UTC day of createdAt.")
 
 
 def plain(value: Any) -> Any:

@@ -8,12 +8,13 @@ import strawberry
 
 from resolvers import groups, resources
 from resolvers.listing import Relay
-from schema.connection import Connection, connection_from_keyset
+from schema.connection import connection_from_keyset
 from schema.context import request_context
 from schema.directives import reads, writes
 from schema.filters import filter_type, listing, order_type, search_description
 from schema.inputs import provided_fields
 from schema.prefetch import prefetched
+from schema.types import connections
 from schema.types.deleted import DeletedNode
 from schema.types.group import Group
 
@@ -64,7 +65,7 @@ class GroupQuery:
         search: Annotated[str | None, strawberry.argument(description=GROUP_SEARCH)] = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[Group]:
+    ) -> connections.GroupConnection:
         page = await groups.list_(
             request_context(info),
             Relay(first, after, last, before),

@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
 from db.models.identity_providers import IdentityProviderProtocol
-from resolvers import identity_providers
-from resolvers.pagination import Window
-from schema.connection import Connection, connection_from_slice
+from resolvers import identity_providers, resources
+from resolvers.listing import Relay
+from schema.connection import connection_from_keyset
 from schema.context import request_context
 from schema.directives import reads, writes
+from schema.filters import filter_type, listing, order_type, search_description
 from schema.inputs import provided_fields
 from schema.prefetch import prefetched
 from schema.scalars import JSON
+from schema.types import connections
 from schema.types.deleted import DeletedNode
 from schema.types.identity_provider import IdentityProvider
+
+if TYPE_CHECKING:
+    IdentityProviderFilter = Any
+    IdentityProviderOrderBy = Any
+else:
+    IdentityProviderFilter = filter_type(resources.IDENTITY_PROVIDER)
+    IdentityProviderOrderBy = order_type(resources.IDENTITY_PROVIDER)
+PROVIDER_SEARCH = search_description(resources.IDENTITY_PROVIDER)
 
 _SECRET = "OIDC: write-only; null clears it. Responses only tell whether one is set."
 _CERTIFICATE = (
@@ -78,12 +88,20 @@ class IdentityProviderQuery:
         after: str | None = None,
         tenant_id: strawberry.ID | None = None,
         protocol: IdentityProviderProtocol | None = None,
-    ) -> Connection[IdentityProvider]:
-        window = Window.from_relay(first, after)
+        filter: IdentityProviderFilter | None = None,
+        order_by: list[IdentityProviderOrderBy] | None = None,
+        search: Annotated[str | None, strawberry.argument(description=PROVIDER_SEARCH)] = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> connections.IdentityProviderConnection:
         page = await identity_providers.list_(
-            request_context(info), window, tenant_id=tenant_id, protocol=protocol
+            request_context(info),
+            Relay(first, after, last, before),
+            listing(filter, order_by, search),
+            tenant_id=tenant_id,
+            protocol=protocol,
         )
-        return await prefetched(info, connection_from_slice(page))
+        return await prefetched(info, connection_from_keyset(page))
 
     @strawberry.field(extensions=reads())
     async def identity_provider(

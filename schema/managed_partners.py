@@ -13,14 +13,15 @@ import strawberry
 
 from core.principals import Role
 from resolvers import managed_partners
-from resolvers.pagination import Window
-from schema.connection import Connection, connection_from_slice
+from resolvers.listing import Relay
+from schema.connection import connection_from_keyset
 from schema.context import request_context
 from schema.directives import reads, writes
 from schema.inputs import provided_fields
 from schema.partners import UpdatePartnerInput
 from schema.prefetch import prefetched
 from schema.scalars import JSON
+from schema.types import connections
 from schema.types.enums import TenantStatus
 from schema.types.partner import Partner
 from schema.types.tenant import Tenant
@@ -51,10 +52,9 @@ class ManagedPartnerQuery:
     )
     async def managed_partners(
         self, info: strawberry.Info, first: int | None = None, after: str | None = None
-    ) -> Connection[Partner]:
-        window = Window.from_relay(first, after)
-        page = await managed_partners.list_(request_context(info), window)
-        return await prefetched(info, connection_from_slice(page))
+    ) -> connections.PartnerConnection:
+        page = await managed_partners.list_(request_context(info), Relay(first, after))
+        return await prefetched(info, connection_from_keyset(page))
 
     @strawberry.field(
         extensions=reads(*PARTNER_FLEET),

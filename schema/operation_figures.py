@@ -25,7 +25,9 @@ least that much".
   variables the request carries or from the variable's default, 20 when absent or null,
   and capped at the 100 the resolvers accept. So `tenants(first: 5) { nodes { id name } }`
   costs 1 + 1 + 5 * 2 = 12, and a page size hidden in a variable counts at its real value.
-  `__typename` costs nothing.
+  `last` counts as `first` does. A list's `filter`, `orderBy` and `search` add one per
+  condition of the filter (each operator given, each `some`/`none`), one per order term and
+  one for a search. `__typename` costs nothing.
 """
 
 from __future__ import annotations
@@ -45,18 +47,42 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
+    NullValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    Undefined,
+    ValueNode,
     VariableNode,
     get_named_type,
     get_nullable_type,
     is_list_type,
+    value_from_ast_untyped,
 )
 
 from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 CEILING = 2**53 - 1
 """Figures are counted up to here: the largest integer a JSON client reads exactly."""
+
+
+# The arguments of lists compiled by `resolvers.listing`, which add to a list's cost.
+LISTING_ARGUMENTS = ("filter", "orderBy", "search")
+
+
+def _conditions(value: Any) -> int:
+    """The conditions a list argument's value holds: each non-null leaf (an `in` list is one
+    condition), each item of a list of objects or names."""
+    if value is None or value is Undefined:
+        return 0
+    if isinstance(value, Mapping):
+        return sum(_conditions(item) for item in value.values())
+    if isinstance(value, list):
+        if all(isinstance(item, str) for item in value):
+            return len(value)  # order terms
+        if any(isinstance(item, Mapping) for item in value):
+            return sum(_conditions(item) for item in value)
+        return 1  # the values of one `in` / `notIn`
+    return 1
 
 
 def _capped(value: int) -> int:
@@ -293,19 +319,43 @@ class Estimate:
         if is_list_type(get_nullable_type(field.type)):
             return Cost(1, inner.at(1))
         if "first" in field.args:  # a connection: its lists hold one page
-            return Cost(1 + inner.at(self._page_size(node)))
+            listing = self._listing_cost(node)
+            return Cost(1 + listing + inner.at(self._page_size(node)))
         return Cost(1 + inner.fixed, inner.per_item)
 
+    def _argument(self, node: FieldNode, name: str) -> Any:
+        """The argument's value: a literal as an AST node, a variable's as the request (or
+        the variable's default) gives it; None when absent."""
+        argument = next((a for a in node.arguments or () if a.name.value == name), None)
+        if argument is None:
+            return None
+        value = argument.value
+        if isinstance(value, VariableNode):
+            variable = value.name.value
+            return (
+                self.variables[variable]
+                if variable in self.variables
+                else self._defaults.get(variable)
+            )
+        return value
+
+    def _listing_cost(self, node: FieldNode) -> int:
+        """What a list's `filter`, `orderBy` and `search` add: one per condition of the filter
+        (each operator given, each `some`/`none`), one per order term, one for a search."""
+        total = 0
+        for name in LISTING_ARGUMENTS:
+            value = self._argument(node, name)
+            if isinstance(value, ValueNode):
+                value = value_from_ast_untyped(value, dict(self.variables))
+            total += _conditions(value)
+        return total
+
     def _page_size(self, node: FieldNode) -> int:
-        argument = next((a for a in node.arguments or () if a.name.value == "first"), None)
-        value: Any = None
-        if argument is not None:
-            value = argument.value
-            if isinstance(value, VariableNode):
-                name = value.name.value
-                value = self.variables[name] if name in self.variables else self._defaults.get(name)
-            if isinstance(value, IntValueNode):
-                value = _literal_int(value.value)
+        value: Any = self._argument(node, "first")
+        if value is None or isinstance(value, NullValueNode):
+            value = self._argument(node, "last")
+        if isinstance(value, IntValueNode):
+            value = _literal_int(value.value)
         if not isinstance(value, int) or isinstance(value, bool):
             return self.default_page_size  # absent, null, or refused when coerced
         return max(0, min(value, self.max_page_size))

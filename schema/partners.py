@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from resolvers import partners
-from resolvers.pagination import Window
-from schema.connection import Connection, connection_from_slice
+from resolvers import partners, resources
+from resolvers.listing import Relay
+from schema.connection import connection_from_keyset
 from schema.context import request_context
 from schema.directives import super_admin_only
+from schema.filters import filter_type, listing, order_type, search_description
 from schema.inputs import provided_fields
 from schema.prefetch import prefetched
+from schema.types import connections
 from schema.types.deleted import DeletedNode
 from schema.types.enums import PartnerStatus
 from schema.types.partner import Partner
+
+if TYPE_CHECKING:
+    PartnerFilter = Any
+    PartnerOrderBy = Any
+else:
+    PartnerFilter = filter_type(resources.PARTNER)
+    PartnerOrderBy = order_type(resources.PARTNER)
+PARTNER_SEARCH = search_description(resources.PARTNER)
 
 
 @strawberry.input(description="Limits are top-level integers from 0 to 1000000.")
@@ -52,10 +62,19 @@ class PartnerQuery:
         first: int | None = None,
         after: str | None = None,
         status: PartnerStatus | None = None,
-    ) -> Connection[Partner]:
-        window = Window.from_relay(first, after)
-        page = await partners.list_(request_context(info), window, status=status)
-        return await prefetched(info, connection_from_slice(page))
+        filter: PartnerFilter | None = None,
+        order_by: list[PartnerOrderBy] | None = None,
+        search: Annotated[str | None, strawberry.argument(description=PARTNER_SEARCH)] = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> connections.PartnerConnection:
+        page = await partners.list_(
+            request_context(info),
+            Relay(first, after, last, before),
+            listing(filter, order_by, search),
+            status=status,
+        )
+        return await prefetched(info, connection_from_keyset(page))
 
     @strawberry.field(extensions=super_admin_only())
     async def partner(self, info: strawberry.Info, id: strawberry.ID) -> Partner | None:

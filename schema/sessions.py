@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from resolvers import sessions
-from resolvers.pagination import Window
-from schema.connection import Connection, connection_from_slice
+from resolvers import resources, sessions
+from resolvers.listing import Relay
+from schema.connection import connection_from_keyset
 from schema.context import request_context
 from schema.directives import reads, writes
+from schema.filters import filter_type, listing, order_type
 from schema.prefetch import prefetched
+from schema.types import connections
 from schema.types.session import Session
+
+if TYPE_CHECKING:
+    SessionFilter = Any
+    SessionOrderBy = Any
+else:
+    SessionFilter = filter_type(resources.SSO_SESSION)
+    SessionOrderBy = order_type(resources.SSO_SESSION)
 
 
 @strawberry.type
@@ -32,12 +41,20 @@ class SessionQuery:
             bool | None,
             strawberry.argument(description="true: live sessions only; false: ended ones."),
         ] = None,
-    ) -> Connection[Session]:
-        window = Window.from_relay(first, after)
+        filter: SessionFilter | None = None,
+        order_by: list[SessionOrderBy] | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> connections.SessionConnection:
         page = await sessions.list_(
-            request_context(info), window, user_id=user_id, tenant_id=tenant_id, active=active
+            request_context(info),
+            Relay(first, after, last, before),
+            listing(filter, order_by, None),
+            user_id=user_id,
+            tenant_id=tenant_id,
+            active=active,
         )
-        return await prefetched(info, connection_from_slice(page))
+        return await prefetched(info, connection_from_keyset(page))
 
     @strawberry.field(extensions=reads())
     async def session(self, info: strawberry.Info, id: strawberry.ID) -> Session | None:

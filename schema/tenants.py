@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from resolvers import tenants
-from resolvers.pagination import Window
-from schema.connection import Connection, connection_from_slice
+from resolvers import resources, tenants
+from resolvers.listing import Relay
+from schema.connection import connection_from_keyset
 from schema.context import request_context
 from schema.directives import PLATFORM_TIER, reads, writes
+from schema.filters import filter_type, listing, order_type, search_description
 from schema.inputs import provided_fields
 from schema.prefetch import prefetched
 from schema.scalars import JSON
+from schema.types import connections
 from schema.types.deleted import DeletedNode
 from schema.types.enums import TenantStatus
 from schema.types.tenant import Tenant
+
+if TYPE_CHECKING:
+    TenantFilter = Any
+    TenantOrderBy = Any
+else:
+    TenantFilter = filter_type(resources.TENANT)
+    TenantOrderBy = order_type(resources.TENANT)
+TENANT_SEARCH = search_description(resources.TENANT)
 
 
 @strawberry.input
@@ -51,12 +61,20 @@ class TenantQuery:
         after: str | None = None,
         partner_id: strawberry.ID | None = None,
         status: TenantStatus | None = None,
-    ) -> Connection[Tenant]:
-        window = Window.from_relay(first, after)
+        filter: TenantFilter | None = None,
+        order_by: list[TenantOrderBy] | None = None,
+        search: Annotated[str | None, strawberry.argument(description=TENANT_SEARCH)] = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> connections.TenantConnection:
         page = await tenants.list_(
-            request_context(info), window, partner_id=partner_id, status=status
+            request_context(info),
+            Relay(first, after, last, before),
+            listing(filter, order_by, search),
+            partner_id=partner_id,
+            status=status,
         )
-        return await prefetched(info, connection_from_slice(page))
+        return await prefetched(info, connection_from_keyset(page))
 
     @strawberry.field(extensions=reads())
     async def tenant(self, info: strawberry.Info, id: strawberry.ID) -> Tenant | None:

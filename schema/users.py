@@ -8,13 +8,14 @@ import strawberry
 
 from resolvers import resources, users
 from resolvers.listing import Relay
-from schema.connection import Connection, connection_from_keyset
+from schema.connection import connection_from_keyset
 from schema.context import request_context
 from schema.directives import reads, writes
 from schema.filters import filter_type, listing, order_type, search_description
 from schema.inputs import provided_fields
 from schema.prefetch import prefetched
 from schema.scalars import JSON
+from schema.types import connections
 from schema.types.deleted import DeletedNode
 from schema.types.enums import AdminRole as UserAdminRole
 from schema.types.enums import UserStatus
@@ -96,7 +97,7 @@ class UserQuery:
         search: Annotated[str | None, strawberry.argument(description=USER_SEARCH)] = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[User]:
+    ) -> connections.UserConnection:
         page = await users.list_(
             request_context(info),
             Relay(first, after, last, before),

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
+from resolvers import resources
+from resolvers.listing import cursors, parse_order
 from resolvers.pagination import MAX_OFFSET, encode_cursor
+from resolvers.resources import Resource
 from tests.security.principals import World
 
 FLAT = "{ users(first: 100) { nodes { id email } } }"
@@ -309,6 +313,38 @@ SESSION_OWNERS = """
 # A fragment on an interface: the planner leaves it to the executor.
 ON_INTERFACE = "{ users(first: 2) { nodes { ...Id } } } fragment Id on Node { id }"
 MIXED_ROOTS = "{ users(first: 2) { nodes { id } } viewer { __typename } }"
+LISTED_USERS = """
+query Listed($filter: UserFilter, $orderBy: [UserOrderBy!], $search: String, $first: Int,
+             $after: String, $last: Int, $before: String) {
+  users(filter: $filter, orderBy: $orderBy, search: $search, first: $first, after: $after,
+        last: $last, before: $before) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges {
+      cursor node { id email displayName status groups(first: 2) { totalCount nodes { id } } }
+    }
+  }
+}
+"""
+LISTED_TENANTS = """
+query ListedTenants($orderBy: [TenantOrderBy!], $search: String, $after: String, $last: Int,
+                    $before: String, $filter: TenantFilter, $first: Int) {
+  tenants(orderBy: $orderBy, search: $search, after: $after, last: $last, before: $before,
+          filter: $filter, first: $first) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    nodes { id slug users(first: 1) { totalCount nodes { email } } }
+  }
+}
+"""
+
+
+def keyset(resource: Resource, order: list[str], **position: Any) -> str:
+    """The cursor of a position (a row, or values named by column) in an order."""
+    return cursors.encode(parse_order(resource, order), SimpleNamespace(**position))
+
+
+ADA = "Ada \u00dc. Lovelace"
 
 
 @dataclass(frozen=True)
@@ -400,6 +436,75 @@ ROOT_LISTS_FOR_EVERY_READER = [
     Request("agents", AGENTS),
     Request("agents: tenant", AGENTS, lambda w: {"tenantId": w.tenant.id}),
 ]
+LISTED_FOR_EVERY_READER = [
+    Request(
+        "listed: filter",
+        LISTED_USERS,
+        lambda w: {
+            "filter": {
+                "status": {"in": ["ACTIVE", "LOCKED"]},
+                "or": [{"emailVerified": {"eq": True}}, {"displayName": {"isNull": True}}],
+            }
+        },
+    ),
+    Request(
+        "listed: order, nulls last",
+        LISTED_USERS,
+        lambda w: {"orderBy": ["DISPLAY_NAME_DESC", "EMAIL_ASC"], "first": 4},
+    ),
+    Request("listed: search", LISTED_USERS, lambda w: {"search": "ada \u00dc."}),
+    Request(
+        "listed: no groups, or locked",
+        LISTED_USERS,
+        lambda w: {"filter": {"or": [{"groups": {"none": {}}}, {"status": {"eq": "LOCKED"}}]}},
+    ),
+    Request("listed: last", LISTED_USERS, lambda w: {"orderBy": ["EMAIL_DESC"], "last": 2}),
+    Request(
+        "listed: after a position",
+        LISTED_USERS,
+        lambda w: {
+            "orderBy": ["DISPLAY_NAME_ASC"],
+            "after": keyset(resources.USER, ["DISPLAY_NAME_ASC"], display_name=ADA, id="usr_0"),
+        },
+    ),
+    Request(
+        "listed: before a null position",
+        LISTED_USERS,
+        lambda w: {
+            "orderBy": ["DISPLAY_NAME_DESC", "EMAIL_ASC"],
+            "last": 3,
+            "before": keyset(
+                resources.USER,
+                ["DISPLAY_NAME_DESC", "EMAIL_ASC"],
+                display_name=None,
+                email="user5@example.com",
+                id="usr_z",
+            ),
+        },
+    ),
+    Request(
+        "listed: offset cursor in an order",
+        LISTED_USERS,
+        lambda w: {"orderBy": ["EMAIL_ASC"], "after": encode_cursor(1), "first": 3},
+    ),
+    Request(
+        "listed tenants: after a tenant",
+        LISTED_TENANTS,
+        lambda w: {
+            "orderBy": ["SLUG_ASC"],
+            "after": keyset(resources.TENANT, ["SLUG_ASC"], slug=w.tenant.slug, id=w.tenant.id),
+        },
+    ),
+    Request(
+        "listed tenants: search, last", LISTED_TENANTS, lambda w: {"search": "TENANT", "last": 1}
+    ),
+    Request(
+        "listed tenants: filter",
+        LISTED_TENANTS,
+        lambda w: {"filter": {"not": {"status": {"eq": "SUSPENDED"}}}, "orderBy": ["NAME_DESC"]},
+    ),
+]
+PLANNABLE_FOR_EVERY_READER += LISTED_FOR_EVERY_READER
 NESTED_PAGE = Request("nested", NESTED)
 BENCH_NESTED_PAGE = Request("bench nested", BENCH_NESTED)
 PLANNABLE_FOR_EVERY_READER += RELATIONS_FOR_EVERY_READER + FRAGMENTS_FOR_EVERY_READER
@@ -429,6 +534,18 @@ REFUSED_WHEN_BOUND = [
     ),
     Request("conditions: missing", CONDITIONS, several_roots=True),
     Request("applications: unknown level", APPLICATIONS, lambda w: {"level": "NONE"}),
+    Request(
+        "listed: a cursor of another order",
+        LISTED_USERS,
+        lambda w: {"after": keyset(resources.USER, ["EMAIL_ASC"], email="a", id="usr_0")},
+    ),
+    Request("listed: first and last", LISTED_USERS, lambda w: {"first": 1, "last": 1}),
+    Request(
+        "listed: in over the limit",
+        LISTED_USERS,
+        lambda w: {"filter": {"email": {"in": ["x"] * 101}}},
+    ),
+    Request("listed: unknown order", LISTED_USERS, lambda w: {"orderBy": ["PASSWORD_ASC"]}),
 ]
 # Refused before any plan is looked up.
 REFUSED_BEFORE = [

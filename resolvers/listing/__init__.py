@@ -44,13 +44,13 @@ class Listing:
     search: str | None = None
     order_by: Sequence[str | Enum] | None = None
 
-    def order(self, resource: Resource) -> Order:
-        return parse_order(resource, self.order_by)
+    def order(self, resource: Resource, principal: Principal | None = None) -> Order:
+        return parse_order(resource, self.order_by, principal=principal)
 
     def condition(self, resource: Resource, principal: Principal) -> ColumnElement[bool]:
         """Filter and search as one condition (the caller's scope not included)."""
         return compile_filter(resource, self.filter, principal) & compile_search(
-            resource, self.search
+            resource, self.search, principal=principal
         )
 
 
@@ -89,6 +89,6 @@ async def list_page(
     it is asked for."""
     statement = select_listed(resource, context.actor, listing, *conditions)
     request = PageRequest.from_relay(
-        listing.order(resource), relay.first, relay.after, relay.last, relay.before
+        listing.order(resource, context.actor), relay.first, relay.after, relay.last, relay.before
     )
-    return await fetch_page(context.read, statement, request)
+    return await fetch_page(context.read, statement, request, context.actor)

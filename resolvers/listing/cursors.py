@@ -12,18 +12,13 @@ import base64
 import binascii
 import json
 from datetime import datetime
-from types import SimpleNamespace
 from typing import Any
 
-from resolvers import resources
 from resolvers.errors import BadInput
 from resolvers.listing.kinds import Kind
-from resolvers.listing.ordering import Order, Term, parse_order
+from resolvers.listing.ordering import Order, Term
 
 _MAX_CURSOR_LENGTH = 2_000
-# Every default order is `ID_ASC`, and a cursor names only the order and the values: the
-# same text for every resource.
-_ID_ASC = parse_order(resources.USER, None)
 
 
 def encode(order: Order, row: Any) -> str:
@@ -31,12 +26,6 @@ def encode(order: Order, row: Any) -> str:
     values = [_encode_value(value) for value in order.position(row)]
     text = json.dumps({"o": order.key, "p": values}, separators=(",", ":"))
     return base64.urlsafe_b64encode(text.encode()).decode()
-
-
-def default_order_cursor(row_id: str) -> str:
-    """The cursor of the row `row_id` in the default order (`ID_ASC`), for writers that hold
-    only the id (the planner's rows): the same text `encode` gives."""
-    return encode(_ID_ASC, SimpleNamespace(id=row_id))
 
 
 def _encode_value(value: Any) -> Any:

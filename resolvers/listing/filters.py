@@ -26,7 +26,7 @@ from core.principals import Principal
 from resolvers import resources
 from resolvers.errors import BadInput
 from resolvers.listing import limits
-from resolvers.listing.kinds import OPERATORS, Field, Kind, camel, filterable
+from resolvers.listing.kinds import OPERATORS, Field, Kind, camel, check_readable, filterable
 from resolvers.resources import Resource
 from resolvers.resources.resource import ResourceRelation
 
@@ -77,6 +77,7 @@ class _Compiler:
             elif key == "not":
                 conditions.append(not_(self.filter(resource, operand, here, depth + 1)))
             elif key in fields:
+                check_readable(resource, self.principal, fields[key].name, here)
                 conditions.append(self.field(fields[key], operand, here))
             elif key in relations:
                 conditions.append(self.relation(resource, relations[key], operand, here, depth))

@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, func, select
+from sqlalchemy import ColumnElement, Select, String, Subquery, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
+from core.principals import Principal
 from resolvers.errors import BadInput
-from resolvers.listing.kinds import Kind, field
+from resolvers.listing.kinds import Kind, check_readable, field
 from resolvers.listing.ordering import constant
 from resolvers.resources import Resource
 
@@ -59,10 +60,14 @@ def group_names(resource: Resource) -> list[str]:
     return sorted(constant(name) for name in resource.groupable)
 
 
-def _parse(resource: Resource, value: str | Enum, path: str) -> str:
+def _parse(
+    resource: Resource, value: str | Enum, path: str, principal: Principal | None = None
+) -> str:
     name = value.value if isinstance(value, Enum) else value
     for candidate in resource.groupable:
         if constant(candidate) == name:
+            read = "created_at" if candidate == CREATED_DAY else candidate
+            check_readable(resource, principal, read, path)
             return candidate
     known = ", ".join(group_names(resource))
     raise BadInput(path, f"{name} is not a group field of {resource.graphql_type} ({known})")
@@ -73,17 +78,39 @@ def group_field_name(resource: Resource, value: str | Enum, path: str = "countBy
     return _parse(resource, value, path)
 
 
+def _key(resource: Resource, rows: Subquery, name: str) -> ColumnElement[Any]:
+    return _UtcDay(rows.c.created_at) if name == CREATED_DAY else rows.c[resource.fields[name]]
+
+
 def count_by_statement(
-    resource: Resource, listed: Select[Any], value: str | Enum, path: str = "countBy.field"
+    resource: Resource,
+    listed: Select[Any],
+    value: str | Enum,
+    path: str = "countBy.field",
+    principal: Principal | None = None,
 ) -> Select[Any]:
     """`SELECT key, count(*)` over the rows `listed` selects, grouped by the field."""
-    name = _parse(resource, value, path)
+    name = _parse(resource, value, path, principal)
     rows = listed.order_by(None).subquery()
-    key: ColumnElement[Any] = (
-        _UtcDay(rows.c.created_at) if name == CREATED_DAY else rows.c[resource.fields[name]]
-    )
+    key = _key(resource, rows, name)
     labelled = key.label("key")
     return select(labelled, func.count().label("count")).group_by(key).order_by(key.is_(None), key)
+
+
+def count_by_parent_statement(
+    resource: Resource, related: Select[Any], value: str | Enum, path: str = "countBy.field"
+) -> Select[Any]:
+    """`SELECT parent_key, key, count(*)` over a relation's rows for a batch of parents
+    (`related` selects them with a `parent_key` column), grouped by parent and field."""
+    name = _parse(resource, value, path)
+    rows = related.order_by(None).subquery()
+    key = _key(resource, rows, name)
+    parent = rows.c.parent_key
+    return (
+        select(parent, key.label("key"), func.count().label("count"))
+        .group_by(parent, key)
+        .order_by(parent, key.is_(None), key)
+    )
 
 
 def keys(resource: Resource, value: str | Enum, counted: Sequence[Any]) -> list[GroupCount]:
@@ -105,3 +132,32 @@ def _text(kind: Kind, enum: type[Enum] | None, key: Any) -> str | None:
     if kind is Kind.BOOLEAN:
         return "true" if key else "false"
     return str(key)
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """Counting `resource`'s rows by `field` (checked when made), for relation loaders."""
+
+    resource: Resource
+    field: str
+
+    @classmethod
+    def of(
+        cls,
+        resource: Resource,
+        value: str | Enum,
+        principal: Principal | None = None,
+        path: str = "countBy.field",
+    ) -> Grouping:
+        _parse(resource, value, path, principal)
+        return cls(resource, value.value if isinstance(value, Enum) else value)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.resource.name, self.field)
+
+    def per_parent(self, related: Select[Any]) -> Select[Any]:
+        return count_by_parent_statement(self.resource, related, self.field)
+
+    def keys(self, counted: Sequence[Any]) -> list[GroupCount]:
+        return keys(self.resource, self.field, counted)

@@ -15,6 +15,8 @@ from typing import Any
 
 from sqlalchemy import Boolean, Column, DateTime, Integer, String
 
+from core.principals import Principal
+from resolvers.errors import AccessDenied
 from resolvers.resources import Resource
 
 
@@ -67,6 +69,16 @@ _PYTHON_TYPES: dict[Kind, type[Any]] = {
     Kind.INT: int,
     Kind.ENUM: str,
 }
+
+
+def check_readable(resource: Resource, principal: Principal | None, name: str, path: str) -> None:
+    """Refuses, as reading it would be, a field `principal` may not read (`Resource.readable_by`);
+    `name` is the descriptor's field name, `path` the argument that names it."""
+    if principal is not None and not resource.readable(principal, name):
+        raise AccessDenied(
+            f"Access denied: {path} names {camel(name)}, which the caller may not read",
+            field=path,
+        )
 
 
 def camel(name: str) -> str:

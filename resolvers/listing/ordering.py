@@ -18,9 +18,10 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, or_
 
+from core.principals import Principal
 from resolvers.errors import BadInput
 from resolvers.listing import limits
-from resolvers.listing.kinds import Field, field, sortable
+from resolvers.listing.kinds import Field, check_readable, field, sortable
 from resolvers.resources import Resource
 
 ASC, DESC = "ASC", "DESC"
@@ -112,9 +113,13 @@ class Order:
 
 
 def parse_order(
-    resource: Resource, values: Sequence[str | Enum] | None, path: str = "orderBy"
+    resource: Resource,
+    values: Sequence[str | Enum] | None,
+    path: str = "orderBy",
+    principal: Principal | None = None,
 ) -> Order:
-    """The order `values` name (`ID_ASC` when none), refusing unknown or repeated fields."""
+    """The order `values` name (`ID_ASC` when none), refusing unknown or repeated fields and
+    fields `principal` (when given) may not read."""
     fields = {constant(f.name): f for f in sortable(resource).values()}
     terms: list[Term] = []
     for i, value in enumerate(values or ()):
@@ -126,6 +131,7 @@ def parse_order(
         if direction not in (ASC, DESC) or column not in fields:
             known = ", ".join(order_names(resource))
             raise BadInput(here, f"{name} is not an order of {resource.graphql_type} ({known})")
+        check_readable(resource, principal, fields[column].name, here)
         if any(term.field.name == fields[column].name for term in terms):
             raise BadInput(here, f"{name} orders by {column} a second time")
         terms.append(Term(fields[column], descending=direction == DESC))

@@ -13,17 +13,21 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.principals import Principal
 from resolvers.errors import BadInput
 from resolvers.listing import cursors
+from resolvers.listing.grouping import GroupCount, count_by_statement, keys
 from resolvers.listing.ordering import Order
-from resolvers.pagination import decode_cursor
+from resolvers.pagination import decode_cursor, is_offset_cursor
 from resolvers.rows import lean
 
+GroupCounter = Callable[[str | Enum], Awaitable[list[GroupCount]]]
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 
@@ -85,24 +89,29 @@ class PageRequest:
         ordered = statement.order_by(*self.order.clauses(self.backwards))
         return ordered.offset(self.skip or None).limit(self.size + 1)
 
-    def page(self, fetched: Sequence[Any], count: Callable[[], Awaitable[int]]) -> Page:
+    def page(
+        self,
+        fetched: Sequence[Any],
+        count: Callable[[], Awaitable[int]],
+        group: GroupCounter | None = None,
+    ) -> Page:
         """The page from the rows `statement` fetched (in fetch order)."""
         rows = list(fetched[: self.size])
         more = len(fetched) > self.size
         if self.backwards:
             rows.reverse()
-            return Page(rows, self, self.before is not None, more, count)
-        return Page(rows, self, more, self.after is not None or self.skip > 0, count)
+            return Page(rows, self, self.before is not None, more, count, group)
+        return Page(rows, self, more, self.after is not None or self.skip > 0, count, group)
 
 
 def _offset(after: str | None, backwards: bool) -> int | None:
-    """The rows an offset cursor skips, or None for any other cursor."""
+    """The rows an offset cursor skips, or None for any other cursor. A cursor that is an
+    offset cursor but out of range is refused as such (`after: is past the furthest row`)."""
     if after is None or backwards:
         return None
-    try:
-        return decode_cursor(after) + 1
-    except BadInput:
+    if not is_offset_cursor(after):
         return None
+    return decode_cursor(after) + 1
 
 
 @dataclass
@@ -112,12 +121,19 @@ class Page:
     has_next: bool
     has_previous: bool
     count: Callable[[], Awaitable[int]]
+    # `countBy(field:)` over the same rows as `count`, or None where the list has none.
+    group: GroupCounter | None = None
 
     def cursor(self, row: Any) -> str:
         return cursors.encode(self.request.order, row)
 
 
-async def fetch_page(read: Callable[[], Any], listed: Select[Any], request: PageRequest) -> Page:
+async def fetch_page(
+    read: Callable[[], Any],
+    listed: Select[Any],
+    request: PageRequest,
+    principal: Principal | None = None,
+) -> Page:
     """One page of the rows `listed` selects; its total counted only when asked for."""
     async with read() as session:
         session_: AsyncSession = session
@@ -128,4 +144,11 @@ async def fetch_page(read: Callable[[], Any], listed: Select[Any], request: Page
             counted = select(func.count()).select_from(listed.order_by(None).subquery())
             return int((await session.execute(counted)).scalar_one())
 
-    return request.page(fetched, count)
+    async def group(value: str | Enum) -> list[GroupCount]:
+        resource = request.order.resource
+        statement = count_by_statement(resource, listed, value, principal=principal)
+        async with read() as session:
+            counted = (await session.execute(statement)).all()
+        return keys(resource, value, counted)
+
+    return request.page(fetched, count, group)

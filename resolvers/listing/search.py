@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, false, or_, true
 
+from core.principals import Principal
 from resolvers.errors import BadInput
 from resolvers.listing import limits
 from resolvers.resources import Resource
 
 
 def compile_search(
-    resource: Resource, text: str | None, path: str = "search"
+    resource: Resource, text: str | None, path: str = "search", principal: Principal | None = None
 ) -> ColumnElement[bool]:
+    """Rows where a searchable field contains `text`; fields `principal` (when given) may not
+    read are left out, so a search reveals nothing of them."""
     if text is None:
         return true()
     if not isinstance(text, str):
@@ -30,6 +33,8 @@ def compile_search(
         return true()
     matches = []
     for name in resource.searchable:
+        if principal is not None and not resource.readable(principal, name):
+            continue
         column = resource.column(resource.fields[name])
         match = column.icontains(needle, autoescape=True)
         matches.append(and_(column.is_not(None), match) if column.nullable else match)

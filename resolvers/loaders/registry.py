@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from resolvers.loaders.batch import Reader, RelationCountLoader, RelationPageLoader, RowByIdLoader
+from resolvers.loaders.groups import RelationGroups
 from resolvers.loaders.relations import Relation
 from resolvers.resources import Resource
 
@@ -42,3 +43,11 @@ class Loaders:
             self._cache[key] = RelationCountLoader(self._context, relation)
         loader: RelationCountLoader = self._cache[key]
         return loader
+
+    def groups(self, relation: Relation) -> RelationGroups:
+        """`countBy` over `relation`, batched across the parents of a request."""
+        key = ("groups", relation.name)
+        if key not in self._cache:
+            self._cache[key] = RelationGroups(self._context, relation)
+        groups: RelationGroups = self._cache[key]
+        return groups

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Column, ColumnElement, Table
 
-from core.principals import Principal
+from core.principals import Principal, Role
 from db.base import Base
 from db.ids import IdPrefix
 from resolvers import access
@@ -102,11 +102,16 @@ class Resource:
     searchable: tuple[str, ...] = ()
     # What `countBy(field:)` may group by; `created_day` is the UTC day of `created_at`.
     groupable: frozenset[str] = frozenset()
+    # Fields only some roles may read, with those roles; a field not named here is readable
+    # by whoever may read the resource. Filtering, ordering or grouping on a field is refused
+    # to a caller that may not read it, and search leaves it out.
+    readable_by: Mapping[str, frozenset[Role]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Frozen all the way down: a plan compiled from a descriptor must not see it change.
         object.__setattr__(self, "fields", MappingProxyType(dict(self.fields)))
         object.__setattr__(self, "enums", MappingProxyType(dict(self.enums)))
+        object.__setattr__(self, "readable_by", MappingProxyType(dict(self.readable_by)))
         if self.scope is None and (self.owner is None or self.owner.kind is not OwnerKind.TENANT):
             # No default that shows every row: a resource says who may see it.
             raise ValueError(f"resource {self.name} needs a scope: it is not tenant-owned")
@@ -126,6 +131,11 @@ class Resource:
             return self.scope(principal)
         assert self.owner is not None  # __post_init__ refuses an ownerless resource without scope
         return access.visible_tenant_ids(principal, self.column(self.owner.column))
+
+    def readable(self, principal: Principal, name: str) -> bool:
+        """Whether `principal` may read the field `name` (of a row it may see)."""
+        roles = self.readable_by.get(name)
+        return roles is None or principal.role in roles
 
     def relation(self, name: str) -> ResourceRelation:
         for relation in self.relations:

@@ -18,8 +18,8 @@ from resolvers import resources
 from resolvers.resources import Resource
 
 PAGE_ARGUMENTS = frozenset({"first", "after"})
-# The arguments of lists compiled by `resolvers.listing`: planned only when absent or null
-# (`run.py` falls back otherwise), so the plan's default order and offsets stay right.
+# The arguments of lists compiled by `resolvers.listing`, which the plan compiles through the
+# same functions (`root_pages.py`).
 LISTING_ARGUMENTS = frozenset({"filter", "orderBy", "search", "last", "before"})
 
 
@@ -27,8 +27,8 @@ LISTING_ARGUMENTS = frozenset({"filter", "orderBy", "search", "last", "before"})
 class RootList:
     resource: Resource
     filters: Mapping[str, str]  # GraphQL argument name -> column
-    # Whether the list takes `LISTING_ARGUMENTS` and answers keyset cursors (the id order's
-    # cursors, `resolvers.listing.cursors`), rather than offset cursors.
+    # Whether the list takes `LISTING_ARGUMENTS` and answers keyset cursors
+    # (`resolvers.listing.cursors`), rather than offset cursors.
     listing: bool = False
 
     @property
@@ -39,8 +39,10 @@ class RootList:
 
 ROOT_LISTS: Mapping[str, RootList] = MappingProxyType(
     {
-        "partners": RootList(resources.PARTNER, {"status": "status"}),
-        "tenants": RootList(resources.TENANT, {"partnerId": "partner_id", "status": "status"}),
+        "partners": RootList(resources.PARTNER, {"status": "status"}, listing=True),
+        "tenants": RootList(
+            resources.TENANT, {"partnerId": "partner_id", "status": "status"}, listing=True
+        ),
         "users": RootList(
             resources.USER, {"tenantId": "tenant_id", "status": "status"}, listing=True
         ),

@@ -29,7 +29,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.principals import Principal
 from resolvers.context import RequestContext
 from resolvers.errors import DomainError
-from resolvers.listing.cursors import default_order_cursor
 from resolvers.loaders.batch import RelationKey, RelationPage
 from resolvers.pagination import Window, encode_cursor
 from schema.planner.compile import (
@@ -43,7 +42,7 @@ from schema.planner.compile import (
     ToOnePlan,
     Unplannable,
 )
-from schema.planner.root_lists import LISTING_ARGUMENTS
+from schema.planner.root_pages import RootPage, bind_root, fetch_root
 from schema.planner.write import NodeWriter, node_writer
 
 
@@ -66,40 +65,44 @@ async def run_plan(
     if isinstance(coerced, list):
         raise Unplannable
     fetched = _Fetched()
-    bound: list[tuple[str, str | tuple[RootListPlan, Window, Select[Any]]]] = []
+    bound: list[tuple[str, str | RootPage | tuple[RootListPlan, Window, Select[Any]]]] = []
     for key, root in plan.roots(coerced.coerced):
         if isinstance(root, str):
             bound.append((key, root))
             continue
         arguments = get_argument_values(root.field, root.node, coerced)
-        if root.root_list.listing and any(arguments.get(a) is not None for a in LISTING_ARGUMENTS):
-            raise Unplannable  # filters, orders, search and backward pages run normally
-        window = _window(arguments)
+        if root.root_list.listing:
+            # Filters, orders, search and keyset pages, compiled as the resolver compiles them.
+            bound.append((key, bind_root(root, context, arguments)))
+        else:
+            window = _window(arguments)
+            bound.append((key, (root, window, _statement(root, context, arguments))))
         _bind_relations(root.shape, coerced, fetched)
-        bound.append((key, (root, window, _statement(root, context, arguments))))
     roots: list[tuple[str, Any]] = []
-    root_keyset: dict[str, bool] = {}
     level: list[tuple[NodesPlan, list[Any]]] = []
     async with context.read() as session:
         for key, value in bound:
             if isinstance(value, str):
                 roots.append((key, value))
                 continue
-            root, window, statement = value
-            root_keyset[key] = root.root_list.listing
-            rows, has_next, total = await _root_page(session, root, window, statement)
-            roots.append((key, (root.shape, rows, window, has_next, total)))
-            level.extend((nodes, rows) for nodes in root.shape.node_sets if nodes.fetches)
+            if isinstance(value, RootPage):
+                page = await fetch_root(session, value)
+                shape, rows = value.root.shape, page.rows
+                window = Window(value.request.skip, value.request.size)
+                written = (shape, rows, window, page.has_next, page.total, fetched)
+                roots.append((key, (*written, value.cursor, page.has_previous)))
+            else:
+                root, window, statement = value
+                shape = root.shape
+                rows, has_next, total = await _root_page(session, root, window, statement)
+                written = (shape, rows, window, has_next, total, fetched)
+                roots.append((key, (*written, None, window.offset > 0)))
+            level.extend((nodes, rows) for nodes in shape.node_sets if nodes.fetches)
         await _fetch_relations(context, session, level, fetched)
-    data: dict[str, Any] = {}
-    for key, written in roots:
-        if isinstance(written, str):
-            data[key] = written
-        else:
-            shape, rows, window, has_next, total = written
-            keyset = _root_row_cursor if root_keyset[key] else None
-            data[key] = _connection(shape, rows, window, has_next, total, fetched, keyset)
-    return data
+    return {
+        key: written if isinstance(written, str) else _connection(*written)
+        for key, written in roots
+    }
 
 
 def _window(arguments: dict[str, Any]) -> Window:
@@ -321,11 +324,6 @@ def _below(
     return [(below, children) for below in relation.shape.node_sets if below.fetches]
 
 
-def _root_row_cursor(row: Any) -> str:
-    # A planned root row is a tuple with the id first; the plan reads the default order.
-    return default_order_cursor(row[0])
-
-
 CursorOf = Callable[[Any], str]
 
 
@@ -343,7 +341,12 @@ def _connection(
     total: int | None,
     fetched: _Fetched,
     keyset: CursorOf | None = None,
+    has_previous: bool | None = None,
 ) -> dict[str, Any]:
+    """A connection's response; `has_previous` defaults to whether the window starts past
+    the first row."""
+    if has_previous is None:
+        has_previous = window.offset > 0
     out: dict[str, Any] = {}
     for output in shape.outputs:
         if output.kind == TYPENAME:
@@ -351,7 +354,7 @@ def _connection(
         elif output.kind == "totalCount":
             out[output.key] = total
         elif output.kind == "pageInfo":
-            out[output.key] = _page_info(output, window, has_next, rows, keyset)
+            out[output.key] = _page_info(output, window, has_next, has_previous, rows, keyset)
         elif output.kind == "nodes":
             write = _writer(shape.node_sets[output.node_set])
             out[output.key] = [write(row, fetched) for row in rows]
@@ -364,6 +367,7 @@ def _page_info(
     output: ConnectionOutput,
     window: Window,
     has_next: bool,
+    has_previous: bool,
     rows: Sequence[Any],
     keyset: CursorOf | None,
 ) -> dict[str, Any]:
@@ -372,7 +376,7 @@ def _page_info(
     values = {
         TYPENAME: output.typename,
         "hasNextPage": has_next,
-        "hasPreviousPage": offset > 0,
+        "hasPreviousPage": has_previous,
         "startCursor": _cursor(keyset, offset, rows[0]) if rows else None,
         "endCursor": _cursor(keyset, last, rows[-1]) if rows else None,
     }

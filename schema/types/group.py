@@ -12,14 +12,13 @@ from resolvers import resources
 from resolvers.group_closure import EFFECTIVE_MEMBERS_BY_GROUP_ID
 from resolvers.groups import CHILDREN_BY_GROUP_ID, PARENTS_BY_GROUP_ID
 from resolvers.users import MEMBERS_BY_GROUP_ID
-from schema.connection import Connection
+from schema.types import connections
 from schema.types.node import Node, is_row_of
 from schema.types.relation import relation_field
 from schema.types.to_one import to_one_field
 
 if TYPE_CHECKING:
     from schema.types.tenant import Tenant
-    from schema.types.user import User
 
 
 @strawberry.type(description="A group of users in a tenant; groups can contain groups.")
@@ -44,21 +43,21 @@ class Group(Node):
 
     members = relation_field(
         MEMBERS_BY_GROUP_ID,
-        Connection[Annotated["User", strawberry.lazy("schema.types.user")]],
+        connections.UserConnection,
         description="Users directly in this group.",
     )
     effective_members = relation_field(
         EFFECTIVE_MEMBERS_BY_GROUP_ID,
-        Connection[Annotated["User", strawberry.lazy("schema.types.user")]],
+        connections.UserConnection,
         description="Users in this group or in any group nested under it.",
     )
     children = relation_field(
         CHILDREN_BY_GROUP_ID,
-        Connection["Group"],
+        connections.GroupConnection,
         description="Groups nested directly in this group.",
     )
     parents = relation_field(
         PARENTS_BY_GROUP_ID,
-        Connection["Group"],
+        connections.GroupConnection,
         description="Groups this group is nested in directly.",
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -11,15 +10,10 @@ from db.ids import IdPrefix
 from resolvers.sessions import SESSIONS_BY_PARTNER_ID
 from resolvers.tenants import TENANTS_BY_PARTNER_ID
 from resolvers.users import USERS_BY_PARTNER_ID
-from schema.connection import Connection
+from schema.types import connections
 from schema.types.enums import PartnerStatus
 from schema.types.node import Node, is_row_of
 from schema.types.relation import relation_field
-
-if TYPE_CHECKING:
-    from schema.types.session import Session
-    from schema.types.tenant import Tenant
-    from schema.types.user import User
 
 
 @strawberry.type(description="A reseller that owns tenants, with its resource limits.")
@@ -38,16 +32,16 @@ class Partner(Node):
 
     tenants = relation_field(
         TENANTS_BY_PARTNER_ID,
-        Connection[Annotated["Tenant", strawberry.lazy("schema.types.tenant")]],
+        connections.TenantConnection,
         description="The partner's tenants that the caller may see.",
     )
     users = relation_field(
         USERS_BY_PARTNER_ID,
-        Connection[Annotated["User", strawberry.lazy("schema.types.user")]],
+        connections.UserConnection,
         description="Users of the partner's live tenants that the caller may see.",
     )
     sessions = relation_field(
         SESSIONS_BY_PARTNER_ID,
-        Connection[Annotated["Session", strawberry.lazy("schema.types.session")]],
+        connections.SessionConnection,
         description="SSO sessions started under the partner that the caller may see.",
     )

@@ -15,21 +15,15 @@ from resolvers.groups import GROUPS_BY_TENANT_ID
 from resolvers.identity_providers import IDENTITY_PROVIDERS_BY_TENANT_ID
 from resolvers.sessions import SESSIONS_BY_TENANT_ID
 from resolvers.users import USERS_BY_TENANT_ID
-from schema.connection import Connection
 from schema.scalars import JSON
+from schema.types import connections
 from schema.types.enums import TenantStatus
 from schema.types.node import Node, is_row_of
 from schema.types.relation import relation_field
 from schema.types.to_one import to_one_field
 
 if TYPE_CHECKING:
-    from schema.types.agent import Agent
-    from schema.types.application import Application
-    from schema.types.group import Group
-    from schema.types.identity_provider import IdentityProvider
     from schema.types.partner import Partner
-    from schema.types.session import Session
-    from schema.types.user import User
 
 
 @strawberry.type(description="A customer organisation under a partner.")
@@ -53,28 +47,20 @@ class Tenant(Node):
         description="The owning partner, when the caller may see it.",
     )
 
-    users = relation_field(
-        USERS_BY_TENANT_ID, Connection[Annotated["User", strawberry.lazy("schema.types.user")]]
-    )
-    groups = relation_field(
-        GROUPS_BY_TENANT_ID, Connection[Annotated["Group", strawberry.lazy("schema.types.group")]]
-    )
+    users = relation_field(USERS_BY_TENANT_ID, connections.UserConnection)
+    groups = relation_field(GROUPS_BY_TENANT_ID, connections.GroupConnection)
     applications = relation_field(
         APPLICATIONS_BY_TENANT_ID,
-        Connection[Annotated["Application", strawberry.lazy("schema.types.application")]],
+        connections.ApplicationConnection,
         description="Applications owned by this tenant (not global ones).",
     )
     identity_providers = relation_field(
         IDENTITY_PROVIDERS_BY_TENANT_ID,
-        Connection[
-            Annotated["IdentityProvider", strawberry.lazy("schema.types.identity_provider")]
-        ],
+        connections.IdentityProviderConnection,
     )
-    agents = relation_field(
-        AGENTS_BY_TENANT_ID, Connection[Annotated["Agent", strawberry.lazy("schema.types.agent")]]
-    )
+    agents = relation_field(AGENTS_BY_TENANT_ID, connections.AgentConnection)
     sessions = relation_field(
         SESSIONS_BY_TENANT_ID,
-        Connection[Annotated["Session", strawberry.lazy("schema.types.session")]],
+        connections.SessionConnection,
         description="SSO sessions of the tenant's admins, live and ended, oldest first.",
     )

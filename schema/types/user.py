@@ -12,8 +12,8 @@ from resolvers import resources
 from resolvers.group_closure import EFFECTIVE_GROUPS_BY_USER_ID
 from resolvers.groups import GROUPS_BY_USER_ID
 from resolvers.sessions import SESSIONS_BY_USER_ID
-from schema.connection import Connection
 from schema.scalars import JSON
+from schema.types import connections
 from schema.types.enums import AdminRole as UserAdminRole
 from schema.types.enums import UserStatus
 from schema.types.node import Node, is_row_of
@@ -21,8 +21,6 @@ from schema.types.relation import relation_field
 from schema.types.to_one import to_one_field
 
 if TYPE_CHECKING:
-    from schema.types.group import Group
-    from schema.types.session import Session
     from schema.types.tenant import Tenant
 
 
@@ -60,16 +58,16 @@ class User(Node):
 
     groups = relation_field(
         GROUPS_BY_USER_ID,
-        Connection[Annotated["Group", strawberry.lazy("schema.types.group")]],
+        connections.GroupConnection,
         description="Groups the user is a direct member of.",
     )
     effective_groups = relation_field(
         EFFECTIVE_GROUPS_BY_USER_ID,
-        Connection[Annotated["Group", strawberry.lazy("schema.types.group")]],
+        connections.GroupConnection,
         description="Every group the user belongs to, directly or through nesting.",
     )
     sessions = relation_field(
         SESSIONS_BY_USER_ID,
-        Connection[Annotated["Session", strawberry.lazy("schema.types.session")]],
+        connections.SessionConnection,
         description="The user's SSO sessions, live and ended, oldest first.",
     )

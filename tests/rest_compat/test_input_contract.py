@@ -44,7 +44,8 @@ class TestUnknownQueryParameters:
         response = await http.get(f"{USERS}?statuss=ACTIVE", headers=bearer(tokens.super_admin()))
 
         assert response.json()["detail"] == (
-            "Unknown query parameter 'statuss' (accepted: page, per_page, status, tenant_id)"
+            "Unknown query parameter 'statuss' "
+            "(accepted: page, per_page, search, sort, status, tenant_id)"
         )
 
     async def test_the_documented_parameters_still_filter(

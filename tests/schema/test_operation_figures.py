@@ -282,3 +282,32 @@ class TestDocumentsThatDoNotValidate:
 
         assert cost >= 1
         assert document_depth(document) >= 1
+
+
+class TestListArgumentsCost:
+    """A list's `filter`, `orderBy` and `search` add to its cost, and `last` is a page size."""
+
+    QUERY = """query ($f: UserFilter, $last: Int) {
+        users(filter: $f, orderBy: [EMAIL_ASC, STATUS_DESC], search: "a", last: $last) {
+            nodes { id } } }"""
+
+    def _cost(self, variables: dict[str, Any]) -> int:
+        document = parse(self.QUERY)
+        estimate = Estimate(graphql_core_schema(schema), document, variables)
+        return estimate.cost(first_operation(document))
+
+    def test_each_condition_term_and_search_counts(self) -> None:
+        plain = self._cost({"last": 10})
+        filtered = self._cost(
+            {
+                "last": 10,
+                "f": {
+                    "or": [{"email": {"contains": "x", "ne": "y"}}, {"status": {"in": ["ACTIVE"]}}],
+                    "groups": {"some": {"name": {"eq": "Admins"}}},
+                },
+            }
+        )
+
+        # users 1 + orderBy 2 + search 1 + nodes (1 + 10 ids): `last` is the page size
+        assert plain == 1 + 2 + 1 + 1 + 10
+        assert filtered == plain + 4

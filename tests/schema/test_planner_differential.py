@@ -20,6 +20,7 @@ from schema.planner import PLANNER_FIGURES
 from tests.app_settings import settings_changed
 from tests.planner_corpus import (
     CORPUS,
+    LISTED_FOR_EVERY_READER,
     NESTED_PAGE,
     NOT_PLANNABLE,
     PARTNERS_PAGE,
@@ -129,6 +130,18 @@ class TestPlanIsUsed:
         # then
         assert "errors" not in response.json()
         assert _figures() == (before[0] + 1, before[1])
+
+    @pytest.mark.parametrize("request_", LISTED_FOR_EVERY_READER, ids=lambda r: r.name)
+    async def test_a_listed_request_answers_rows_from_its_plan(
+        self, world: World, http: httpx.AsyncClient, tokens: Tokens, request_: Request
+    ) -> None:
+        # when a super admin sends a filtered, ordered or keyset-paged list
+        response = await _post(http, request_, world, tokens.super_admin())
+
+        # then the plan answers it with rows, so the comparison above compares rows
+        (connection,) = response.json()["data"].values()
+        assert connection["totalCount"] > 0
+        assert connection.get("edges") or connection.get("nodes")
 
     @pytest.mark.parametrize("request_", PLANNABLE, ids=lambda r: r.name)
     async def test_a_plan_runs_no_more_statements_than_execution(

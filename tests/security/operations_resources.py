@@ -85,6 +85,8 @@ def reads_of(resource: Resource) -> Iterator[tuple[str, GraphQLCall, str]]:
                 else f"query {{ {name}(first: {FIRST}) {{ nodes {{ id }} }} }}"
             )
             yield name, GraphQLCall(document, name, _variables(narrowing), list_of=True), "id"
+            if "filter" in field.args and "orderBy" in field.args:
+                yield _filtered(name, resource)
     if resource.node:
         yield (
             f"node({_lower_first(resource.graphql_type)})",
@@ -113,6 +115,26 @@ def reads_of(resource: Resource) -> Iterator[tuple[str, GraphQLCall, str]]:
         )
 
 
+FILTERED = "(filter, orderBy)"
+
+
+def expectation_name(name: str) -> str:
+    """The written read whose expectation a derived read meets: a list read with a filter
+    and an order meets the list's own, since neither may change what a caller sees."""
+    return name.removesuffix(FILTERED)
+
+
+def _filtered(name: str, resource: Resource) -> tuple[str, GraphQLCall, str]:
+    """The list read for the target by a filter on its id, in the order of a field other than
+    the id, descending: the target for whoever may see it, nothing for anyone else."""
+    field = next(f for f in sorted(resource.sortable) if f != "id")
+    document = (
+        f"query ($id: ID!) {{ {name}(first: {FIRST}, filter: {{id: {{eq: $id}}}}, "
+        f"orderBy: [{field.upper()}_DESC]) {{ nodes {{ id }} }} }}"
+    )
+    return name + FILTERED, GraphQLCall(document, name, _by_id, list_of=True), "id"
+
+
 def _variables(narrowing: dict[str, str]) -> Callable[[Targets], dict[str, Any]]:
     return lambda targets: {argument: targets.get(key) for argument, key in narrowing.items()}
 
@@ -124,17 +146,13 @@ def operations() -> list[Operation]:
         if expected is None:
             continue  # TestEveryResourceHasExpectations names it
         for name, call, target in reads_of(resource):
-            read = expected.reads.get(name)
+            read = expected.reads.get(expectation_name(name))
             if read is None:
                 continue  # named by the same test
+            rest = read.rest if expectation_name(name) == name else None
             found.append(
                 Operation(
-                    name,
-                    read.policy,
-                    read.setup or expected.setup,
-                    call,
-                    read.rest,
-                    target=target,
+                    name, read.policy, read.setup or expected.setup, call, rest, target=target
                 )
             )
     return found
