@@ -48,11 +48,13 @@ ROOT_LISTS: Mapping[str, RootList] = MappingProxyType(
         ),
         "groups": RootList(resources.GROUP, {"tenantId": "tenant_id"}, listing=True),
         "applications": RootList(
-            resources.APPLICATION, {"tenantId": "tenant_id", "level": "level"}
+            resources.APPLICATION, {"tenantId": "tenant_id", "level": "level"}, listing=True
         ),
         "identityProviders": RootList(
-            resources.IDENTITY_PROVIDER, {"tenantId": "tenant_id", "protocol": "protocol"}
+            resources.IDENTITY_PROVIDER,
+            {"tenantId": "tenant_id", "protocol": "protocol"},
+            listing=True,
         ),
-        "agents": RootList(resources.AGENT, {"tenantId": "tenant_id"}),
+        "agents": RootList(resources.AGENT, {"tenantId": "tenant_id"}, listing=True),
     }
 )
