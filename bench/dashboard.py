@@ -32,20 +32,8 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
-from bench.cpu import GatewayCpu
-from bench.load import LoadResult, Send
-from bench.run import (
-    HOST,
-    POSTGRES_ADMIN_DSN,
-    Meters,
-    Scenario,
-    database_meter,
-    free_port,
-    gateway_process,
-    measure,
-    print_results,
-    wait_until_ready,
-)
+from bench.load import Send
+from bench.run import POSTGRES_ADMIN_DSN, Scenario, measure_served, print_results
 from core.principals import Role
 from core.settings import Settings
 from db.engine import create_engine
@@ -163,20 +151,7 @@ async def main(args: argparse.Namespace) -> int:
             settings = Settings(database_url=url, env="development")
             token = issue_token(settings, role=Role.SUPER_ADMIN, subject="usr_bench")
             chosen = scenarios(token, await largest_tenant(url))
-            port, log = free_port(), workdir / "gateway.log"
-            rows: list[tuple[Scenario, LoadResult]] = []
-            with gateway_process(
-                settings, port=port, workers=args.workers, gc_tuning=True, log=log
-            ) as process:
-                limits = httpx.Limits(max_connections=args.concurrency)
-                async with httpx.AsyncClient(
-                    base_url=f"http://{HOST}:{port}", limits=limits, timeout=120
-                ) as client:
-                    await wait_until_ready(client, process, log)
-                    async with database_meter(args.db, url) as meter:
-                        meters = Meters(GatewayCpu(process.pid), meter)
-                        for scenario in chosen:
-                            rows.append((scenario, await measure(client, scenario, args, meters)))
+            rows = await measure_served(args, settings, chosen, workdir, gc_tuning=True)
             print_results(args, rows)
     return 1 if any(result.errors for _, result in rows) else 0
 

@@ -272,29 +272,40 @@ async def main(args: argparse.Namespace) -> int:
             # Outside production the gateway reports SQL statements per request.
             settings = Settings(database_url=url, env="development")
             token = issue_token(settings, role=Role.SUPER_ADMIN, subject="usr_bench")
-            port = free_port()
-            log = workdir / "gateway.log"
             chosen = [s for s in scenarios(token) if not args.scenario or s.name in args.scenario]
-            rows: list[tuple[Scenario, LoadResult]] = []
-            with gateway_process(
-                settings,
-                port=port,
-                workers=args.workers,
-                gc_tuning=not args.no_gc_tuning,
-                log=log,
-            ) as process:
-                limits = httpx.Limits(max_connections=args.concurrency)
-                async with httpx.AsyncClient(
-                    base_url=f"http://{HOST}:{port}", limits=limits, timeout=120
-                ) as client:
-                    await wait_until_ready(client, process, log)
-                    async with database_meter(args.db, url) as database:
-                        meters = Meters(GatewayCpu(process.pid), database)
-                        for scenario in chosen:
-                            rows.append((scenario, await measure(client, scenario, args, meters)))
+            rows = await measure_served(
+                args, settings, chosen, workdir, gc_tuning=not args.no_gc_tuning
+            )
             print_results(args, rows)
     failed = [scenario.name for scenario, result in rows if result.errors]
     return 1 if failed else 0
+
+
+async def measure_served(
+    args: argparse.Namespace,
+    settings: Settings,
+    chosen: list[Scenario],
+    workdir: Path,
+    *,
+    gc_tuning: bool,
+) -> list[tuple[Scenario, LoadResult]]:
+    """Serves `settings`' database with `scaigate serve` (`args.workers` processes, its log in
+    `workdir`) and measures each scenario, with the CPU of the gateway and of PostgreSQL."""
+    port, log = free_port(), workdir / "gateway.log"
+    rows: list[tuple[Scenario, LoadResult]] = []
+    with gateway_process(
+        settings, port=port, workers=args.workers, gc_tuning=gc_tuning, log=log
+    ) as process:
+        limits = httpx.Limits(max_connections=args.concurrency)
+        async with httpx.AsyncClient(
+            base_url=f"http://{HOST}:{port}", limits=limits, timeout=120
+        ) as client:
+            await wait_until_ready(client, process, log)
+            async with database_meter(args.db, settings.database_url) as database:
+                meters = Meters(GatewayCpu(process.pid), database)
+                for scenario in chosen:
+                    rows.append((scenario, await measure(client, scenario, args, meters)))
+    return rows
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,13 @@ it is, so seeding is safe to repeat.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from argon2 import PasswordHasher
-from sqlalchemy import Table, func, insert, select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from db.base import utcnow
@@ -23,7 +23,6 @@ from db.enums import (
     AdminRole,
     ApplicationLevel,
     ApplicationType,
-    PartnerStatus,
     TenantStatus,
     UserStatus,
 )
@@ -32,9 +31,7 @@ from db.models import Application, Group, GroupMember, GroupNesting, Partner, Te
 from db.seed_collaboration import write_collaboration
 from db.seed_collaboration_activity import write_collaboration_activity
 from db.seed_identity import write_identity
-
-ProgressCallback = Callable[[int], None]
-"""Called with the number of rows just written."""
+from db.seed_rows import ProgressCallback, RowWriter, partner_row, tenant_row, user_row
 
 # About this many rows per batch of tenants: large enough for fast inserts, small enough to
 # keep memory flat and progress moving.
@@ -186,7 +183,7 @@ async def seed_engine(
         )
         if existing:
             return SeedReport(existing_partners=int(existing))
-        writer = _Writer(connection, progress)
+        writer = RowWriter(connection, progress)
         rows = _Rows(plan, utcnow())
         await writer.write(Partner, rows.partners())
         await writer.write(Tenant, rows.tenants())
@@ -243,22 +240,6 @@ async def _demo_super_admin(connection: AsyncConnection, rows: _Rows) -> DemoAdm
     return DemoAdmin(email=user.email, password=DEMO_ADMIN_PASSWORD, tenant_slug=tenant["slug"])
 
 
-class _Writer:
-    def __init__(self, connection: AsyncConnection, progress: ProgressCallback | None) -> None:
-        self.connection = connection
-        self.progress = progress
-        self.counts: dict[str, int] = {}
-
-    async def write(self, model: type[Any], rows: list[dict[str, Any]]) -> None:
-        if not rows:
-            return
-        table: Table = model.__table__
-        await self.connection.execute(insert(table), rows)
-        self.counts[table.name] = self.counts.get(table.name, 0) + len(rows)
-        if self.progress is not None:
-            self.progress(len(rows))
-
-
 class _Rows:
     """Row dictionaries for a plan; names are realistic and unique where the schema says so."""
 
@@ -300,17 +281,14 @@ class _Rows:
             name = _nth(_PARTNER_NAMES, index)
             slug = _slug(name)
             self.partner_rows.append(
-                {
-                    "id": new_id(IdPrefix.PARTNER),
-                    "name": name,
-                    "slug": slug,
-                    "status": PartnerStatus.ACTIVE.value,
-                    "contact_email": f"operations@{slug}.example.com",
-                    "max_tenants": max(10, most_tenants),
-                    "max_users_per_tenant": max(1000, self.plan.users_per_tenant),
-                    "max_applications_per_tenant": 50,
-                    **self.stamps,
-                }
+                partner_row(
+                    new_id(IdPrefix.PARTNER),
+                    name,
+                    slug,
+                    max_tenants=max(10, most_tenants),
+                    max_users_per_tenant=max(1000, self.plan.users_per_tenant),
+                    stamps=self.stamps,
+                )
             )
         return self.partner_rows
 
@@ -321,20 +299,16 @@ class _Rows:
                 name = _nth(_TENANT_NAMES, index)
                 slug = _slug(name)
                 self.tenant_rows.append(
-                    {
-                        "id": new_id(IdPrefix.TENANT),
-                        "partner_id": partner["id"],
-                        "name": name,
-                        "slug": slug,
+                    tenant_row(
+                        new_id(IdPrefix.TENANT),
+                        partner["id"],
+                        name,
+                        slug,
                         # One tenant in eleven is suspended, so lists show both states.
-                        "status": (
-                            TenantStatus.SUSPENDED if index % 11 == 10 else TenantStatus.ACTIVE
-                        ).value,
-                        "contact_email": f"it@{slug}.example.com",
-                        "settings": {},
-                        "branding": {"primary_color": _nth(_BRAND_COLOURS, index)},
-                        **self.stamps,
-                    }
+                        status=TenantStatus.SUSPENDED if index % 11 == 10 else TenantStatus.ACTIVE,
+                        branding={"primary_color": _nth(_BRAND_COLOURS, index)},
+                        stamps=self.stamps,
+                    )
                 )
                 index += 1
         return self.tenant_rows
@@ -397,30 +371,17 @@ class _Rows:
         round_ = number // (len(_FIRST_NAMES) * len(_LAST_NAMES))
         local = f"{first}.{last}".lower().replace(" ", "").replace("-", "")
         email = f"{local}{round_ + 1 if round_ else ''}@{domain}"
-        if number % 23 == 22:
-            status = UserStatus.DISABLED
-        elif number % 41 == 40:
-            status = UserStatus.LOCKED
-        else:
-            status = UserStatus.ACTIVE
         department = _nth(_GROUP_NAMES, groups[0]) if groups else None
-        return {
-            "id": user_id,
-            "tenant_id": tenant_id,
-            "email": email,
-            "display_name": f"{first} {last}",
-            "first_name": first,
-            "last_name": last,
-            "status": status.value,
-            "email_verified": number % 7 != 6,
-            "mfa_enabled": number % 4 == 0,
-            "mfa_secret": None,
-            "password_hash": None,
-            "must_change_password": False,
-            "password_changed_at": None,
-            "custom_attributes": {"department": department} if department else {},
-            **self.stamps,
-        }
+        return user_row(
+            tenant_id,
+            user_id,
+            number,
+            email=email,
+            first=first,
+            last=last,
+            custom_attributes={"department": department} if department else {},
+            stamps=self.stamps,
+        )
 
     def _application(self, **fields: Any) -> dict[str, Any]:
         level, app_type = fields.pop("level"), fields.pop("app_type")

@@ -18,22 +18,21 @@ from __future__ import annotations
 import base64
 import json
 import random
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import Table, func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.base import utcnow
 from db.engine import create_engine
-from db.enums import AdminRole, PartnerStatus, TenantStatus, UserStatus
+from db.enums import AdminRole, TenantStatus
 from db.ids import IdPrefix
 from db.models import AuditEvent, Partner, SsoSession, Tenant, User
-
-ProgressCallback = Callable[[int], None]
+from db.seed_rows import ProgressCallback, RowWriter, partner_row, table_of, tenant_row, user_row
 
 CHUNK = 20_000  # rows per COPY or insert
 _CROCKFORD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", "0123456789abcdefghjkmnpqrstvwxyz")
@@ -157,17 +156,12 @@ async def seed_scale_into(
             await writer.write(AuditEvent, chunk)
     if writer.postgresql:
         # Planner statistics for the benchmarks that follow (allowed in a transaction).
-        names = ", ".join(t.name for t in (*_BULK_TABLES, _table(Partner), _table(Tenant)))
+        names = ", ".join(t.name for t in (*_BULK_TABLES, table_of(Partner), table_of(Tenant)))
         await connection.execute(text(f"ANALYZE {names}"))
     return ScaleReport(existing_partners=0, rows=writer.counts)
 
 
-def _table(model: type[Any]) -> Table:
-    table: Table = model.__table__
-    return table
-
-
-_BULK_TABLES = (_table(User), _table(SsoSession), _table(AuditEvent))
+_BULK_TABLES = (table_of(User), table_of(SsoSession), table_of(AuditEvent))
 
 
 @asynccontextmanager
@@ -190,28 +184,17 @@ async def _indexes_built_after(
         await connection.run_sync(index.create)
 
 
-class _Copier:
-    """Writes row dictionaries (by column name): COPY on PostgreSQL, inserts elsewhere."""
+class _Copier(RowWriter):
+    """COPY on PostgreSQL, inserts elsewhere."""
 
     def __init__(self, connection: AsyncConnection, progress: ProgressCallback | None) -> None:
-        self.connection = connection
-        self.progress = progress
-        self.counts: dict[str, int] = {}
+        super().__init__(connection, progress)
         self.postgresql = connection.dialect.name == "postgresql"
 
-    async def write(self, model: type[Any], rows: list[dict[str, Any]]) -> None:
-        if not rows:
+    async def _insert(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        if not self.postgresql:
+            await super()._insert(table, rows)
             return
-        table = _table(model)
-        if self.postgresql:
-            await self._copy(table, rows)
-        else:
-            await self.connection.execute(insert(table), rows)
-        self.counts[table.name] = self.counts.get(table.name, 0) + len(rows)
-        if self.progress is not None:
-            self.progress(len(rows))
-
-    async def _copy(self, table: Table, rows: list[dict[str, Any]]) -> None:
         columns = list(rows[0])
         # JSON goes to asyncpg as text, as SQLAlchemy's own jsonb codec on the connection takes it.
         documents = {name for name in columns if isinstance(rows[0][name], dict | list)}
@@ -242,17 +225,14 @@ class _ScaleRows:
             name = _PARTNERS[index]
             slug = name.lower().replace(" ", "-")
             self.partner_rows.append(
-                {
-                    "id": time_ordered_ids(IdPrefix.PARTNER, [self.start], self.rng)[0],
-                    "name": name,
-                    "slug": slug,
-                    "status": PartnerStatus.ACTIVE.value,
-                    "contact_email": f"operations@{slug}.example.com",
-                    "max_tenants": 1000,
-                    "max_users_per_tenant": max(1000, self.plan.users),
-                    "max_applications_per_tenant": 50,
-                    **self._stamps(self.start),
-                }
+                partner_row(
+                    time_ordered_ids(IdPrefix.PARTNER, [self.start], self.rng)[0],
+                    name,
+                    slug,
+                    max_tenants=1000,
+                    max_users_per_tenant=max(1000, self.plan.users),
+                    stamps=self._stamps(self.start),
+                )
             )
         return self.partner_rows
 
@@ -263,17 +243,15 @@ class _ScaleRows:
             name = f"{base} {rounds + 1}" if rounds else base
             slug = name.lower().replace(" ", "-")
             self.tenant_rows.append(
-                {
-                    "id": time_ordered_ids(IdPrefix.TENANT, [self.start], self.rng)[0],
-                    "partner_id": self.partner_rows[index % self.plan.partners]["id"],
-                    "name": name,
-                    "slug": slug,
-                    "status": TenantStatus.ACTIVE.value,
-                    "contact_email": f"it@{slug}.example.com",
-                    "settings": {},
-                    "branding": {},
-                    **self._stamps(self.start),
-                }
+                tenant_row(
+                    time_ordered_ids(IdPrefix.TENANT, [self.start], self.rng)[0],
+                    self.partner_rows[index % self.plan.partners]["id"],
+                    name,
+                    slug,
+                    status=TenantStatus.ACTIVE,
+                    branding={},
+                    stamps=self._stamps(self.start),
+                )
             )
         return self.tenant_rows
 
@@ -310,32 +288,18 @@ class _ScaleRows:
     ) -> dict[str, Any]:
         first = _FIRST[number % len(_FIRST)]
         last = _LAST[(number // len(_FIRST)) % len(_LAST)]
-        if number % 23 == 22:
-            status = UserStatus.DISABLED
-        elif number % 41 == 40:
-            status = UserStatus.LOCKED
-        else:
-            status = UserStatus.ACTIVE
-        admin = AdminRole.TENANT_ADMIN.value if number % 500 == 0 else None
-        return {
-            "id": user_id,
-            "tenant_id": tenant_id,
-            "email": f"{first}.{last}.{number}@{domain}".lower(),
-            "display_name": f"{first} {last}",
-            "first_name": first,
-            "last_name": last,
-            "status": status.value,
-            "email_verified": number % 7 != 6,
-            "mfa_enabled": number % 4 == 0,
-            "mfa_secret": None,
-            "password_hash": None,
-            "must_change_password": False,
-            "password_changed_at": None,
-            "custom_attributes": {},
-            "admin_role": admin,
-            "last_sign_in_at": signed_in,
-            **self._stamps(at),
-        }
+        return user_row(
+            tenant_id,
+            user_id,
+            number,
+            email=f"{first}.{last}.{number}@{domain}".lower(),
+            first=first,
+            last=last,
+            custom_attributes={},
+            stamps=self._stamps(at),
+            admin_role=AdminRole.TENANT_ADMIN.value if number % 500 == 0 else None,
+            last_sign_in_at=signed_in,
+        )
 
     def sessions(self) -> list[dict[str, Any]]:
         """Sessions of users of every tenant: a third live, the rest expired or revoked."""

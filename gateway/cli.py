@@ -10,10 +10,10 @@ import asyncio
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 
     from db.seed import SeedPlan, SeedReport
+    from db.seed_scale import ScaleReport
+
+T = TypeVar("T")
 
 # Without rich markup, usage errors are printed by click as plain lines: rich draws them in a
 # box as wide as the terminal (80 columns when piped), cutting paths and ids in two.
@@ -220,13 +223,8 @@ def seed(
     with _database_errors(settings.database_url):
         asyncio.run(prepare_database(settings))
         report = _seed_with_progress(settings.database_url, plan)
-    if report.skipped:
-        typer.echo(
-            f"The database already has {report.existing_partners} partner(s); nothing seeded."
-        )
+    if not _reported(settings.database_url, report):
         return
-    counts = ", ".join(f"{count} {table}" for table, count in report.rows.items())
-    typer.echo(f"Seeded {_redacted(settings.database_url)}: {counts}.")
     for client in report.platform_clients:
         typer.echo(
             f"Platform client {client.name!r} ({' '.join(client.scopes)}): "
@@ -250,22 +248,11 @@ def _seed_scale(*, users: int, audit_events: int, tenants: int) -> None:
     settings = _settings()
     with _database_errors(settings.database_url):
         asyncio.run(prepare_database(settings))
-        with _progress() as progress:
-            task = progress.add_task("Seeding", total=plan.total_rows)
-            report = asyncio.run(
-                seed_scale(
-                    settings.database_url,
-                    plan,
-                    progress=lambda rows: progress.advance(task, rows),
-                )
-            )
-    if report.skipped:
-        typer.echo(
-            f"The database already has {report.existing_partners} partner(s); nothing seeded."
+        report = _with_progress(
+            plan.total_rows,
+            lambda progress: seed_scale(settings.database_url, plan, progress=progress),
         )
-        return
-    counts = ", ".join(f"{count} {table}" for table, count in report.rows.items())
-    typer.echo(f"Seeded {_redacted(settings.database_url)}: {counts}.")
+    _reported(settings.database_url, report)
 
 
 def _seed_with_progress(url: str, plan: SeedPlan) -> SeedReport:
@@ -273,11 +260,28 @@ def _seed_with_progress(url: str, plan: SeedPlan) -> SeedReport:
 
     if plan.total_rows < _PROGRESS_FROM_ROWS:
         return asyncio.run(seed_database(url, plan))
+    return _with_progress(
+        plan.total_rows, lambda progress: seed_database(url, plan, progress=progress)
+    )
+
+
+def _with_progress(total: int, run: Callable[[Callable[[int], None]], Coroutine[Any, Any, T]]) -> T:
+    """Runs a seed (`run`, given its progress callback) under a progress bar of `total` rows."""
     with _progress() as progress:
-        task = progress.add_task("Seeding", total=plan.total_rows)
-        return asyncio.run(
-            seed_database(url, plan, progress=lambda rows: progress.advance(task, rows))
+        task = progress.add_task("Seeding", total=total)
+        return asyncio.run(run(lambda rows: progress.advance(task, rows)))
+
+
+def _reported(url: str, report: SeedReport | ScaleReport) -> bool:
+    """Says what a seed wrote, or why it wrote nothing; whether it wrote."""
+    if report.skipped:
+        typer.echo(
+            f"The database already has {report.existing_partners} partner(s); nothing seeded."
         )
+        return False
+    counts = ", ".join(f"{count} {table}" for table, count in report.rows.items())
+    typer.echo(f"Seeded {_redacted(url)}: {counts}.")
+    return True
 
 
 @contextmanager

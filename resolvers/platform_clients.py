@@ -8,24 +8,24 @@ No request reads the database for it: each process keeps what it read of each ap
 (`PlatformClients`), and every write of an application announces its client id
 (`announce_change`, in the write's transaction), which drops that entry on every process:
 on PostgreSQL through NOTIFY on `scaigate_clients`, on SQLite from the process's own
-commits. An entry also expires after `SCAIGATE_CLIENT_STATE_TTL_SECONDS`, so a missed
-notice cannot keep a stale answer longer than that; when the LISTEN connection is lost or
-opened again, the whole cache is dropped, since notices sent meanwhile reached no one.
+commits (`resolvers.noticed_cache`). An entry also expires after
+`SCAIGATE_CLIENT_STATE_TTL_SECONDS`, so a missed notice cannot keep a stale answer longer
+than that; when the LISTEN connection is lost or opened again, the whole cache is dropped,
+since notices sent meanwhile reached no one.
 """
 
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.principals import Principal
 from db.models import Application
 from resolvers import notifications
+from resolvers.noticed_cache import NoticedCache
 
 CLIENTS_CHANNEL = "scaigate_clients"  # PostgreSQL NOTIFY channel; the payload is a client id
 
@@ -72,8 +72,8 @@ def refusal_of(principal: Principal, state: ClientState | None) -> ClientRefusal
     return None
 
 
-class PlatformClients:
-    """One per process: the state of the applications whose tokens it has seen."""
+class PlatformClients(NoticedCache[ClientState]):
+    """One per process: the state of the applications whose tokens it has seen, by client id."""
 
     def __init__(
         self,
@@ -82,70 +82,20 @@ class PlatformClients:
         ttl_seconds: float,
         postgres_dsn: str | None = None,
     ) -> None:
-        self._sessions = sessions
-        self._ttl = ttl_seconds
-        self._entries: dict[str, tuple[float, ClientState | None]] = {}
-        # Bumped by every notice: a read that a notice overtook is not kept.
-        self._generation = 0
-        self._listener = (
-            notifications.Listener(
-                postgres_dsn,
-                name=listener_name(),
-                channels={CLIENTS_CHANNEL: self.forget},
-                on_lost=self.forget_all,
-                on_listening=self.forget_all,
-            )
-            if postgres_dsn
-            else None
+        super().__init__(
+            channel=CLIENTS_CHANNEL,
+            ttl_seconds=ttl_seconds,
+            postgres_dsn=postgres_dsn,
+            listener_name=listener_name(),
         )
-        self._commit_hook: notifications.CommitHook | None = None
-
-    def start(self, engines: Sequence[AsyncEngine]) -> None:
-        """Follows the commits of `engines` (this process's own writes, at once), and on
-        PostgreSQL listens for every process's."""
-        if self._listener is not None:
-            self._listener.start()
-        self._commit_hook = notifications.CommitHook(engines, {CLIENTS_CHANNEL: self.forget})
-        self._commit_hook.install()
-
-    async def close(self) -> None:
-        if self._listener is not None:
-            await self._listener.stop()
-        if self._commit_hook is not None:
-            self._commit_hook.remove()
-
-    def __contains__(self, client_id: object) -> bool:
-        return client_id in self._entries
-
-    @property
-    def listening(self) -> bool:
-        return self._listener is not None and self._listener.listening
-
-    def forget(self, client_id: str) -> None:
-        self._generation += 1
-        self._entries.pop(client_id, None)
-
-    def forget_all(self) -> None:
-        self._generation += 1
-        self._entries.clear()
+        self._sessions = sessions
 
     async def refusal(self, principal: Principal) -> ClientRefusal | None:
         """Why `principal`'s token is refused now; None when it is accepted (or names no
         application: `scaigate token` mints those from the signing key itself)."""
         if principal.client_id is None:
             return None
-        return refusal_of(principal, await self.state(principal.client_id))
-
-    async def state(self, client_id: str) -> ClientState | None:
-        now = time.monotonic()
-        entry = self._entries.get(client_id)
-        if entry is not None and entry[0] > now:
-            return entry[1]
-        generation = self._generation
-        state = await self._read(client_id)
-        if generation == self._generation and self._ttl > 0:
-            self._entries[client_id] = (now + self._ttl, state)
-        return state
+        return refusal_of(principal, await self.get(principal.client_id))
 
     async def _read(self, client_id: str) -> ClientState | None:
         statement = select(

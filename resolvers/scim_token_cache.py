@@ -4,9 +4,9 @@ Each process keeps what it read of each token it has seen, by the secret's hash.
 token announces its id in the revoking transaction (`resolvers.scim_tokens.revoke`): on
 PostgreSQL a NOTIFY on `scaigate_scim_tokens`, which every process hears at commit; on SQLite
 (one process) the process's own commit. The entry is dropped, so the next request reads the
-row again and is refused. As with platform clients (`resolvers.platform_clients`), an entry
-also expires after a TTL, and the whole cache is dropped when the LISTEN connection is lost
-or opened again (notices sent meanwhile reached no one).
+row again and is refused. As with every `resolvers.noticed_cache` (platform clients too), an
+entry also expires after a TTL, and the whole cache is dropped when the LISTEN connection is
+lost or opened again (notices sent meanwhile reached no one).
 
 A use also sets the token's `last_used_at`, at most once a minute per token and process, in
 its own short transaction: the list shows the last use to the minute, and the audit log
@@ -17,16 +17,15 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.base import utcnow
 from db.models import ScimToken, Tenant
-from resolvers import notifications
+from resolvers.noticed_cache import NoticedCache
 from resolvers.scim_tokens import SCIM_TOKENS_CHANNEL, SECRET_PREFIX, hash_secret
 
 LAST_USE_RESOLUTION_SECONDS = 60.0
@@ -40,7 +39,7 @@ class ScimTokenState:
     revoked: bool
 
 
-class ScimTokenCache:
+class ScimTokenCache(NoticedCache[ScimTokenState]):
     """One per process: the tokens whose secrets it has seen, by the secret's hash."""
 
     def __init__(
@@ -51,69 +50,21 @@ class ScimTokenCache:
         postgres_dsn: str | None = None,
         write_sessions: async_sessionmaker[AsyncSession] | None = None,
     ) -> None:
+        super().__init__(
+            channel=SCIM_TOKENS_CHANNEL,
+            ttl_seconds=ttl_seconds,
+            postgres_dsn=postgres_dsn,
+            listener_name=f"scaigate-scim-tokens-{os.getpid()}",
+        )
         self._sessions = sessions
         self._write_sessions = write_sessions or sessions
-        self._ttl = ttl_seconds
-        self._entries: dict[str, tuple[float, ScimTokenState | None]] = {}
-        self._hash_of: dict[str, str] = {}  # token id → secret hash, to forget by id
         self._last_use: dict[str, float] = {}  # token id → when this process last wrote it
-        self._generation = 0  # bumped by every notice: a read a notice overtook is not kept
-        self._listener = (
-            notifications.Listener(
-                postgres_dsn,
-                name=f"scaigate-scim-tokens-{os.getpid()}",
-                channels={SCIM_TOKENS_CHANNEL: self.forget},
-                on_lost=self.forget_all,
-                on_listening=self.forget_all,
-            )
-            if postgres_dsn
-            else None
-        )
-        self._commit_hook: notifications.CommitHook | None = None
-
-    def start(self, engines: Sequence[AsyncEngine]) -> None:
-        if self._listener is not None:
-            self._listener.start()
-        self._commit_hook = notifications.CommitHook(engines, {SCIM_TOKENS_CHANNEL: self.forget})
-        self._commit_hook.install()
-
-    async def close(self) -> None:
-        if self._listener is not None:
-            await self._listener.stop()
-        if self._commit_hook is not None:
-            self._commit_hook.remove()
-
-    @property
-    def listening(self) -> bool:
-        return self._listener is not None and self._listener.listening
-
-    def forget(self, token_id: str) -> None:
-        self._generation += 1
-        secret_hash = self._hash_of.pop(token_id, None)
-        if secret_hash is not None:
-            self._entries.pop(secret_hash, None)
-
-    def forget_all(self) -> None:
-        self._generation += 1
-        self._entries.clear()
-        self._hash_of.clear()
 
     async def state(self, secret: str) -> ScimTokenState | None:
         """The token `secret` opens (revoked or not); None when it opens none."""
         if not secret.startswith(SECRET_PREFIX):
             return None
-        secret_hash = hash_secret(secret)
-        now = time.monotonic()
-        entry = self._entries.get(secret_hash)
-        if entry is not None and entry[0] > now:
-            return entry[1]
-        generation = self._generation
-        state = await self._read(secret_hash)
-        if generation == self._generation and self._ttl > 0:
-            self._entries[secret_hash] = (now + self._ttl, state)
-            if state is not None:
-                self._hash_of[state.id] = secret_hash
-        return state
+        return await self.get(hash_secret(secret))
 
     async def used(self, token_id: str) -> None:
         """Records a use as `last_used_at`, unless this process did within the minute."""
@@ -135,6 +86,9 @@ class ScimTokenCache:
         )
         async with self._write_sessions() as session, session.begin():
             await session.execute(statement)
+
+    def _notice_of(self, value: ScimTokenState) -> str:
+        return value.id  # a revocation announces the token's id
 
     async def _read(self, secret_hash: str) -> ScimTokenState | None:
         statement = (

@@ -76,6 +76,17 @@ def timestamp(value: Any) -> Any:
 TEXT_OPERATORS = frozenset({"eq", "ne", "co", "sw", "ew"})
 ID_OPERATORS = frozenset({"eq", "ne"})
 TIME_OPERATORS = frozenset({"eq", "gt", "ge", "lt", "le"})
+# What every resource type's filter names alike: its id, externalId and meta times.
+COMMON_ATTRIBUTES: Mapping[str, Attribute] = {
+    "id": Attribute("id", nullable=False, operators=ID_OPERATORS),
+    "externalid": Attribute("externalId", operators=TEXT_OPERATORS),
+    "meta.created": Attribute(
+        "createdAt", nullable=False, value=timestamp, operators=TIME_OPERATORS
+    ),
+    "meta.lastmodified": Attribute(
+        "updatedAt", nullable=False, value=timestamp, operators=TIME_OPERATORS
+    ),
+}
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from scim2_models import Group, GroupMember, Meta
+from scim2_models import Group, GroupMember
 from sqlalchemy import select
 
 from db.models import Group as GroupRow
@@ -21,15 +21,14 @@ from resolvers.context import RequestContext
 from resolvers.group_members import MemberChanges
 from scim.errors import ScimError
 from scim.filters import (
+    COMMON_ATTRIBUTES,
     ID_OPERATORS,
     TEXT_OPERATORS,
-    TIME_OPERATORS,
     Attribute,
     Schema,
     sub_compiler,
-    timestamp,
 )
-from scim.resources import ScimResource, etag
+from scim.resources import ScimResource
 
 GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group"
 MAX_MEMBERS = 10_000  # members named in one request, at most (`tooMany` beyond)
@@ -47,15 +46,8 @@ def _members(node: Any) -> dict[str, Any]:
 
 FILTER_SCHEMA = Schema(
     attributes={
-        "id": Attribute("id", nullable=False, operators=ID_OPERATORS),
-        "externalid": Attribute("externalId", operators=TEXT_OPERATORS),
+        **COMMON_ATTRIBUTES,
         "displayname": Attribute("name", nullable=False, operators=TEXT_OPERATORS),
-        "meta.created": Attribute(
-            "createdAt", nullable=False, value=timestamp, operators=TIME_OPERATORS
-        ),
-        "meta.lastmodified": Attribute(
-            "updatedAt", nullable=False, value=timestamp, operators=TIME_OPERATORS
-        ),
         "members.value": Attribute(
             "members",
             nullable=False,
@@ -143,13 +135,7 @@ def to_scim(row: Any, base: str, members: Sequence[Member] | None) -> Group:
             )
             for member_id, kind, display in members
         ],
-        meta=Meta(
-            resource_type="Group",
-            created=row.created_at,
-            last_modified=row.updated_at,
-            location=f"{base}/Groups/{row.id}",
-            version=etag(row.updated_at),
-        ),
+        meta=GROUPS.meta(row, base),
     )
 
 

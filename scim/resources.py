@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from scim2_models import Meta
 from sqlalchemy import func, select
 
 from resolvers.context import RequestContext
@@ -31,6 +32,16 @@ class ScimResource:
     resource: Resource  # the descriptor its rows are read through
     filter_schema: Schema
     sort_fields: Mapping[str, str]  # lowercased SCIM path → the listing order's field
+
+    def meta(self, row: Any, base: str) -> Meta:
+        """A row's `meta`: its times, its location under `base`, its version (the ETag)."""
+        return Meta(
+            resource_type=self.name,
+            created=row.created_at,
+            last_modified=row.updated_at,
+            location=f"{base}{self.endpoint}/{row.id}",
+            version=etag(row.updated_at),
+        )
 
 
 def etag(updated_at: datetime) -> str:

@@ -16,7 +16,6 @@ from scim2_models import (
     Email,
     EnterpriseUser,
     GroupMembership,
-    Meta,
     Name,
     User,
 )
@@ -29,16 +28,15 @@ from resolvers import users as user_resolvers
 from resolvers.context import RequestContext
 from scim.errors import ScimError
 from scim.filters import (
+    COMMON_ATTRIBUTES,
     ID_OPERATORS,
     TEXT_OPERATORS,
-    TIME_OPERATORS,
     Attribute,
     Schema,
     lowercase,
     sub_compiler,
-    timestamp,
 )
-from scim.resources import ScimResource, etag
+from scim.resources import ScimResource
 
 USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
 ENTERPRISE_SCHEMA = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
@@ -91,8 +89,7 @@ def _groups(node: Any) -> dict[str, Any]:
 
 FILTER_SCHEMA = Schema(
     attributes={
-        "id": Attribute("id", nullable=False, operators=ID_OPERATORS),
-        "externalid": Attribute("externalId", operators=TEXT_OPERATORS),
+        **COMMON_ATTRIBUTES,
         "username": _EMAIL,
         "emails": _EMAIL,
         "emails.value": _EMAIL,
@@ -102,12 +99,6 @@ FILTER_SCHEMA = Schema(
         "name.givenname": Attribute("firstName", operators=TEXT_OPERATORS),
         "name.familyname": Attribute("lastName", operators=TEXT_OPERATORS),
         "active": Attribute("status", nullable=False, value=_active, operators=ID_OPERATORS),
-        "meta.created": Attribute(
-            "createdAt", nullable=False, value=timestamp, operators=TIME_OPERATORS
-        ),
-        "meta.lastmodified": Attribute(
-            "updatedAt", nullable=False, value=timestamp, operators=TIME_OPERATORS
-        ),
         "groups.value": Attribute(
             "groups",
             nullable=False,
@@ -172,13 +163,7 @@ def to_scim(row: Any, base: str, groups: Sequence[tuple[str, str]] = ()) -> Scim
             for group_id, name in groups
         ]
         or None,
-        meta=Meta(
-            resource_type="User",
-            created=row.created_at,
-            last_modified=row.updated_at,
-            location=f"{base}/Users/{row.id}",
-            version=etag(row.updated_at),
-        ),
+        meta=USERS.meta(row, base),
     )
     if isinstance(enterprise, dict) and enterprise:
         user[EnterpriseUser] = EnterpriseUser.model_validate(enterprise)
