@@ -66,8 +66,8 @@ async def test_search_pages_and_counts_what_it_keeps(
         (
             {"sort": "email,-password_hash"},
             "sort: password_hash is not a sortable field (accepted: admin_role, created_at, "
-            "display_name, email, first_name, id, last_name, password_changed_at, status, "
-            "updated_at)",
+            "display_name, email, first_name, id, last_name, last_sign_in_at, "
+            "password_changed_at, status, updated_at)",
         ),
         ({"sort": "email,"}, "sort: an empty field is not a sortable field"),
         ({"order": "email"}, "Unknown query parameter 'order'"),
