@@ -1,11 +1,10 @@
 """The root list fields the planner runs itself, and the filters each one's arguments set.
 
-Each entry restates what the field's resolver (`resolvers.<resource>.list_`) filters on, in
-the same terms: rows of the descriptor's table, not soft-deleted, within the descriptor's row
-scope, with `column = argument` for each filter argument given a non-null value, ordered by
-id. A root field whose arguments are not exactly `first`, `after` and these filters is not
-planned, so that an argument added to the schema but not here falls back rather than being
-ignored.
+Each entry restates the plain filter arguments the field's resolver (`resolvers.<resource>.list_`)
+takes, `column = argument` for each one given a non-null value, beside the arguments every list
+compiles through `resolvers.listing` (filter, order, search, keyset pages both ways). A root
+field whose arguments are not exactly these is not planned, so that an argument added to the
+schema but not here falls back rather than being ignored.
 """
 
 from __future__ import annotations
@@ -27,34 +26,24 @@ LISTING_ARGUMENTS = frozenset({"filter", "orderBy", "search", "last", "before"})
 class RootList:
     resource: Resource
     filters: Mapping[str, str]  # GraphQL argument name -> column
-    # Whether the list takes `LISTING_ARGUMENTS` and answers keyset cursors
-    # (`resolvers.listing.cursors`), rather than offset cursors.
-    listing: bool = False
 
     @property
     def arguments(self) -> frozenset[str]:
-        extra = LISTING_ARGUMENTS if self.listing else frozenset()
-        return PAGE_ARGUMENTS | frozenset(self.filters) | extra
+        return PAGE_ARGUMENTS | LISTING_ARGUMENTS | frozenset(self.filters)
 
 
 ROOT_LISTS: Mapping[str, RootList] = MappingProxyType(
     {
-        "partners": RootList(resources.PARTNER, {"status": "status"}, listing=True),
-        "tenants": RootList(
-            resources.TENANT, {"partnerId": "partner_id", "status": "status"}, listing=True
-        ),
-        "users": RootList(
-            resources.USER, {"tenantId": "tenant_id", "status": "status"}, listing=True
-        ),
-        "groups": RootList(resources.GROUP, {"tenantId": "tenant_id"}, listing=True),
+        "partners": RootList(resources.PARTNER, {"status": "status"}),
+        "tenants": RootList(resources.TENANT, {"partnerId": "partner_id", "status": "status"}),
+        "users": RootList(resources.USER, {"tenantId": "tenant_id", "status": "status"}),
+        "groups": RootList(resources.GROUP, {"tenantId": "tenant_id"}),
         "applications": RootList(
-            resources.APPLICATION, {"tenantId": "tenant_id", "level": "level"}, listing=True
+            resources.APPLICATION, {"tenantId": "tenant_id", "level": "level"}
         ),
         "identityProviders": RootList(
-            resources.IDENTITY_PROVIDER,
-            {"tenantId": "tenant_id", "protocol": "protocol"},
-            listing=True,
+            resources.IDENTITY_PROVIDER, {"tenantId": "tenant_id", "protocol": "protocol"}
         ),
-        "agents": RootList(resources.AGENT, {"tenantId": "tenant_id"}, listing=True),
+        "agents": RootList(resources.AGENT, {"tenantId": "tenant_id"}),
     }
 )

@@ -1,12 +1,13 @@
 """Running a plan for one request: variables bound, rows fetched breadth-first, the response
 written in one pass.
 
-Each root list is one statement (and one count where `totalCount` is asked for), its rows read
-as tuples. Relations below are fetched a level at a time, one statement per relation and
-level compiled from the descriptors (`resolvers.relations_sql.DescribedRelation`): every
-parent's page by a window function, its total in the same statement when selected, the rows
-read as tuples. Closures (effective members and groups) go through the request's relation
-loaders, as in normal execution. The whole plan reads through one session.
+Each root list is one statement (and one count where `totalCount` is asked for), compiled by
+`resolvers.listing` as its resolver's is (`root_pages.py`), its rows read as tuples. Relations
+below are fetched a level at a time, one statement per relation and level compiled from the
+descriptors (`resolvers.relations_sql.DescribedRelation`): every parent's page by a window
+function, its total in the same statement when selected, the rows read as tuples. Closures
+(effective members and groups) go through the request's relation loaders, as in normal
+execution. The whole plan reads through one session.
 
 Argument checks are the resolvers' own (`Window.from_relay`: page size bounds and cursors).
 A request that any check refuses, or whose rows would not serialize, raises `Unplannable`
@@ -17,12 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any
 
 from graphql import GraphQLSchema
 from graphql.execution.values import get_argument_values, get_variable_values
-from sqlalchemy import ColumnElement, Select, String, any_, bindparam, func, select
+from sqlalchemy import Select, String, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -38,7 +38,6 @@ from schema.planner.compile import (
     NodesPlan,
     Plan,
     RelationPlan,
-    RootListPlan,
     ToOnePlan,
     Unplannable,
 )
@@ -65,18 +64,14 @@ async def run_plan(
     if isinstance(coerced, list):
         raise Unplannable
     fetched = _Fetched()
-    bound: list[tuple[str, str | RootPage | tuple[RootListPlan, Window, Select[Any]]]] = []
+    bound: list[tuple[str, str | RootPage]] = []
     for key, root in plan.roots(coerced.coerced):
         if isinstance(root, str):
             bound.append((key, root))
             continue
         arguments = get_argument_values(root.field, root.node, coerced)
-        if root.root_list.listing:
-            # Filters, orders, search and keyset pages, compiled as the resolver compiles them.
-            bound.append((key, bind_root(root, context, arguments)))
-        else:
-            window = _window(arguments)
-            bound.append((key, (root, window, _statement(root, context, arguments))))
+        # Filters, orders, search and keyset pages, compiled as the resolver compiles them.
+        bound.append((key, bind_root(root, context, arguments)))
         _bind_relations(root.shape, coerced, fetched)
     roots: list[tuple[str, Any]] = []
     level: list[tuple[NodesPlan, list[Any]]] = []
@@ -85,18 +80,11 @@ async def run_plan(
             if isinstance(value, str):
                 roots.append((key, value))
                 continue
-            if isinstance(value, RootPage):
-                page = await fetch_root(session, value)
-                shape, rows = value.root.shape, page.rows
-                window = Window(value.request.skip, value.request.size)
-                written = (shape, rows, window, page.has_next, page.total, fetched)
-                roots.append((key, (*written, value.cursor, page.has_previous)))
-            else:
-                root, window, statement = value
-                shape = root.shape
-                rows, has_next, total = await _root_page(session, root, window, statement)
-                written = (shape, rows, window, has_next, total, fetched)
-                roots.append((key, (*written, None, window.offset > 0)))
+            page = await fetch_root(session, value)
+            shape, rows = value.root.shape, page.rows
+            window = Window(value.request.skip, value.request.size)
+            written = (shape, rows, window, page.has_next, page.total, fetched)
+            roots.append((key, (*written, value.cursor, page.has_previous)))
             level.extend((nodes, rows) for nodes in shape.node_sets if nodes.fetches)
         await _fetch_relations(context, session, level, fetched)
     return {
@@ -124,38 +112,6 @@ def _bind_nodes(nodes: NodesPlan, coerced: Any, fetched: _Fetched) -> None:
         _bind_relations(relation.shape, coerced, fetched)
     for to_one in nodes.to_ones:
         _bind_nodes(to_one.nodes, coerced, fetched)
-
-
-def _statement(
-    root: RootListPlan, context: RequestContext, arguments: dict[str, Any]
-) -> Select[Any]:
-    resource = root.root_list.resource
-    table = resource.table
-    conditions: list[ColumnElement[bool]] = []
-    if resource.soft_delete:
-        conditions.append(table.c.deleted_at.is_(None))
-    conditions.append(resource.visible(context.actor))
-    for argument, column in root.root_list.filters.items():
-        value = arguments.get(argument)
-        if value is not None:
-            value = value.value if isinstance(value, Enum) else value
-            conditions.append(table.c[column] == value)
-    return select(*(table.c[column] for column in root.columns)).where(*conditions)
-
-
-async def _root_page(
-    session: AsyncSession, root: RootListPlan, window: Window, statement: Select[Any]
-) -> tuple[list[Any], bool, int | None]:
-    table = root.root_list.resource.table
-    result = await session.execute(
-        statement.order_by(table.c.id).offset(window.offset).limit(window.limit + 1)
-    )
-    rows = list(result.all())
-    total = None
-    if root.shape.counts:
-        counted = select(func.count()).select_from(statement.subquery())
-        total = int((await session.execute(counted)).scalar_one())
-    return rows[: window.limit], len(rows) > window.limit, total
 
 
 async def _fetch_relations(
