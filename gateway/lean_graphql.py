@@ -50,10 +50,8 @@ from gateway.graphql_http import JSON, content_type, negotiate
 from gateway.observability import ROUTE_TEMPLATE
 from gateway.persisted_operations import Mode
 from resolvers.context import RequestContext
-from schema.context import GraphQLContext
-from schema.input_text import refused_input
-from schema.limits import limit_refusal
-from schema.planner import PLANNER_FIGURES, plan_for, run_plan
+from schema.planner import PLANNER_FIGURES
+from schema.planner.direct import data_from_plan
 from schema.schema import schema
 from schema.strawberry_private import graphql_core_schema
 
@@ -150,7 +148,15 @@ class LeanGraphQL:
         except Exception:
             return False  # the normal path meets the same condition and answers it
         setattr(request.state, STATE_CONTEXT, context)
-        data = await _planned_data(context, candidate, known)
+        data = await data_from_plan(
+            graphql_core_schema(schema),
+            context,
+            known.document,
+            candidate.query,
+            known.operation_name,
+            known.operation,
+            candidate.variables,
+        )
         if data is None:
             return False
         observation = current_observation()
@@ -187,37 +193,6 @@ class LeanGraphQL:
         LEAN_FIGURES.learnt += 1
         if len(self.known) > KNOWN_DOCUMENTS:
             self.known.popitem(last=False)
-
-
-async def _planned_data(
-    context: RequestContext, candidate: _Candidate, known: _Known
-) -> dict[str, Any] | None:
-    """The operation's `data` from its plan, or None when the normal path must answer."""
-    core_schema = graphql_core_schema(schema)
-    plan = plan_for(
-        core_schema, known.document, candidate.query, known.operation_name, GraphQLContext(context)
-    )
-    if plan is None:
-        return None
-    variables = candidate.variables
-    refused = limit_refusal(
-        core_schema,
-        known.document,
-        known.operation_name,
-        variables,
-        context.operation_limits,
-        context.principal,
-    )
-    if refused is not None:
-        return None
-    if refused_input(core_schema, known.document, known.operation, variables) is not None:
-        return None
-    try:
-        return await run_plan(plan, core_schema, context, variables)
-    except Exception:  # the normal path answers it, with its own error if any
-        return None
-    finally:
-        context.release_loaders()  # as at the end of an operation (`ReleaseLoaders`)
 
 
 def _candidate(scope: Scope, body: bytes, settings: Settings) -> _Candidate | None:

@@ -19,10 +19,7 @@ from graphql import DocumentNode, get_operation_ast, parse, validate
 
 from core.observation import current_observation
 from resolvers.context import RequestContext
-from schema.context import GraphQLContext
-from schema.input_text import refused_input
-from schema.limits import limit_refusal
-from schema.planner import plan_for, run_plan
+from schema.planner.direct import data_from_plan
 from schema.schema import schema
 from schema.strawberry_private import graphql_core_schema
 
@@ -52,24 +49,11 @@ async def planned_data(
     parsed = _valid_document(document)
     if parsed is None:
         return None
-    core_schema = graphql_core_schema(schema)
-    operation_context = GraphQLContext(context)
-    plan = plan_for(core_schema, parsed, document, None, operation_context)
-    if plan is None:
-        return None
-    limits, principal = context.operation_limits, context.principal
-    if limit_refusal(core_schema, parsed, None, variables, limits, principal) is not None:
-        return None
     operation = get_operation_ast(parsed, None)
-    if refused_input(core_schema, parsed, operation, variables) is not None:
+    core_schema = graphql_core_schema(schema)
+    data = await data_from_plan(core_schema, context, parsed, document, None, operation, variables)
+    if data is None:
         return None
-    try:
-        data = await run_plan(plan, core_schema, context, variables)
-    except Exception:  # the schema answers it, with its own error if any
-        return None
-    finally:
-        # As at the end of an operation (`ReleaseLoaders`); the schema's run gets new ones.
-        context.release_loaders()
     observation = current_observation()
     if observation is not None and operation is not None:
         # The labels `OperationLabels` gives the same operation run through the schema.
