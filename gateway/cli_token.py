@@ -1,4 +1,5 @@
-"""What `scaigate token` checks before it prints a token.
+"""`scaigate token`: a bearer JWT signed with the configured key, and what is checked before
+it is printed.
 
 The options must make a token the gateway accepts: a role with the id it needs, a lifetime
 the verifier allows, and (when the configured database answers) a partner or tenant that
@@ -11,8 +12,10 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -21,11 +24,66 @@ from sqlalchemy.pool import NullPool
 
 from core.principals import Role
 from core.settings import Settings
-from db.base import ResourceColumns
 from db.engine import is_sqlite
-from db.ids import IdPrefix, prefix_of
+from gateway.cli_console import redacted, stderr
+from gateway.cli_settings import read_settings
+
+if TYPE_CHECKING:
+    from db.base import ResourceColumns
+    from db.ids import IdPrefix
 
 CONNECT_TIMEOUT_SECONDS = 5.0
+
+
+def token(
+    role: Annotated[
+        Role | None, typer.Option(help="Admin role; omit for a platform token with --scope.")
+    ] = None,
+    partner: Annotated[
+        str | None, typer.Option(help="Partner id (prt_…) of a partner_admin.")
+    ] = None,
+    tenant: Annotated[str | None, typer.Option(help="Tenant id (tnt_…) of a tenant_admin.")] = None,
+    scope: Annotated[
+        list[str] | None,
+        typer.Option(help="Scope of a platform token, e.g. admin:read (repeatable)."),
+    ] = None,
+    subject: Annotated[str | None, typer.Option(help="The token's `sub` claim.")] = None,
+    ttl: Annotated[
+        int | None, typer.Option(min=1, help="Lifetime in seconds (default: settings).")
+    ] = None,
+) -> None:
+    """Print a bearer JWT signed with the configured key (only the token, on stdout).
+
+    A --partner or --tenant must exist in the configured database; when that database cannot
+    be asked, a warning goes to stderr and the token is printed all the same.
+    """
+    from gateway.tokens import issue_token
+
+    scopes = scope or []
+    role = token_role(role, scopes)
+    check_ids(role, partner=partner, tenant=tenant)
+    settings = read_settings()
+    check_ttl(settings, ttl)
+    try:
+        check_owner_exists(settings, partner=partner, tenant=tenant)
+    except DatabaseNotAsked as exc:
+        stderr.print(
+            f"[yellow]Warning[/yellow]: could not check that {escape(partner or tenant or '')} "
+            f"exists in {escape(redacted(settings.database_url))} ({escape(str(exc))}).",
+            highlight=False,
+        )
+    default_subject = "app_scaigate_cli" if role is Role.PLATFORM else "usr_scaigate_cli"
+    typer.echo(
+        issue_token(
+            settings,
+            role=role,
+            subject=subject or default_subject,
+            partner_id=partner,
+            tenant_id=tenant,
+            scopes=scopes,
+            ttl_seconds=ttl,
+        )
+    )
 
 
 class DatabaseNotAsked(Exception):
@@ -53,6 +111,10 @@ def token_role(role: Role | None, scopes: list[str]) -> Role:
 
 
 def check_ids(role: Role, *, partner: str | None, tenant: str | None) -> None:
+    # The id scheme (and the ULID library under it) is imported here rather than at the top,
+    # which every `scaigate` command loads: only the token command needs it.
+    from db.ids import IdPrefix
+
     if role is Role.PARTNER_ADMIN:
         if not partner:
             raise typer.BadParameter(
@@ -76,6 +138,8 @@ def check_ids(role: Role, *, partner: str | None, tenant: str | None) -> None:
 
 
 def _check_prefix(option: str, value: str, prefix: IdPrefix) -> None:
+    from db.ids import prefix_of
+
     if prefix_of(value) is not prefix:
         raise typer.BadParameter(
             f"expected a {prefix.value}_… id, got {value!r}", param_hint=f"'{option}'"

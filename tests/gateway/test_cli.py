@@ -22,7 +22,8 @@ from db.base import utcnow
 from db.engine import create_engine
 from db.enums import ApplicationLevel, ApplicationType
 from db.models import Application, Group, GroupMember, GroupNesting, Partner, Tenant, User
-from gateway.cli import app, tuned_app
+from gateway.cli import app
+from gateway.cli_serve import tuned_app
 from gateway.tokens import verify_token
 from tests.databases import fresh_database
 from tests.factories import create_partner, create_tenant
