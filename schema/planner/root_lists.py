@@ -45,5 +45,6 @@ ROOT_LISTS: Mapping[str, RootList] = MappingProxyType(
             resources.IDENTITY_PROVIDER, {"tenantId": "tenant_id", "protocol": "protocol"}
         ),
         "agents": RootList(resources.AGENT, {"tenantId": "tenant_id"}),
+        "auditEvents": RootList(resources.AUDIT_EVENT, {}),
     }
 )
