@@ -26,17 +26,8 @@ from core.principals import Principal
 from resolvers import resources
 from resolvers.errors import BadInput
 from resolvers.listing import limits
-from resolvers.listing.kinds import (
-    OPERATORS,
-    Field,
-    Kind,
-    camel,
-    check_readable,
-    filterable,
-)
-from resolvers.listing.kinds import (
-    field as described_field,
-)
+from resolvers.listing.kinds import OPERATORS, Field, Kind, camel, check_readable, filterable
+from resolvers.listing.kinds import field as described_field
 from resolvers.resources import Resource
 from resolvers.resources.resource import ResourceRelation
 
