@@ -5,12 +5,10 @@ holding 90%, and 5,000,000 audit events over 90 days; minutes by COPY), serves i
 `scaigate serve` on 127.0.0.1 and drives, with the GraphQL that exists today:
 
 - tenant-users: the first 20 users of the largest tenant, with their count and last sign-in;
-- audit-week: the first 20 failed audit events of the last 7 days, with their count;
+- users-ann: the users of the largest tenant whose e-mail contains "ann", by last sign-in
+  (newest first), the first 20;
+- audit-week: the audit events of the last 7 days, counted by day and by result;
 - tenants: every tenant with its users' and sessions' counts.
-
-Once filters, ordering and counts by group exist, the issue's two queries ("users of one
-tenant whose e-mail contains a string, by last sign-in, first 20" and "audit events of the
-last 7 days counted by day and result") join them.
 
     .venv/bin/python -m bench.dashboard [--users 1000000] [--audit-events 5000000]
         [--database-url postgresql+asyncpg://…]   # reuse (and seed, if empty) a database
@@ -47,10 +45,19 @@ query ($tenant: ID) {
   users(first: 20, tenantId: $tenant) { totalCount nodes { id email displayName lastSignInAt } }
 }
 """
+USERS_ANN = """
+query ($tenant: ID) {
+  users(
+    first: 20, tenantId: $tenant, filter: { email: { contains: "ann" } },
+    orderBy: [LAST_SIGN_IN_AT_DESC]
+  ) { nodes { id email displayName lastSignInAt } }
+}
+"""
 AUDIT_WEEK = """
 query ($since: DateTime) {
-  auditEvents(first: 20, filter: { since: $since, result: "failure" }) {
-    totalCount nodes { id action result createdAt }
+  auditEvents(first: 0, filter: { createdAt: { gte: $since } }) {
+    byDay: countBy(field: CREATED_DAY) { key count }
+    byResult: countBy(field: RESULT) { key count }
   }
 }
 """
@@ -82,9 +89,15 @@ def scenarios(token: str, tenant_id: str) -> list[Scenario]:
             graphql(TENANT_USERS, largest),
         ),
         Scenario(
+            "users-ann",
+            'users(first: 20, tenantId: <largest>, filter: {email: {contains: "ann"}}, '
+            "orderBy: [LAST_SIGN_IN_AT_DESC]) { nodes {…} }",
+            graphql(USERS_ANN, largest),
+        ),
+        Scenario(
             "audit-week",
-            'auditEvents(first: 20, filter: {since: 7 days ago, result: "failure"}) '
-            "{ totalCount nodes {…} }",
+            "auditEvents(filter: {createdAt: {gte: 7 days ago}}) "
+            "{ byDay: countBy(field: CREATED_DAY) byResult: countBy(field: RESULT) }",
             graphql(AUDIT_WEEK, last_week),
         ),
         Scenario(

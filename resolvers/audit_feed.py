@@ -16,7 +16,8 @@ subscriber whose queue fills up is dropped, and so is every subscriber when the 
 connection is lost: its stream ends with `FeedInterrupted`, so a client learns that it
 missed events (it reads them from the list and subscribes again) instead of missing them
 silently. What a subscriber receives is decided per event by the list's own SQL
-(`resolvers.audit_log.deliverable`): the same scope, the same filter.
+(`resolvers.audit_log.deliverable`): the same scope, the same filter compiled the same way,
+nothing filtered in Python.
 """
 
 from __future__ import annotations
@@ -29,11 +30,11 @@ from contextlib import AbstractContextManager, asynccontextmanager
 from typing import Any
 
 import structlog
+from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from resolvers import audit_log
 from resolvers.audit import AUDIT_CHANNEL
-from resolvers.audit_log import AuditFilter
 from resolvers.context import RequestContext
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.notifications import CommitHook, Listener, asyncpg_dsn
@@ -168,11 +169,12 @@ class AuditFeed:
     async def follow(
         self,
         context: RequestContext,
-        audit_filter: AuditFilter,
+        condition: ColumnElement[bool],
         *,
         recheck: Callable[[], Awaitable[None]] | None = None,
     ) -> AsyncIterator[Any]:
-        """The events committed from now on that `context`'s caller may see and asked for.
+        """The events committed from now on that `context`'s caller may see and that meet
+        `condition` (`audit_log.feed_condition`: the subscription's filter as SQL).
 
         `recheck` raises once the caller's credentials are no longer accepted (an expired
         token, a revoked session): it runs before each delivery.
@@ -182,7 +184,7 @@ class AuditFeed:
                 batch = await subscriber.next_batch()
                 if recheck is not None:
                     await recheck()
-                for row in await audit_log.deliverable(context, batch, audit_filter):
+                for row in await audit_log.deliverable(context, batch, condition):
                     yield row
 
     async def close(self) -> None:

@@ -1,8 +1,10 @@
 """`/api/v1/admin/audit`: read-only. Only `GET` is routed, so any other method is 405.
 
 Filters are query parameters (`?action=user.create&since=2025-01-01T00:00:00Z`) mapped onto
-the `auditEvents` filter; a value GraphQL cannot read as its type (a `since` that is not
-ISO 8601) is a 422 naming the parameter.
+the `auditEvents` filter (`AuditEventFilter`): each one is its field's `eq`
+(`?result=denied` is `result: {eq: DENIED}`, in any case), `since`/`until` the filter's
+shorthands. A value GraphQL cannot read as its type (a `since` that is not ISO 8601, a
+`result` that is none of the enum's) is a 422 naming the parameter.
 """
 
 from __future__ import annotations
@@ -17,19 +19,27 @@ AUDIT_EVENT = selection(
     " resource_id result metadata ip user_agent request_id"
 )
 
-# query parameter → (GraphQL variable, its type); each becomes one field of the filter.
-FILTERS = {
-    "action": ("action", "String"),
-    "actor_id": ("actorId", "String"),
-    "actor_type": ("actorType", "String"),
-    "resource_type": ("resourceType", "String"),
-    "resource_id": ("resourceId", "String"),
-    "result": ("result", "String"),
-    "tenant_id": ("tenantId", "ID"),
-    "partner_id": ("partnerId", "ID"),
-    "since": ("since", "DateTime"),
-    "until": ("until", "DateTime"),
+# query parameter → (the `AuditEventFilter` field it sets, also the name of its GraphQL
+# variable; the variable's type; the operator it is for, None for a shorthand, which takes
+# the value itself).
+FILTERS: dict[str, tuple[str, str, str | None]] = {
+    "action": ("action", "String", "eq"),
+    "actor_id": ("actorId", "ID", "eq"),
+    "actor_type": ("actorType", "ActorType", "eq"),
+    "resource_type": ("resourceType", "String", "eq"),
+    "resource_id": ("resourceId", "ID", "eq"),
+    "result": ("result", "AuditResult", "eq"),
+    "tenant_id": ("tenantId", "ID", "eq"),
+    "partner_id": ("partnerId", "ID", "eq"),
+    "since": ("since", "DateTime", None),
+    "until": ("until", "DateTime", None),
 }
+
+
+def _field(name: str, operator: str | None) -> str:
+    # An operator whose variable is not given is left out, so `{eq: $action}` then holds
+    # no condition.
+    return f"{name}: ${name}" if operator is None else f"{name}: {{{operator}: ${name}}}"
 
 
 @dataclass(frozen=True)
@@ -45,9 +55,9 @@ class AuditFilter:
     def of(cls, *params: str) -> AuditFilter:
         chosen = {param: FILTERS[param] for param in params}
         return cls(
-            declared=", ".join(f"${variable}: {kind}" for variable, kind in chosen.values()),
-            fields=", ".join(f"{variable}: ${variable}" for variable, _ in chosen.values()),
-            params={param: variable for param, (variable, _) in chosen.items()},
+            declared=", ".join(f"${name}: {kind}" for name, kind, _ in chosen.values()),
+            fields=", ".join(_field(name, operator) for name, _, operator in chosen.values()),
+            params={param: variable for param, (variable, *_) in chosen.items()},
         )
 
 

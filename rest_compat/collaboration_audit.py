@@ -29,8 +29,9 @@ ROUTES = [
         "GET",
         "/audit",
         f"""query ($first: Int, $tenantId: ID, {_FILTER.declared}) {{
-            auditEvents(first: $first, filter: {{ tenantId: $tenantId, {_FILTER.fields} }}) {{
-                nodes {{ {EVENT} }} }} }}""",
+            auditEvents(
+                first: $first, filter: {{ tenantId: {{eq: $tenantId}}, {_FILTER.fields} }}
+            ) {{ nodes {{ {EVENT} }} }} }}""",
         "auditEvents",
         no_variables,
         shape=Shape.DATA,

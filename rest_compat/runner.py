@@ -12,6 +12,7 @@ import orjson
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from graphql import (
+    GraphQLEnumType,
     GraphQLInputObjectType,
     GraphQLNonNull,
     NamedTypeNode,
@@ -33,7 +34,7 @@ from resolvers.pagination import (
     parse_count,
 )
 from rest_compat.documents import snake
-from rest_compat.enums import match_enum_values
+from rest_compat.enums import match_enum_values, variable_types
 from rest_compat.media_type import json_body_refusal
 from rest_compat.planned import planned_data
 from rest_compat.sorting import listing_variables
@@ -240,6 +241,17 @@ def _filters(route: Route, query: Mapping[str, str]) -> dict[str, Any]:
 _INVALID_PARAMETER = re.compile(r"^Variable '\$(\w+)' has invalid value: (.*)$", re.S)
 
 
+def _refusal(route: Route, variable: str, reason: str) -> str:
+    """Why a query parameter's value was refused; for an enum, the values it takes, spelled
+    as documented (`must be one of success, failure, denied`)."""
+    graphql_type = variable_types(route.document).get(variable)
+    if isinstance(graphql_type, GraphQLNonNull):
+        graphql_type = graphql_type.of_type
+    if isinstance(graphql_type, GraphQLEnumType):
+        return f"must be one of {', '.join(name.lower() for name in graphql_type.values)}"
+    return reason
+
+
 def _detail(route: Route, message: str, field: Any) -> str:
     """A refused value is named as the client sent it: the query parameter (`since`), or the
     header (`X-Scai-Tenant`) it came from."""
@@ -247,7 +259,7 @@ def _detail(route: Route, message: str, field: Any) -> str:
     if parameter is not None:
         for param, variable in route.filters.items():
             if variable == parameter.group(1):
-                return f"{param}: {parameter.group(2)}"
+                return f"{param}: {_refusal(route, variable, parameter.group(2))}"
     message = rest_message(message)
     for header, variable in route.headers.items():
         name = snake(variable)

@@ -22,6 +22,7 @@ from resolvers import resources
 from resolvers.listing import Listing
 from resolvers.listing.filters import filter_relations
 from resolvers.listing.kinds import OPERATORS, Kind, camel, filterable
+from resolvers.listing.kinds import field as described_field
 from resolvers.listing.ordering import order_names
 from resolvers.resources import Resource
 from schema.types import enums as _registered_enums  # noqa: F401  (the db enums as GraphQL enums)
@@ -115,6 +116,16 @@ def _build_all() -> None:
                     description=f"Rows with some (or none) of their {graphql_name} matching.",
                 ),
             )
+        for graphql_name, shorthand in resource.shorthands.items():
+            shortened = described_field(resource, shorthand.field)
+            annotations[graphql_name] = _KIND_TYPES[shortened.kind] | None
+            setattr(
+                cls,
+                graphql_name,
+                strawberry.field(
+                    default=strawberry.UNSET, name=graphql_name, description=shorthand.description
+                ),
+            )
         annotations["and_"] = list[cls] | None  # type: ignore[valid-type]
         annotations["or_"] = list[cls] | None  # type: ignore[valid-type]
         annotations["not_"] = cls | None
@@ -149,10 +160,14 @@ def _order_type(name: str) -> Any:
     resource = resources.BY_NAME[name]
     names = order_names(resource)
     enum = Enum(f"{resource.graphql_type}OrderBy", {name: name for name in names})  # type: ignore[misc]
+    default = (
+        f"{', '.join(resource.default_order)}, the default"
+        if resource.default_order
+        else "ID_ASC: creation order, the default"
+    )
     return strawberry.enum(
         enum,
-        description="NULLs sort last in both directions; the id breaks ties (ID_ASC: "
-        "creation order, the default).",
+        description=f"NULLs sort last in both directions; the id breaks ties ({default}).",
     )
 
 

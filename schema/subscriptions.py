@@ -2,7 +2,7 @@
 
 The role and scope rule is the list's (`reads()`), checked when the subscription starts;
 each event is then delivered only if the list would show it to the same caller with the
-same filter (`resolvers.audit_feed`).
+same filter, `AuditEventFilter` compiled into the same SQL (`resolvers.audit_feed`).
 """
 
 from __future__ import annotations
@@ -12,10 +12,12 @@ from typing import Any
 
 import strawberry
 
+from resolvers import audit_log
 from resolvers.audit_feed import AuditFeed
-from schema.audit import AuditEventFilter, audit_filter
+from schema.audit import AuditEventFilter
 from schema.context import request_context
 from schema.directives import reads
+from schema.filters import listing
 from schema.types.audit_event import AuditEvent
 
 
@@ -43,6 +45,7 @@ class Subscription:
         self, info: strawberry.Info, filter: AuditEventFilter | None = None
     ) -> AsyncIterator[AuditEvent]:
         context = request_context(info)
-        conditions = audit_filter(filter)  # a bad filter is refused before anything streams
-        events: AsyncIterator[Any] = _feed(info).follow(context, conditions, recheck=_recheck(info))
+        # Compiled once, so a bad filter is refused before anything streams.
+        condition = audit_log.feed_condition(context, listing(filter, None, None))
+        events: AsyncIterator[Any] = _feed(info).follow(context, condition, recheck=_recheck(info))
         return events

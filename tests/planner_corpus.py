@@ -504,6 +504,54 @@ LISTED_FOR_EVERY_READER = [
         lambda w: {"filter": {"not": {"status": {"eq": "SUSPENDED"}}}, "orderBy": ["NAME_DESC"]},
     ),
 ]
+AUDIT_LIST = """
+query ($filter: AuditEventFilter, $orderBy: [AuditEventOrderBy!], $first: Int, $after: String,
+       $last: Int, $before: String) {
+  auditEvents(filter: $filter, orderBy: $orderBy, first: $first, after: $after, last: $last,
+              before: $before) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node { id action result actorType tenantId partnerId createdAt metadata } }
+  }
+}
+"""
+LISTED_FOR_EVERY_READER += [
+    Request("audit: newest first", AUDIT_LIST, lambda w: {"first": 4}),
+    Request(
+        "audit: lists and prefixes",
+        AUDIT_LIST,
+        lambda w: {
+            "filter": {
+                "action": {"startsWith": "AUTH."},
+                "result": {"in": ["FAILURE", "DENIED"]},
+                "or": [{"tenantId": {"isNull": True}}, {"not": {"actorType": {"eq": "USER"}}}],
+            }
+        },
+    ),
+    Request(
+        "audit: since, ordered, last",
+        AUDIT_LIST,
+        lambda w: {
+            "filter": {"since": "2026-11-21T00:00:00", "until": "2026-11-24T00:00:00Z"},
+            "orderBy": ["CREATED_AT_ASC"],
+            "last": 3,
+        },
+    ),
+    Request(
+        "audit: after a position",
+        AUDIT_LIST,
+        lambda w: {
+            "orderBy": ["RESULT_DESC", "ACTION_ASC"],
+            "after": keyset(
+                resources.AUDIT_EVENT,
+                ["RESULT_DESC", "ACTION_ASC"],
+                result="failure",
+                action="auth.sign_in",
+                id="aud_0",
+            ),
+        },
+    ),
+]
 PLANNABLE_FOR_EVERY_READER += LISTED_FOR_EVERY_READER
 NESTED_PAGE = Request("nested", NESTED)
 BENCH_NESTED_PAGE = Request("bench nested", BENCH_NESTED)

@@ -3,7 +3,7 @@ rows of every kind a plan writes."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -17,6 +17,7 @@ from tests.factories import (
     create_user,
     nest_group,
 )
+from tests.factories_audit import create_audit_event
 from tests.factories_identity import create_agent, create_identity_provider
 from tests.factories_sessions import create_session
 from tests.security.principals import World
@@ -79,4 +80,28 @@ async def planner_world(app: FastAPI, sessions: async_sessionmaker[AsyncSession]
     gone = await create_tenant(sessions, partner=partner, deleted_at=datetime.now(UTC))
     await create_identity_provider(sessions, tenant=gone, protocol="saml")
     await create_agent(sessions, tenant=gone)
+    await _audit_events(sessions, world)
     return world
+
+
+async def _audit_events(sessions: async_sessionmaker[AsyncSession], world: World) -> None:
+    """Audit events of every result, filed under each tenant and under none, a day apart."""
+    spread = [
+        ("auth.sign_in", "success", {"via": "password"}),
+        ("auth.sign_in", "failure", {"reason": "bad_password", "tries": [1, 2]}),
+        ("user.delete", "denied", {}),
+    ]
+    start = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    owners = (world.tenant, world.sibling, world.foreign, None)
+    for i, (tenant, (action, result, metadata)) in enumerate(
+        (tenant, item) for tenant in owners for item in spread
+    ):
+        await create_audit_event(
+            sessions,
+            tenant=tenant,
+            action=action,
+            result=result,
+            created_at=start + timedelta(days=i % 5, minutes=i),
+            actor_type="anonymous" if result == "failure" else "user",
+            event_metadata=metadata,
+        )

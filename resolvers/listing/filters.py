@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
@@ -27,6 +27,7 @@ from resolvers import resources
 from resolvers.errors import BadInput
 from resolvers.listing import limits
 from resolvers.listing.kinds import OPERATORS, Field, Kind, camel, check_readable, filterable
+from resolvers.listing.kinds import field as described_field
 from resolvers.resources import Resource
 from resolvers.resources.resource import ResourceRelation
 
@@ -81,10 +82,22 @@ class _Compiler:
                 conditions.append(self.field(fields[key], operand, here))
             elif key in relations:
                 conditions.append(self.relation(resource, relations[key], operand, here, depth))
+            elif key in resource.shorthands:
+                conditions.append(self.shorthand(resource, key, operand, here))
             else:
-                known = ", ".join([*fields, *relations, *CONNECTIVES])
+                known = ", ".join([*fields, *relations, *resource.shorthands, *CONNECTIVES])
                 raise BadInput(here, f"is not a filter of {resource.graphql_type} ({known})")
+        _check_bounds(resource, value, path)
         return and_(true(), *conditions)
+
+    def shorthand(
+        self, resource: Resource, key: str, operand: Any, path: str
+    ) -> ColumnElement[bool]:
+        shorthand = resource.shorthands[key]
+        target = described_field(resource, shorthand.field)
+        check_readable(resource, self.principal, target.name, path)
+        self.count_clause(path)
+        return _COMPARE[shorthand.operator](target, _utc(operand), path)
 
     def count_clause(self, path: str) -> None:
         self.clauses += 1
@@ -156,6 +169,30 @@ def _exists(
             .where(link.c[relation.link.parent_column] == parent_key, adapted)
         )
     return exists(statement.correlate(parent.table))
+
+
+def _utc(value: Any) -> Any:
+    """A shorthand's timestamp without an offset, read as UTC (every time is stored in UTC)."""
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def _check_bounds(resource: Resource, value: Mapping[str, Any], path: str) -> None:
+    """Refuses a range of shorthands that ends before it starts (`until` before `since`), which
+    would quietly keep nothing."""
+    lower = {
+        s.field: (key, value[key])
+        for key, s in resource.shorthands.items()
+        if s.operator in ("gt", "gte") and isinstance(value.get(key), datetime)
+    }
+    for key, shorthand in resource.shorthands.items():
+        end = value.get(key)
+        if shorthand.operator not in ("lt", "lte") or not isinstance(end, datetime):
+            continue
+        start = lower.get(shorthand.field)
+        if start is not None and _utc(end) < _utc(start[1]):
+            raise BadInput(f"{path}.{key}", f"must not be earlier than {start[0]}")
 
 
 def _filter_type(field: Field) -> str:

@@ -1,7 +1,8 @@
 """`orderBy:` compiled into ORDER BY, and the keyset conditions that page through it.
 
 An order is a list of `<FIELD>_ASC` / `<FIELD>_DESC` names over a resource's sortable fields
-(`EMAIL_ASC`, `LAST_SIGN_IN_AT_DESC`); none given is `ID_ASC`, creation order. The id is
+(`EMAIL_ASC`, `LAST_SIGN_IN_AT_DESC`); none given is the descriptor's `default_order`, else
+`ID_ASC`, creation order. The id is
 always the last term (ascending, unless the order names it), so every row has one place.
 NULLs sort last in both directions, on both databases.
 
@@ -118,11 +119,12 @@ def parse_order(
     path: str = "orderBy",
     principal: Principal | None = None,
 ) -> Order:
-    """The order `values` name (`ID_ASC` when none), refusing unknown or repeated fields and
-    fields `principal` (when given) may not read."""
+    """The order `values` name (the resource's default order when none: `ID_ASC` unless its
+    descriptor names another), refusing unknown or repeated fields and fields `principal`
+    (when given) may not read."""
     fields = {constant(f.name): f for f in sortable(resource).values()}
     terms: list[Term] = []
-    for i, value in enumerate(values or ()):
+    for i, value in enumerate(values or resource.default_order):
         here = f"{path}[{i}]"
         name = value.value if isinstance(value, Enum) else value
         if not isinstance(name, str):

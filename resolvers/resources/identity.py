@@ -32,6 +32,7 @@ from resolvers.resources.resource import (
     OwnerKind,
     Resource,
     ResourceRelation,
+    Shorthand,
     columns,
 )
 
@@ -360,4 +361,18 @@ AUDIT_EVENT = Resource(
     groupable=frozenset(
         {"action", "result", "actor_type", "resource_type", "tenant_id", "created_day"}
     ),
+    # Newest first, as the log has always been listed (ids are time-ordered).
+    default_order=("ID_DESC",),
+    shorthands={
+        "since": Shorthand(
+            "created_at",
+            "gte",
+            "Events at or after this time (`createdAt: {gte: …}`; without an offset, UTC).",
+        ),
+        "until": Shorthand(
+            "created_at",
+            "lt",
+            "Events before this time (`createdAt: {lt: …}`; without an offset, UTC).",
+        ),
+    },
 )

@@ -68,6 +68,17 @@ class ResourceRelation:
     closure: bool = False
 
 
+@dataclass(frozen=True)
+class Shorthand:
+    """A filter field that stands for one operator on another field: audit events'
+    `since: T` is `createdAt: {gte: T}`. A timestamp without an offset is read as UTC, as
+    the shorthand always read it (the operator itself refuses one)."""
+
+    field: str
+    operator: str
+    description: str = ""
+
+
 def columns(*names: str) -> Mapping[str, str]:
     """Fields read straight from the column of the same name."""
     return {name: name for name in names}
@@ -106,12 +117,17 @@ class Resource:
     # by whoever may read the resource. Filtering, ordering or grouping on a field is refused
     # to a caller that may not read it, and search leaves it out.
     readable_by: Mapping[str, frozenset[Role]] = field(default_factory=dict)
+    # The order of a list given no `orderBy` (`ID_ASC`, creation order, unless named here).
+    default_order: tuple[str, ...] = ()
+    # Filter fields standing for one operator on a filterable field, by GraphQL name.
+    shorthands: Mapping[str, Shorthand] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Frozen all the way down: a plan compiled from a descriptor must not see it change.
         object.__setattr__(self, "fields", MappingProxyType(dict(self.fields)))
         object.__setattr__(self, "enums", MappingProxyType(dict(self.enums)))
         object.__setattr__(self, "readable_by", MappingProxyType(dict(self.readable_by)))
+        object.__setattr__(self, "shorthands", MappingProxyType(dict(self.shorthands)))
         if self.scope is None and (self.owner is None or self.owner.kind is not OwnerKind.TENANT):
             # No default that shows every row: a resource says who may see it.
             raise ValueError(f"resource {self.name} needs a scope: it is not tenant-owned")

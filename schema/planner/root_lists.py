@@ -29,7 +29,9 @@ class RootList:
 
     @property
     def arguments(self) -> frozenset[str]:
-        return PAGE_ARGUMENTS | LISTING_ARGUMENTS | frozenset(self.filters)
+        # `search` is offered only where the resource has fields it matches.
+        listing = LISTING_ARGUMENTS if self.resource.searchable else LISTING_ARGUMENTS - {"search"}
+        return PAGE_ARGUMENTS | listing | frozenset(self.filters)
 
 
 ROOT_LISTS: Mapping[str, RootList] = MappingProxyType(
@@ -45,5 +47,6 @@ ROOT_LISTS: Mapping[str, RootList] = MappingProxyType(
             resources.IDENTITY_PROVIDER, {"tenantId": "tenant_id", "protocol": "protocol"}
         ),
         "agents": RootList(resources.AGENT, {"tenantId": "tenant_id"}),
+        "auditEvents": RootList(resources.AUDIT_EVENT, {}),
     }
 )

@@ -78,6 +78,7 @@ if TYPE_CHECKING:
     AgentConnection = Connection[Any]
     IdentityProviderConnection = Connection[Any]
     SessionConnection = Connection[Any]
+    AuditEventConnection = Connection[Any]
 else:
     UserConnection = _counted(resources.USER, "schema.types.user")
     GroupConnection = _counted(resources.GROUP, "schema.types.group")
@@ -89,3 +90,4 @@ else:
         resources.IDENTITY_PROVIDER, "schema.types.identity_provider"
     )
     SessionConnection = _counted(resources.SSO_SESSION, "schema.types.session")
+    AuditEventConnection = _counted(resources.AUDIT_EVENT, "schema.types.audit_event")

@@ -33,7 +33,9 @@ NOON = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 AUDIT_EVENTS = """
 query ($tenantId: ID, $action: String) {
-  auditEvents(first: 100, filter: {tenantId: $tenantId, action: $action}) { nodes { id } }
+  auditEvents(first: 100, filter: {tenantId: {eq: $tenantId}, action: {eq: $action}}) {
+    nodes { id }
+  }
 }
 """
 

@@ -286,7 +286,7 @@ class TestDelivery:
         self, app: FastAPI, served: str, world: World, tokens: Tokens, writer: Writer
     ) -> None:
         async with feed_client(served, bearer_payload(tokens.super_admin())) as client:
-            await client.subscribe(filter={"action": "user.delete"})
+            await client.subscribe(filter={"action": {"eq": "user.delete"}})
             await subscribed(app)
 
             user_id = await writer.create_user(world.tenant.id)
@@ -295,16 +295,62 @@ class TestDelivery:
 
         assert (first["action"], first["resourceId"]) == ("user.delete", user_id)
 
+    async def test_lists_prefixes_and_not_apply_to_what_is_delivered(
+        self, app: FastAPI, served: str, world: World, tokens: Tokens, writer: Writer
+    ) -> None:
+        # given a subscription to unsuccessful user events, other than updates
+        unsuccessful_user_events = {
+            "action": {"startsWith": "USER."},
+            "result": {"in": ["FAILURE", "DENIED"]},
+            "not": {"action": {"eq": "user.update"}},
+        }
+        async with feed_client(served, bearer_payload(tokens.super_admin())) as client:
+            await client.subscribe(filter=unsuccessful_user_events)
+            await subscribed(app)
+
+            # when a user is created (success), a missing group and then a missing user deleted
+            await writer.create_user(world.tenant.id)
+            for path in ("groups/grp_missing", "users/usr_missing"):
+                response = await writer.http.delete(
+                    f"/api/v1/admin/{path}", headers=bearer(writer.token)
+                )
+                assert response.status_code == 404, response.text
+            first = await client.next_event()
+
+        # then only the failed user deletion is delivered
+        assert (first["action"], first["result"]) == ("user.delete", "failure")
+
+    @pytest.mark.parametrize(
+        ("given", "message"),
+        [
+            (
+                {"action": {"in": ["user.create"] * 101}},
+                "filter.action.in: holds more than 100 values",
+            ),
+            (
+                {"createdAt": {"gte": "2026-01-01T00:00:00"}},
+                "filter.createdAt.gte: must carry a time zone",
+            ),
+        ],
+    )
     async def test_a_bad_filter_is_refused_when_subscribing(
+        self, served: str, tokens: Tokens, given: dict[str, Any], message: str
+    ) -> None:
+        async with feed_client(served, bearer_payload(tokens.super_admin())) as client:
+            await client.subscribe(filter=given)
+
+            assert _error(await client.receive()) == ("BAD_USER_INPUT", message)
+
+    async def test_a_value_outside_an_enum_is_refused_when_subscribing(
         self, served: str, tokens: Tokens
     ) -> None:
         async with feed_client(served, bearer_payload(tokens.super_admin())) as client:
-            await client.subscribe(filter={"result": "maybe"})
+            await client.subscribe(filter={"result": {"eq": "MAYBE"}})
 
-            assert _error(await client.receive()) == (
-                "BAD_USER_INPUT",
-                "result: must be one of success, failure, denied",
-            )
+            code, message = _error(await client.receive())
+
+        assert code == "BAD_USER_INPUT"
+        assert "'AuditResult'" in message
 
     @pytest.mark.parametrize(
         "document",

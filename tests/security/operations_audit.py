@@ -36,4 +36,28 @@ OPERATIONS: list[Operation] = [
         ),
         RestCall("GET", lambda t: f"{A}/dashboard/activity?limit=100", list_of=True),
     ),
+    # Filters and orders narrow within the caller's scope, never past it: filtered on the
+    # target's own tenant, action prefix and result, and ordered, T's event is still hidden
+    # from the callers that may not see it.
+    Operation(
+        "auditEvents(filtered, ordered)",
+        Policy.READ_LIST,
+        event_of_tenant_t,
+        GraphQLCall(
+            """query ($t: ID!) { auditEvents(
+                first: 100,
+                filter: {tenantId: {in: [$t]}, action: {startsWith: "user."},
+                         result: {notIn: [FAILURE, DENIED]}},
+                orderBy: [CREATED_AT_DESC]
+            ) { nodes { id } } }""",
+            "auditEvents",
+            lambda t: {"t": t["tenant"]},
+            list_of=True,
+        ),
+        RestCall(
+            "GET",
+            lambda t: f"{A}/audit?per_page=100&tenant_id={t['tenant']}&action=user.update",
+            list_of=True,
+        ),
+    ),
 ]

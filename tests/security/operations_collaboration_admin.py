@@ -109,7 +109,7 @@ OPERATIONS: list[Operation] = [
         Policy.SCOPED_READ,
         setups.tenant_t,
         GraphQLCall(
-            "query ($t: ID) { auditEvents(first: 1, filter: {tenantId: $t}) { totalCount } }",
+            "query ($t: ID) { auditEvents(first: 1, filter: {tenantId: {eq: $t}}) { totalCount } }",
             "auditEvents",
             lambda t: {"t": t["id"]},
         ),
