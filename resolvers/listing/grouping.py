@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, Subquery, func, select
+from sqlalchemy import ColumnElement, Date, Select, Subquery, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
@@ -28,10 +29,16 @@ from resolvers.resources import Resource
 CREATED_DAY = "created_day"
 
 
-class _UtcDay(FunctionElement[str]):
-    """The UTC day of a timestamp as `YYYY-MM-DD`, on either database."""
+class _UtcDay(FunctionElement[date]):
+    """The UTC day of a timestamp, on either database.
 
-    type = String()
+    PostgreSQL groups by the `date` itself (a cast per row; formatting every row with
+    `to_char` before grouping cost about twice as much over a week of audit events) and the
+    keys are written as `YYYY-MM-DD` once counted; SQLite's `strftime` yields the text, which
+    the `Date` type reads back as a date.
+    """
+
+    type = Date()
     inherit_cache = True
     name = "utc_day"
 
@@ -39,7 +46,7 @@ class _UtcDay(FunctionElement[str]):
 @compiles(_UtcDay, "postgresql")
 def _utc_day_postgresql(element: _UtcDay, compiler: SQLCompiler, **kw: Any) -> str:
     argument = compiler.process(element.clauses, **kw)
-    return f"to_char(({argument}) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+    return f"CAST(({argument}) AT TIME ZONE 'UTC' AS DATE)"
 
 
 @compiles(_UtcDay)
@@ -117,11 +124,17 @@ def keys(resource: Resource, value: str | Enum, counted: Sequence[Any]) -> list[
     """The counted `(key, count)` rows with keys written as text."""
     name = _parse(resource, value, "countBy.field")
     if name == CREATED_DAY:
-        return [GroupCount(key, int(count)) for key, count in counted]
+        return [GroupCount(_day(key), int(count)) for key, count in counted]
     described = field(resource, name)
     return [
         GroupCount(_text(described.kind, described.enum, key), int(count)) for key, count in counted
     ]
+
+
+def _day(key: date | str | None) -> str | None:
+    if key is None or isinstance(key, str):
+        return key
+    return key.isoformat()
 
 
 def _text(kind: Kind, enum: type[Enum] | None, key: Any) -> str | None:
