@@ -5,6 +5,10 @@ in the order (reversed when paging backwards, then read back in order), one row 
 asked to tell whether more follow. Nothing is counted or sorted in Python; `totalCount` is
 a second statement, run only when asked for.
 
+Sibling `countBy` fields of one list (`byDay: countBy(field: CREATED_DAY) byResult:
+countBy(field: RESULT)`) are counted together, in one statement over one scan where the
+database can (`grouping.count_by_fields_statement`).
+
 `pageInfo` follows Relay: paging forwards, `hasNextPage` says whether rows follow and
 `hasPreviousPage` whether the page started after a cursor; backwards, the other way round.
 """
@@ -22,10 +26,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.principals import Principal
 from resolvers.errors import BadInput
 from resolvers.listing import cursors
-from resolvers.listing.grouping import GroupCount, count_by_statement, keys
+from resolvers.listing.grouping import (
+    GroupCount,
+    count_by_fields_statement,
+    group_field_name,
+    grouped_keys,
+)
 from resolvers.listing.ordering import Order
 from resolvers.pagination import decode_cursor, is_offset_cursor
 from resolvers.rows import lean
+from resolvers.shared_loader import SharedLoader
 
 GroupCounter = Callable[[str | Enum], Awaitable[list[GroupCount]]]
 MAX_PAGE_SIZE = 100
@@ -144,11 +154,33 @@ async def fetch_page(
             counted = select(func.count()).select_from(listed.order_by(None).subquery())
             return int((await session.execute(counted)).scalar_one())
 
-    async def group(value: str | Enum) -> list[GroupCount]:
-        resource = request.order.resource
-        statement = count_by_statement(resource, listed, value, principal=principal)
+    resource = request.order.resource
+
+    async def count_fields(names: Sequence[str]) -> list[list[GroupCount]]:
         async with read() as session:
-            counted = (await session.execute(statement)).all()
-        return keys(resource, value, counted)
+            session_: AsyncSession = session
+            dialect = session_.get_bind().dialect.name
+            statement = count_by_fields_statement(resource, listed, names, dialect)
+            counted = (await session_.execute(statement)).all()
+        return grouped_keys(resource, names, counted)
+
+    groups = _GroupCounts(count_fields)
+
+    async def group(value: str | Enum) -> list[GroupCount]:
+        # Checked per field, so a field the caller may not count by fails alone.
+        name = group_field_name(resource, value, principal=principal)
+        return await groups.load(name)
 
     return request.page(fetched, count, group)
+
+
+class _GroupCounts(SharedLoader[str, list[GroupCount]]):
+    """One page's `countBy` fields, by descriptor field name: the siblings asked in the same
+    tick are counted by one statement."""
+
+    def __init__(self, count: Callable[[Sequence[str]], Awaitable[list[list[GroupCount]]]]):
+        super().__init__()
+        self.count = count
+
+    async def batch_load_fn(self, names: Sequence[str]) -> list[list[GroupCount]]:
+        return await self.count(list(names))

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import Select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.principals import Principal, Role
@@ -19,7 +19,11 @@ from db.models import Tenant, User
 from resolvers import resources
 from resolvers.errors import BadInput
 from resolvers.listing import Listing, Page, PageRequest, fetch_page, parse_order, select_listed
-from resolvers.listing.grouping import count_by_statement, keys
+from resolvers.listing.grouping import (
+    count_by_fields_statement,
+    group_field_name,
+    grouped_keys,
+)
 from resolvers.pagination import encode_cursor
 from resolvers.resources import Resource
 from tests.factories import create_partner, create_tenant, create_user
@@ -299,10 +303,8 @@ async def test_count_by_a_field_and_by_day(sessions: Sessions, db: None) -> None
 
     async def counted(field: str, listing: Listing) -> list[tuple[str | None, int]]:
         listed = select_listed(resources.AUDIT_EVENT, SUPER, listing)
-        statement = count_by_statement(resources.AUDIT_EVENT, listed, field)
-        async with sessions() as session:
-            rows = (await session.execute(statement)).all()
-        return [(g.key, g.count) for g in keys(resources.AUDIT_EVENT, field, rows)]
+        (groups,) = await counted_by(sessions, resources.AUDIT_EVENT, listed, [field])
+        return groups
 
     failures = Listing(filter={"result": {"in": ["FAILURE", "DENIED"]}})
     auth = Listing(filter={"action": {"startsWith": "auth."}})
@@ -322,11 +324,34 @@ async def test_count_by_keys_null_boolean_and_enum(
     listed = select_listed(resources.USER, SUPER, Listing())
 
     async def counted(field: str) -> list[tuple[str | None, int]]:
-        statement = count_by_statement(resources.USER, listed, field)
-        async with sessions() as session:
-            rows = (await session.execute(statement)).all()
-        return [(g.key, g.count) for g in keys(resources.USER, field, rows)]
+        (groups,) = await counted_by(sessions, resources.USER, listed, [field])
+        return groups
 
     assert await counted("STATUS") == [("ACTIVE", 6)]
     assert await counted("MFA_ENABLED") == [("false", 6)]
     assert await counted("ADMIN_ROLE") == [(None, 6)]
+
+
+async def test_several_fields_are_counted_in_one_statement_as_each_alone(
+    sessions: Sessions, people: dict[str, str]
+) -> None:
+    listed = select_listed(resources.USER, SUPER, Listing())
+    fields = ["STATUS", "MFA_ENABLED", "ADMIN_ROLE", "CREATED_DAY"]
+
+    together = await counted_by(sessions, resources.USER, listed, fields)
+
+    alone = [(await counted_by(sessions, resources.USER, listed, [f]))[0] for f in fields]
+    assert together == alone
+    assert together[0] == [("ACTIVE", 6)] and together[2] == [(None, 6)]
+
+
+async def counted_by(
+    sessions: Sessions, resource: Resource, listed: Select[Any], fields: list[str]
+) -> list[list[tuple[str | None, int]]]:
+    """Each field's groups, counted together by one statement."""
+    names = [group_field_name(resource, field) for field in fields]
+    async with sessions() as session:
+        dialect = session.get_bind().dialect.name
+        statement = count_by_fields_statement(resource, listed, names, dialect)
+        rows = (await session.execute(statement)).all()
+    return [[(g.key, g.count) for g in groups] for groups in grouped_keys(resource, names, rows)]

@@ -160,6 +160,32 @@ async def test_count_by_on_root_lists_counts_what_the_filter_keeps(
     assert "NAME" in unknown["errors"][0]["message"]
 
 
+async def test_sibling_count_bys_of_a_list_are_counted_by_one_statement(
+    gql: GraphQLClient, tokens: Tokens, scene: dict[str, Any], sessions: Any
+) -> None:
+    await create_application(sessions, tenant=scene["tenant"], name="svc", app_type="service")
+    token = tokens.tenant_admin(scene["tenant"].id)
+    one = await gql(
+        "query { applications { byType: countBy(field: APP_TYPE) { key count } } }", token=token
+    )
+    three = await gql(
+        """query { applications {
+            byType: countBy(field: APP_TYPE) { key count }
+            byDay: countBy(field: CREATED_DAY) { count }
+            byState: countBy(field: ENABLED) { key count } } }""",
+        token=token,
+    )
+
+    assert three["_statements"] == one["_statements"]
+    listed = three["data"]["applications"]
+    assert listed["byType"] == one["data"]["applications"]["byType"]
+    assert [group["key"] for group in listed["byType"]] == ["SERVICE", "WEB"]
+    total = sum(group["count"] for group in listed["byType"])
+    assert sum(group["count"] for group in listed["byDay"]) == total
+    assert sum(group["count"] for group in listed["byState"]) == total
+    assert {group["key"] for group in listed["byState"]} <= {"true", "false"}
+
+
 async def test_count_by_on_relation_connections_is_per_parent(
     gql: GraphQLClient, tokens: Tokens, scene: dict[str, Any], sessions: Any
 ) -> None:
