@@ -252,6 +252,23 @@ def print_results(args: argparse.Namespace, rows: list[tuple[Scenario, LoadResul
         print(f"  {scenario.name}: {scenario.describe}")
         if result.first_error:
             print(f"    first error: {result.first_error}")
+    ratio = rest_to_wide(rows)
+    if ratio is not None:
+        print(
+            f"  rest/wide gateway CPU: {ratio:.2f} (the REST page over the GraphQL operation "
+            "reading the same data; issue 10 asks for at most 1.2)"
+        )
+
+
+def rest_to_wide(rows: list[tuple[Scenario, LoadResult]]) -> float | None:
+    """The REST page's gateway CPU per request over that of `wide`, when both were measured."""
+    figures = {
+        scenario.name: result.cpu_ms_per_request(result.gateway_cpu) for scenario, result in rows
+    }
+    rest, wide = figures.get("rest"), figures.get("wide")
+    if rest is None or not wide:
+        return None
+    return rest / wide
 
 
 async def main(args: argparse.Namespace) -> int:

@@ -33,6 +33,7 @@ from gateway.graphql_router import GatewayGraphQLRouter
 from gateway.graphql_ws import WebSocketContext
 from gateway.health import health_router
 from gateway.lean_graphql import LeanGraphQL
+from gateway.lean_rest import LeanRest, lean_routes
 from gateway.logs import configure_logging
 from gateway.metrics import (
     AuditSpoolMetrics,
@@ -50,8 +51,8 @@ from resolvers.audit_feed import open_feed
 from resolvers.audit_spool import AuditSpool, SpoolDrainer
 from resolvers.notifications import asyncpg_dsn
 from resolvers.platform_clients import PlatformClients
-from rest_compat.router import scaikey_router
-from rest_compat.scaiwave_router import scaiwave_router
+from rest_compat.router import SCAIKEY_PREFIX, SCAIKEY_ROUTES, scaikey_router
+from rest_compat.scaiwave_router import SCAIWAVE_PREFIX, SCAIWAVE_ROUTES, scaiwave_router
 from schema.context import GraphQLContext
 from schema.schema import schema
 from scim.router import scim_router
@@ -169,7 +170,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router())
     if settings.enable_metrics:
         app.include_router(metrics_router())
-    # Innermost: planned operations are answered before routing (`gateway.lean_graphql`).
+    # Innermost: planned operations are answered before routing (`gateway.lean_graphql`,
+    # `gateway.lean_rest`).
+    rest_tables = [(SCAIKEY_PREFIX, SCAIKEY_ROUTES), (SCAIWAVE_PREFIX, SCAIWAVE_ROUTES)]
+    app.add_middleware(LeanRest, routes=lean_routes(rest_tables))
     app.add_middleware(LeanGraphQL, graphql_path=GRAPHQL_PATH)
     app.add_middleware(
         BodySizeLimit, max_bytes=settings.limit_max_body_bytes, graphql_path=GRAPHQL_PATH

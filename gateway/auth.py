@@ -11,10 +11,14 @@ A presented token that is refused leaves one `auth.token_rejected` audit event.
 
 from __future__ import annotations
 
+import uuid
+
 import structlog
 from fastapi import Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.datastructures import State
+from starlette.types import Scope
 
 from core.errors import AuthenticationFailed
 from core.observation import request_id_of
@@ -134,6 +138,35 @@ async def build_request_context(request: Request) -> RequestContext:
     return context
 
 
+async def context_of_scope(scope: Scope) -> RequestContext:
+    """`build_request_context` from the ASGI scope alone, for the lean paths (no Request)."""
+    headers = first_headers(scope, (b"authorization", b"user-agent"))
+    client = scope.get("client")
+    state = scope.get("state") or {}
+    app_state = scope["app"].state
+    context = _context(
+        app_state,
+        RequestMeta(
+            request_id=str(state.get("request_id", "") or uuid.uuid4().hex),
+            ip=client[0] if client else None,
+            user_agent=headers.get(b"user-agent"),
+        ),
+    )
+    settings: Settings = app_state.settings
+    context.principal = await authenticate(context, settings, headers.get(b"authorization"))
+    return context
+
+
+def first_headers(scope: Scope, names: tuple[bytes, ...]) -> dict[bytes, str]:
+    """The first value of each of these (lower-case) headers the request carries, as
+    Starlette's `Headers.get` reads it."""
+    found: dict[bytes, str] = {}
+    for key, value in scope["headers"]:
+        if key in names and key not in found:
+            found[key] = value.decode("latin-1")
+    return found
+
+
 async def request_context_of(request: Request) -> RequestContext:
     """The request's context, built (and its token verified) once per request: a request the
     lean GraphQL path authenticated and then passed on is not authenticated twice."""
@@ -146,9 +179,20 @@ async def request_context_of(request: Request) -> RequestContext:
 
 def anonymous_context(request: Request) -> RequestContext:
     """A context without a principal: the endpoints that authenticate a caller themselves."""
-    settings: Settings = request.app.state.settings
-    read_sessions: async_sessionmaker[AsyncSession] = request.app.state.sessions
-    write_sessions: async_sessionmaker[AsyncSession] = request.app.state.write_sessions
+    return _context(
+        request.app.state,
+        RequestMeta(
+            request_id=request_id_of(request),
+            ip=request.client.host if request.client else None,
+            user_agent=request.headers.get("user-agent"),
+        ),
+    )
+
+
+def _context(app_state: State, meta: RequestMeta) -> RequestContext:
+    settings: Settings = app_state.settings
+    read_sessions: async_sessionmaker[AsyncSession] = app_state.sessions
+    write_sessions: async_sessionmaker[AsyncSession] = app_state.write_sessions
     return RequestContext(
         principal=None,
         sessions=read_sessions,
@@ -156,11 +200,7 @@ def anonymous_context(request: Request) -> RequestContext:
         production=settings.env == "production",
         operation_limits=settings.operation_limits,
         settings=settings,
-        platform_clients=getattr(request.app.state, "platform_clients", None),
-        audit_spool=getattr(request.app.state, "audit_spool", None),
-        meta=RequestMeta(
-            request_id=request_id_of(request),
-            ip=request.client.host if request.client else None,
-            user_agent=request.headers.get("user-agent"),
-        ),
+        platform_clients=getattr(app_state, "platform_clients", None),
+        audit_spool=getattr(app_state, "audit_spool", None),
+        meta=meta,
     )

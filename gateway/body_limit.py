@@ -26,15 +26,18 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope["headers"])
-        length = headers.get(b"content-length", b"").decode("latin-1").strip()
+        announced = b""
+        for key, value in scope["headers"]:
+            if key == b"content-length":
+                announced = value  # the last one, as a dict of the headers keeps it
+        length = announced.decode("latin-1").strip()
         if length.isdigit() and int(length) > self.max_bytes:
-            await self._refuse(scope, headers, send)
+            await self._refuse(scope, dict(scope["headers"]), send)
             return
         if not length.isdigit():  # no length announced (chunked): count while reading
             messages = await self._read_bounded(receive)
             if messages is None:
-                await self._refuse(scope, headers, send)
+                await self._refuse(scope, dict(scope["headers"]), send)
                 return
             receive = _replay(messages, receive)
         await self.app(scope, receive, send)

@@ -24,6 +24,7 @@ types, `Accept` negotiation, request errors and the status codes that go with th
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from email.message import Message
 from typing import Any
@@ -111,6 +112,9 @@ def accept_quality(ranges: list[tuple[str, float]], media_range: str) -> float |
     return max(qualities) if qualities else None
 
 
+# Clients send the same few `Accept` values again and again; reading one costs more than
+# the lean path's other checks together.
+@functools.lru_cache(maxsize=256)
 def negotiate(accept: str | None) -> str | None:
     """The media type of the response to a request with this `Accept`; None: 406."""
     if accept is None or not accept.strip():

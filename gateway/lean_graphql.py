@@ -34,19 +34,14 @@ from typing import Any
 import orjson
 from graphql import DocumentNode, OperationDefinitionNode, get_operation_ast
 from starlette.requests import Request
-from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.errors import AuthenticationFailed
 from core.limits import OperationLimits
 from core.observation import current_observation
 from core.settings import Settings
-from gateway.auth import (
-    STATE_CONTEXT,
-    authentication_failed_response,
-    build_request_context,
-)
-from gateway.graphql_http import JSON, content_type, negotiate
+from gateway.auth import STATE_CONTEXT, authentication_failed_response, context_of_scope
+from gateway.graphql_http import JSON, MEDIA_TYPES, content_type, negotiate
 from gateway.observability import ROUTE_TEMPLATE
 from gateway.persisted_operations import Mode
 from resolvers.context import RequestContext
@@ -57,6 +52,8 @@ from schema.strawberry_private import graphql_core_schema
 
 KNOWN_DOCUMENTS = 1024
 _JSON_CONTENT_TYPES = (JSON.encode(), f"{JSON};charset=utf-8".encode())
+# The response's Content-Type header for each media type `negotiate` may choose.
+_CONTENT_TYPES = {media_type: content_type(media_type).encode() for media_type in MEDIA_TYPES}
 
 
 @dataclass
@@ -137,17 +134,16 @@ class LeanGraphQL:
         """Whether the request was answered here (from its plan, or refused its token)."""
         if not _has_header(scope, b"authorization"):
             return False  # no plan answers an anonymous caller
-        request = Request(scope, receive)
         try:
-            context = await build_request_context(request)
+            context = await context_of_scope(scope)
         except AuthenticationFailed as refused:
             scope[ROUTE_TEMPLATE] = self.graphql_path  # the route it would have matched
-            refusal = authentication_failed_response(request, refused)
+            refusal = authentication_failed_response(Request(scope, receive), refused)
             await refusal(scope, receive, send)
             return True
         except Exception:
             return False  # the normal path meets the same condition and answers it
-        setattr(request.state, STATE_CONTEXT, context)
+        scope.setdefault("state", {})[STATE_CONTEXT] = context  # not authenticated again
         data = await data_from_plan(
             graphql_core_schema(schema),
             context,
@@ -166,10 +162,19 @@ class LeanGraphQL:
         scope[ROUTE_TEMPLATE] = self.graphql_path
         PLANNER_FIGURES.planned += 1
         LEAN_FIGURES.answered += 1
-        response = Response(
-            orjson.dumps({"data": data}), media_type=content_type(candidate.media_type)
+        body = orjson.dumps({"data": data})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                # What Starlette's Response writes for these bytes and media type.
+                "headers": [
+                    (b"content-length", str(len(body)).encode()),
+                    (b"content-type", _CONTENT_TYPES[candidate.media_type]),
+                ],
+            }
         )
-        await response(scope, receive, send)
+        await send({"type": "http.response.body", "body": body})
         return True
 
     def _learn(self, scope: Scope, key: _Key) -> None:

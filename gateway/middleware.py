@@ -27,23 +27,31 @@ class RequestIdAndStatements:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        incoming = b""
+        for key, value in scope["headers"]:
+            if key == b"x-request-id":
+                incoming = value  # the last one, as a dict of the headers kept it
+        text = incoming.decode("latin-1")
+        request_id = text if _REQUEST_ID.match(text) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
 
-        with (
-            structlog.contextvars.bound_contextvars(request_id=request_id),
-            count_statements() as counter,
-        ):
-            scope["state"]["sql_statements"] = counter  # read by the access log and metrics
+        request_id_header = (b"x-request-id", request_id.encode())
 
-            async def send_with_headers(message: Message) -> None:
-                if message["type"] == "http.response.start":
-                    headers: list[Any] = list(message.get("headers", []))
-                    headers.append((b"x-request-id", request_id.encode()))
-                    if self.report_statements:
-                        headers.append((b"x-sql-statements", str(counter.count).encode()))
-                    message["headers"] = headers
-                await send(message)
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers: list[Any] = list(message.get("headers", []))
+                headers.append(request_id_header)
+                if self.report_statements:
+                    headers.append((b"x-sql-statements", str(counter.count).encode()))
+                message["headers"] = headers
+            await send(message)
 
-            await self.app(scope, receive, send_with_headers)
+        # Bound and reset by token: `bound_contextvars` copies the whole context to save
+        # what it replaces, on every request.
+        bound = structlog.contextvars.bind_contextvars(request_id=request_id)
+        try:
+            with count_statements() as counter:
+                scope["state"]["sql_statements"] = counter  # read by the access log, metrics
+                await self.app(scope, receive, send_with_headers)
+        finally:
+            structlog.contextvars.reset_contextvars(**bound)

@@ -6,6 +6,7 @@ import functools
 import math
 import re
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -19,6 +20,7 @@ from graphql import (
     OperationDefinitionNode,
     parse,
 )
+from starlette.datastructures import Headers, QueryParams
 from starlette.requests import ClientDisconnect
 
 from core.errors import AuthenticationFailed
@@ -86,12 +88,20 @@ class RestJSONResponse(JSONResponse):
     exponent written `1e-5` rather than `1e-05`; no REST field is a float.)"""
 
     def render(self, content: Any) -> bytes:
-        try:
-            return orjson.dumps(content)
-        except TypeError:
-            # What orjson does not write (integer keys, integers past 64 bits) the standard
-            # library does, as before.
-            return super().render(content)
+        return render_json(content)
+
+
+def render_json(content: Any) -> bytes:
+    """A REST body's bytes (`RestJSONResponse`), for whoever writes the response."""
+    try:
+        return orjson.dumps(content)
+    except TypeError:
+        # What orjson does not write (integer keys, integers past 64 bits) the standard
+        # library does, as Starlette's JSONResponse writes it.
+        return JSONResponse.render(_STANDARD, content)
+
+
+_STANDARD = JSONResponse(None)  # only its `render`, Starlette's own JSON writing
 
 
 def error_response(
@@ -183,17 +193,17 @@ async def _read_body(request: Request, route: Route) -> Any:
         raise _bad_input("Request body is nested too deeply") from exc
 
 
-def _check_text(route: Route, request: Request) -> None:
+def check_text(route: Route, path: Mapping[str, str], query: QueryParams, headers: Headers) -> None:
     """Path ids, query parameters and the headers a route maps are one-line values: the
     control-character rule's strict form, named as the client sent them. (The body is
     checked as the operation's `$input`, where free-text fields are known.)"""
-    headers = ((f"{name} header", request.headers.get(name)) for name in route.headers)
-    values = (*request.path_params.items(), *request.query_params.multi_items(), *headers)
+    mapped = ((f"{name} header", headers.get(name)) for name in route.headers)
+    values = (*path.items(), *query.multi_items(), *mapped)
     for name, value in values:
         reason = refusal(value) if isinstance(value, str) else None
         if reason is not None:
             raise _bad_input(f"{name}: {reason}")
-    for name in request.query_params:
+    for name in query:
         reason = refusal(name)
         if reason is not None:
             raise _bad_input(f"query parameter names: {reason}")
@@ -303,38 +313,32 @@ async def _all_items(route: Route, variables: dict[str, Any], context: RequestCo
         variables = {**variables, "after": page_info["endCursor"]}
 
 
-async def execute(route: Route, request: Request, context_of: ContextOf) -> Response:
-    try:
-        return await _execute(route, request, context_of)
-    except RestError as exc:
-        return error_response(exc.status, exc.detail, exc.code, exc.error_id)
-    except (AuthenticationFailed, ClientDisconnect):
-        raise
-    except Exception as exc:
-        outage = database_outage(exc, request_id=request_id_of(request), route=route.path)
-        if outage is not None:
-            return error_response(status_for(outage.code), outage.message, outage.code.value)
-        # Masked like GraphQL's unexpected errors: an id that matches the log line, no more.
-        error_id = log_unexpected(exc, request_id=request_id_of(request), route=route.path)
-        code = ErrorCode.INTERNAL.value
-        return error_response(status_for(code), masked_message(error_id), code, error_id)
+@dataclass(frozen=True)
+class Prepared:
+    """A call's variables, checked and mapped, and the page it asked for (Shape.PAGE)."""
+
+    variables: dict[str, Any]
+    page: int = 0
+    per_page: int = 0
 
 
-async def _execute(route: Route, request: Request, context_of: ContextOf) -> Response:
-    context = await context_of(request)
-    _check_text(route, request)
-    body = await _read_body(request, route)
+def prepare(
+    route: Route, path: dict[str, str], query_params: QueryParams, headers: Headers, body: Any
+) -> Prepared:
+    """The route's variables from one call's parts (a RestError for what is refused), in the
+    order its checks have always run, so that the first refusal is the same. The call's text
+    was checked first (`check_text`), before its body was read."""
     _check_body(route, body)
-    query = dict(request.query_params)
+    query = dict(query_params)
     _check_query(route, query)
-    call = Call(path=dict(request.path_params), query=query, body=body, headers=request.headers)
+    call = Call(path=path, query=query, body=body, headers=headers)
     variables = route.variables(call)
     variables.update(_filters(route, query))
     try:
         variables.update(listing_variables(route.listing, query))
     except BadInput as exc:
         raise _bad_input(str(exc)) from exc
-    variables.update(_mapped(route.headers, request.headers))
+    variables.update(_mapped(route.headers, headers))
     variables = match_enum_values(route.document, variables)
     page = per_page = 0
     if route.shape is Shape.PAGE:
@@ -342,23 +346,73 @@ async def _execute(route: Route, request: Request, context_of: ContextOf) -> Res
         variables.update(extra)
     if route.limit is not None:
         variables["first"] = _limit(query, *route.limit)
-    if route.shape is Shape.DATA:
-        return RestJSONResponse({"data": await _all_items(route, variables, context)})
+    return Prepared(variables, page, per_page)
 
+
+@dataclass(frozen=True)
+class Answer:
+    """A route's answer: its status and what its JSON body holds (no body for 204)."""
+
+    status: int
+    content: Any = None
+    has_body: bool = True
+
+
+async def answer(route: Route, prepared: Prepared, context: RequestContext) -> Answer:
+    """What the route answers the call (a RestError for a refusal)."""
+    variables = prepared.variables
+    if route.shape is Shape.DATA:
+        return Answer(200, {"data": await _all_items(route, variables, context)})
     value = await _run(route, variables, context)
     if route.shape is Shape.NO_CONTENT:
-        return Response(status_code=204)
+        return Answer(204, has_body=False)
     if route.shape is Shape.PAGE:
         total = value["totalCount"]
-        return RestJSONResponse(
+        per_page = prepared.per_page
+        return Answer(
+            200,
             {
                 "data": value["nodes"],
                 "pagination": {
-                    "page": page,
+                    "page": prepared.page,
                     "per_page": per_page,
                     "total": total,
                     "total_pages": math.ceil(total / per_page) if per_page else 0,
                 },
-            }
+            },
         )
-    return RestJSONResponse(route.reshape(value), status_code=route.status)
+    return Answer(route.status, route.reshape(value))
+
+
+def failure_response(route: Route, exc: Exception, request_id: str) -> Response:
+    """What a call that failed answers: its RestError, 503 for a database outage, else a
+    masked unexpected error whose id matches its log line."""
+    if isinstance(exc, RestError):
+        return error_response(exc.status, exc.detail, exc.code, exc.error_id)
+    outage = database_outage(exc, request_id=request_id, route=route.path)
+    if outage is not None:
+        return error_response(status_for(outage.code), outage.message, outage.code.value)
+    error_id = log_unexpected(exc, request_id=request_id, route=route.path)
+    code = ErrorCode.INTERNAL.value
+    return error_response(status_for(code), masked_message(error_id), code, error_id)
+
+
+async def execute(route: Route, request: Request, context_of: ContextOf) -> Response:
+    try:
+        return await _execute(route, request, context_of)
+    except (AuthenticationFailed, ClientDisconnect):
+        raise
+    except Exception as exc:
+        return failure_response(route, exc, request_id_of(request))
+
+
+async def _execute(route: Route, request: Request, context_of: ContextOf) -> Response:
+    context = await context_of(request)
+    path, query, headers = dict(request.path_params), request.query_params, request.headers
+    check_text(route, path, query, headers)
+    body = await _read_body(request, route)
+    prepared = prepare(route, path, query, headers, body)
+    answered = await answer(route, prepared, context)
+    if not answered.has_body:
+        return Response(status_code=answered.status)
+    return RestJSONResponse(answered.content, status_code=answered.status)

@@ -10,8 +10,11 @@ the error it has always given.
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Hashable
 from typing import Any
 
+import orjson
 from graphql import DocumentNode, GraphQLSchema, OperationDefinitionNode
 
 from resolvers.context import RequestContext
@@ -35,9 +38,7 @@ async def data_from_plan(
     plan = plan_for(core_schema, document, query, operation_name, GraphQLContext(context))
     if plan is None:
         return None
-    limits, principal = context.operation_limits, context.principal
-    refused = limit_refusal(core_schema, document, operation_name, variables, limits, principal)
-    if refused is not None:
+    if not _within_limits(core_schema, context, document, query, operation_name, variables):
         return None
     if refused_input(core_schema, document, operation, variables) is not None:
         return None
@@ -48,3 +49,37 @@ async def data_from_plan(
     finally:
         # As at the end of an operation (`ReleaseLoaders`); the normal path gets new ones.
         context.release_loaders()
+
+
+PASSED_LIMITS = 4096
+# The calls that passed the operation limits: (document, operation name, limits, role,
+# variables as sorted JSON). The limits' figures depend on nothing else (the caller only
+# through its role's budget), so a call seen passing passes again without being measured.
+_passed: OrderedDict[Hashable, None] = OrderedDict()
+
+
+def _within_limits(
+    core_schema: GraphQLSchema,
+    context: RequestContext,
+    document: DocumentNode,
+    query: str,
+    operation_name: str | None,
+    variables: dict[str, Any] | None,
+) -> bool:
+    limits, principal = context.operation_limits, context.principal
+    try:
+        bound = orjson.dumps(variables, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        bound = None  # not JSON (no call sends such variables): measured every time
+    role = principal.role if principal is not None else None
+    key = (query, operation_name, limits, role, bound)
+    if bound is not None and key in _passed:
+        _passed.move_to_end(key)
+        return True
+    if limit_refusal(core_schema, document, operation_name, variables, limits, principal):
+        return False
+    if bound is not None:
+        _passed[key] = None
+        if len(_passed) > PASSED_LIMITS:
+            _passed.popitem(last=False)
+    return True

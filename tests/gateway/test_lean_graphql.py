@@ -259,6 +259,28 @@ class TestFallThrough:
         )
         assert response.json()["errors"][0]["extensions"]["limit"] == "cost"
 
+    async def test_variables_within_one_role_budget_and_over_another(
+        self, app: FastAPI, world: World, http: httpx.AsyncClient, tokens: Tokens
+    ) -> None:
+        # given: the call passed the limits for a super admin, and was answered lean
+        query = document(USERS_GROUPS, "one budget and another")
+        await post(http, query, {"first": 100}, token=tokens.super_admin())
+        before = answered()
+        passed = await post(http, query, {"first": 100}, token=tokens.super_admin())
+        assert answered() == before + 1
+        assert "errors" not in passed.json()
+
+        # when, then: the same call by a tenant admin is measured against its own budget
+        response = await self._compare(
+            app,
+            http,
+            learn=False,
+            query=query,
+            variables={"first": 100},
+            token=tokens.tenant_admin(world.tenant.id),
+        )
+        assert response.json()["errors"][0]["extensions"]["limit"] == "cost"
+
     async def test_control_characters_in_variables(
         self, app: FastAPI, world: World, http: httpx.AsyncClient, tokens: Tokens
     ) -> None:
