@@ -8,7 +8,7 @@ the groups it is directly in (read-only).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from scim2_models import (
@@ -19,7 +19,9 @@ from scim2_models import (
     Name,
     User,
 )
-from sqlalchemy import select
+from sqlalchemy import JSON, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from db.enums import UserStatus
 from db.models import Group, GroupMember
@@ -122,28 +124,52 @@ SORT_FIELDS = {
 }
 
 
-async def groups_of(context: RequestContext, user_ids: Sequence[str]) -> dict[str, list[Any]]:
-    """The live groups each user is directly in, in one statement."""
-    if not user_ids:
-        return {}
-    statement = (
-        select(GroupMember.user_id, Group.id, Group.name)
+GROUPS_COLUMN = "scim_groups"  # the label of the user's groups read beside its row
+
+
+class _json_pairs(FunctionElement[Any]):
+    """The JSON array of `[a, b]` pairs of the rows an aggregate subquery reads."""
+
+    type = JSON()
+    inherit_cache = True
+
+
+@compiles(_json_pairs, "postgresql")
+def _json_pairs_postgresql(element: _json_pairs, compiler: Any, **kw: Any) -> str:
+    return f"json_agg(json_build_array({compiler.process(element.clauses, **kw)}))"
+
+
+@compiles(_json_pairs)
+def _json_pairs_sqlite(element: _json_pairs, compiler: Any, **kw: Any) -> str:
+    return f"json_group_array(json_array({compiler.process(element.clauses, **kw)}))"
+
+
+def groups_column(context: RequestContext) -> Any:
+    """The live groups the user is directly in, as `[[id, name], …]`: a column of the user's
+    own statement (a correlated aggregate), so reading them costs no round trip."""
+    users = resources.USER.table
+    return (
+        select(_json_pairs(Group.id, Group.name))
+        .select_from(GroupMember)
         .join(Group, Group.id == GroupMember.group_id)
         .where(
-            GroupMember.user_id.in_(list(user_ids)),
+            GroupMember.user_id == users.c.id,
             Group.deleted_at.is_(None),
             resources.GROUP.visible(context.actor),
         )
-        .order_by(Group.id)
+        .scalar_subquery()
+        .label(GROUPS_COLUMN)
     )
-    found: dict[str, list[Any]] = {}
-    async with context.read() as session:
-        for user_id, group_id, name in (await session.execute(statement)).all():
-            found.setdefault(user_id, []).append((group_id, name))
-    return found
 
 
-def to_scim(row: Any, base: str, groups: Sequence[tuple[str, str]] = ()) -> ScimUser:
+def groups_in(row: Any) -> list[tuple[str, str]]:
+    """The (id, name) of the groups `groups_column` read for `row`, by id; none if not read."""
+    pairs = getattr(row, GROUPS_COLUMN, None) or []
+    return sorted((str(group_id), str(name)) for group_id, name in pairs)
+
+
+def to_scim(row: Any, base: str) -> ScimUser:
+    """The user's document; its `groups` if they were read with it (`groups_column`)."""
     custom = dict(row.custom_attributes or {})
     enterprise = custom.get(ENTERPRISE_KEY)
     user = ScimUser(
@@ -160,7 +186,7 @@ def to_scim(row: Any, base: str, groups: Sequence[tuple[str, str]] = ()) -> Scim
             GroupMembership.model_validate(
                 {"value": group_id, "display": name, "$ref": f"{base}/Groups/{group_id}"}
             )
-            for group_id, name in groups
+            for group_id, name in groups_in(row)
         ]
         or None,
         meta=USERS.meta(row, base),
