@@ -40,6 +40,11 @@ async def patch(
         raise ScimError(400, f"More than {MAX_PATCH_OPERATIONS} operations", "tooMany")
     user = users.to_scim(current, base)  # `groups` is read-only: the write never needs it
     operations.patch(user)
+    if user.active is None:
+        # a user is always active or not: its status cannot be made unknown
+        raise ScimError(
+            400, "active cannot be removed: replace it with true or false", "mutability"
+        )
     return await users.update(context, current, user, precondition)
 
 

@@ -25,9 +25,10 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from db.enums import UserStatus
 from db.models import Group, GroupMember
-from resolvers import resources
+from resolvers import resources, validation
 from resolvers import users as user_resolvers
 from resolvers.context import RequestContext
+from resolvers.errors import BadInput
 from scim.errors import ScimError
 from scim.filters import (
     COMMON_ATTRIBUTES,
@@ -65,7 +66,30 @@ def _constant(wanted: str) -> Any:
     return value
 
 
+def is_email(value: str) -> bool:
+    """Whether `value` is an address the gateway takes as a user's e-mail."""
+    try:
+        validation.email("userName", value)
+    except BadInput:
+        return False
+    return True
+
+
+def _user_name(operator: str, operand: Any) -> dict[str, Any]:
+    """userName is `user_name` where set, else the e-mail. `user_name` never holds an
+    e-mail address and `email` always does, so an equality names one column: a look-up
+    by an e-mail is one probe of the e-mail index, as before userName could be another."""
+    by_email = {"and": [{"userName": {"isNull": True}}, {"email": {operator: operand}}]}
+    if operator == "eq" and isinstance(operand, str):
+        return by_email if is_email(operand) else {"userName": {"eq": operand}}
+    by_name = {"and": [{"userName": {"isNull": False}}, {"userName": {operator: operand}}]}
+    return {"or": [by_name, by_email]}  # `ne` alone would take a null for a difference
+
+
 _EMAIL = Attribute("email", nullable=False, value=lowercase, operators=TEXT_OPERATORS)
+_USER_NAME = Attribute(
+    "userName", nullable=False, value=lowercase, operators=TEXT_OPERATORS, compare=_user_name
+)
 _EMAIL_VALUES = Schema(
     attributes={
         "value": _EMAIL,
@@ -92,7 +116,7 @@ def _groups(node: Any) -> dict[str, Any]:
 FILTER_SCHEMA = Schema(
     attributes={
         **COMMON_ATTRIBUTES,
-        "username": _EMAIL,
+        "username": _USER_NAME,
         "emails": _EMAIL,
         "emails.value": _EMAIL,
         "emails.type": _EMAIL_VALUES.attributes["type"],
@@ -175,7 +199,7 @@ def to_scim(row: Any, base: str) -> ScimUser:
     user = ScimUser(
         id=row.id,
         external_id=row.external_id,
-        user_name=row.email,
+        user_name=row.user_name or row.email,
         name=Name(given_name=row.first_name, family_name=row.last_name)
         if row.first_name or row.last_name
         else None,
@@ -197,13 +221,25 @@ def to_scim(row: Any, base: str) -> ScimUser:
 
 
 def fields_of(user: ScimUser, current: Any | None) -> dict[str, Any]:
-    """The user's fields as a SCIM document gives them (a full replacement)."""
-    email = user.user_name
-    if email is None and user.emails:
-        primary = [e for e in user.emails if e.primary] or list(user.emails)
-        email = primary[0].value
+    """The user's fields as a SCIM document gives them (a full replacement).
+
+    A userName that is an e-mail address is the user's e-mail; any other (a login name) is
+    kept as `user_name`, and the e-mail is then the primary (else the first) of `emails`."""
+    primary = [e for e in user.emails or () if e.primary] or list(user.emails or ())
+    mailbox = primary[0].value if primary else None
+    email, user_name = user.user_name or mailbox, None
+    if user.user_name is not None and not is_email(user.user_name):
+        if mailbox is None:
+            raise ScimError(
+                400,
+                f"userName '{user.user_name}' is not an e-mail address: emails must then "
+                "hold the user's e-mail",
+                "invalidValue",
+            )
+        email, user_name = mailbox, user.user_name.lower()
     fields: dict[str, Any] = {
         "email": email,
+        "user_name": user_name,
         "external_id": user.external_id,
         "display_name": user.display_name,
         "first_name": user.name.given_name if user.name else None,
