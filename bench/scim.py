@@ -162,9 +162,11 @@ async def patch_members(
     client: httpx.AsyncClient, base: str, headers: dict[str, str], url: str, ids: list[str]
 ) -> list[str]:
     """Runs the PATCH scenario; returns its printed lines, or exits on a broken promise."""
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
     created = await client.post(
         f"{base}/Groups",
-        json={"schemas": [GROUP_SCHEMA], "displayName": f"Bench {len(ids)} members"},
+        # a name of its own: a reused database (`--database-url`) keeps earlier runs' groups
+        json={"schemas": [GROUP_SCHEMA], "displayName": f"Bench {len(ids)} members {stamp}"},
         headers={**headers, "Content-Type": SCIM_JSON},
     )
     if created.status_code != 201:
@@ -249,10 +251,13 @@ async def main(args: argparse.Namespace) -> int:
                         for concurrency in dict.fromkeys((args.concurrency, 1)):
                             run = argparse.Namespace(**{**vars(args), "concurrency": concurrency})
                             results.append((run, await measure(client, scenario, run, meters)))
+                    print(
+                        f"\ntenant {tenant_id}: {args.users:,} users; look-ups drawn from "
+                        f"{len(emails):,}"
+                    )
+                    for run, result in results:
+                        print_results(run, [(scenario, result)])
                     patch_lines = await patch_members(client, base, headers, url, member_ids)
-    print(f"\ntenant {tenant_id}: {args.users:,} users; look-ups drawn from {len(emails):,}")
-    for run, result in results:
-        print_results(run, [(scenario, result)])
     print(f"\npatch: members of one group, --members {args.members:,}")
     print("\n".join(patch_lines))
     return 1 if any(result.errors for _, result in results) else 0

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.base import utcnow
 from db.ids import IdPrefix, prefix_of
 from db.models import Group, GroupMember, GroupNesting, User
 from resolvers import audit, resources
@@ -36,6 +37,12 @@ class MemberChanges:
 
     def nests(self) -> bool:
         return any(prefix_of(member) is IdPrefix.GROUP for member in self.add)
+
+
+def touch(group: Group) -> None:
+    """Marks the group changed, in the transaction of the change: a change of its members is
+    a change of the group (its SCIM `meta.lastModified` and `version`, the ETag, follow)."""
+    group.updated_at = utcnow()
 
 
 def _named(ids: Iterable[str]) -> str:

@@ -17,7 +17,7 @@ from resolvers import access, audit, resources, validation
 from resolvers.context import RequestContext
 from resolvers.errors import BadInput, NotFound
 from resolvers.group_closure import descendants
-from resolvers.group_members import MemberChanges, write_members
+from resolvers.group_members import MemberChanges, touch, write_members
 from resolvers.listing import Listing, Page, Relay, list_page
 from resolvers.loaders.relations import Relation
 from resolvers.relations_sql import live_children
@@ -188,7 +188,7 @@ async def update(
                 )
             written = members is not None and await write_members(session, context, group, members)
             if changes or written or members is None:
-                group.updated_at = utcnow()
+                touch(group)
             if changes or members is None:
                 await audit.record_row(session, context, "group.update", group, metadata=changes)
     return group
@@ -224,6 +224,7 @@ async def add_member(context: RequestContext, group_id: str, user_id: str) -> Gr
         added = await session.get(GroupMember, (group.id, user.id)) is None
         if added:
             session.add(GroupMember(group_id=group.id, user_id=user.id))
+            touch(group)
         await audit.record_row(
             session,
             context,
@@ -247,6 +248,7 @@ async def remove_member(context: RequestContext, group_id: str, user_id: str) ->
             raise NotFound(
                 f"User {user_id} is not a member of group {group.id}", resource_id=user_id
             )
+        touch(group)
         await audit.record_row(
             session, context, "group.remove_member", group, metadata={"user_id": user_id}
         )
@@ -280,6 +282,7 @@ async def nest(context: RequestContext, group_id: str, child_group_id: str) -> G
                     f"would create a cycle: {child.id} already contains {group.id}",
                 )
             session.add(GroupNesting(parent_group_id=group.id, child_group_id=child.id))
+            touch(group)
         await audit.record_row(
             session,
             context,
@@ -305,6 +308,7 @@ async def unnest(context: RequestContext, group_id: str, child_group_id: str) ->
                 f"Group {child_group_id} is not nested in group {group.id}",
                 resource_id=child_group_id,
             )
+        touch(group)
         await audit.record_row(
             session, context, "group.unnest", group, metadata={"child_group_id": child_group_id}
         )

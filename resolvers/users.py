@@ -88,6 +88,7 @@ _VALIDATORS = {
     "custom_attributes": lambda v: validation.json_object("custom_attributes", v),
     "admin_role": lambda v: None if v is None else validation.choice("admin_role", v, AdminRole),
     "external_id": lambda v: validation.text("external_id", v, max_length=200, required=False),
+    "user_name": lambda v: validation.text("user_name", v, max_length=320, required=False),
 }
 
 
@@ -101,6 +102,12 @@ EXTERNAL_ID = LiveUnique(
     User,
     "external_id",
     lambda value: f"A user with externalId '{value}' already exists in this tenant",
+    within="tenant_id",
+)
+USER_NAME = LiveUnique(
+    User,
+    "user_name",
+    lambda value: f"A user with userName '{value}' already exists in this tenant",
     within="tenant_id",
 )
 
@@ -150,7 +157,11 @@ async def create(context: RequestContext, fields: dict[str, Any]) -> User:
             validation.password("password", password)
         )
         user.password_changed_at = utcnow()
-    with EMAIL.violations(user.email), EXTERNAL_ID.violations(user.external_id):
+    with (
+        EMAIL.violations(user.email),
+        EXTERNAL_ID.violations(user.external_id),
+        USER_NAME.violations(user.user_name),
+    ):
         async with context.transaction() as session:
             tenant = await lock_tenant_with_room(
                 session, principal, tenant_id, model=User, limit=Partner.max_users_per_tenant
@@ -158,6 +169,8 @@ async def create(context: RequestContext, fields: dict[str, Any]) -> User:
             await EMAIL.ensure_free(session, user.email, within=tenant.id)
             if user.external_id is not None:
                 await EXTERNAL_ID.ensure_free(session, user.external_id, within=tenant.id)
+            if user.user_name is not None:
+                await USER_NAME.ensure_free(session, user.user_name, within=tenant.id)
             user.tenant_id = tenant.id
             session.add(user)
             await audit.record_row(session, context, "user.create", user, metadata=fields)
@@ -177,7 +190,12 @@ async def update(
     if "admin_role" in changes:
         admin_roles.ensure_can_grant(principal, changes["admin_role"])
     external_id = changes.get("external_id")
-    with EMAIL.violations(email), EXTERNAL_ID.violations(external_id):
+    user_name = changes.get("user_name")
+    with (
+        EMAIL.violations(email),
+        EXTERNAL_ID.violations(external_id),
+        USER_NAME.violations(user_name),
+    ):
         async with context.transaction() as session:
             user = await _load(session, principal, user_id)
             if precondition is not None:
@@ -191,6 +209,10 @@ async def update(
             if user.external_id is not None and "external_id" in changes:
                 await EXTERNAL_ID.ensure_free(
                     session, user.external_id, within=user.tenant_id, except_id=user.id
+                )
+            if user.user_name is not None and "user_name" in changes:
+                await USER_NAME.ensure_free(
+                    session, user.user_name, within=user.tenant_id, except_id=user.id
                 )
             user.updated_at = utcnow()
             ended = await _end_sessions_on_change(session, user, role_before)

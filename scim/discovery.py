@@ -14,7 +14,10 @@ from scim2_models import (
     ETag,
     Filter,
     Group,
+    Mutability,
+    Required,
     ResourceType,
+    Schema,
     ServiceProviderConfig,
     Sort,
     User,
@@ -68,9 +71,63 @@ def resource_types(base: str) -> list[dict[str, Any]]:
     return found
 
 
+# The User attributes a user here keeps (and their sub-attributes; None: all of them). The
+# rest of RFC 7643's User (nickName, phoneNumbers, addresses, …) is not stored, so the Schemas
+# endpoint does not offer it: clients (and scim2-tester) send only what is kept.
+USER_ATTRIBUTES: dict[str, frozenset[str] | None] = {
+    "userName": None,
+    "name": frozenset({"givenName", "familyName"}),
+    "displayName": None,
+    "active": None,
+    "emails": frozenset({"value", "type", "primary"}),
+    "groups": None,
+}
+
+
+def user_schema() -> Schema:
+    """The core User schema as served: the attributes kept, and `emails` required with its
+    `value`, since a user here always has an e-mail (its userName, or else the primary one of
+    `emails`); the one type reported is `work`, and `primary` is read-only (the one e-mail
+    is always the primary one)."""
+    schema = User.to_schema()
+    kept = []
+    for attribute in schema.attributes or []:
+        if attribute.name not in USER_ATTRIBUTES:
+            continue
+        names = USER_ATTRIBUTES[attribute.name]
+        if names is not None:
+            attribute.sub_attributes = [
+                sub for sub in attribute.sub_attributes or [] if sub.name in names
+            ]
+        if attribute.name == "emails":
+            attribute.required = Required.true
+            for sub in attribute.sub_attributes or []:
+                if sub.name == "value":
+                    sub.required = Required.true
+                elif sub.name == "type":
+                    sub.canonical_values = ["work"]
+                elif sub.name == "primary":
+                    sub.mutability = Mutability.read_only
+        kept.append(attribute)
+    schema.attributes = kept
+    return schema
+
+
+def group_schema() -> Schema:
+    """The core Group schema, a member's `display` read-only: it is the member's name as
+    stored, whatever a client sends."""
+    schema = Group.to_schema()
+    for attribute in schema.attributes or []:
+        if attribute.name == "members":
+            for sub in attribute.sub_attributes or []:
+                if sub.name == "display":
+                    sub.mutability = Mutability.read_only
+    return schema
+
+
 def schemas(base: str) -> list[dict[str, Any]]:
     found = []
-    for schema in (User.to_schema(), EnterpriseUser.to_schema(), Group.to_schema()):
+    for schema in (user_schema(), EnterpriseUser.to_schema(), group_schema()):
         body: dict[str, Any] = schema.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE)
         body["meta"] = {"resourceType": "Schema", "location": f"{base}/Schemas/{schema.id}"}
         found.append(body)

@@ -47,12 +47,14 @@ class Attribute:
     """A SCIM attribute read from one listing field (`field`, its GraphQL name).
 
     `value` turns a filter's operand into the stored value (e-mails are stored lowercased;
-    `active` is a status); `nullable` tells what `pr` means."""
+    `active` is a status); `nullable` tells what `pr` means; `compare`, where one field does
+    not hold the attribute, builds the condition from the listing operator and the value."""
 
     field: str
     nullable: bool = True
     value: Callable[[Any], Any] = lambda v: v
     operators: frozenset[str] = frozenset(_OPERATORS)
+    compare: Callable[[str, Any], dict[str, Any]] | None = None
 
 
 def lowercase(value: Any) -> Any:
@@ -161,6 +163,8 @@ class _Compiler:
             present = self.present(path)
             return {"not": present} if operator == "eq" else present
         operand = attribute.value(value)
+        if attribute.compare is not None:
+            return attribute.compare(_OPERATORS[operator], operand)
         if isinstance(operand, dict):  # the attribute's own translation (`active`)
             return operand if operator == "eq" else {"not": operand}
         return {attribute.field: {_OPERATORS[operator]: operand}}

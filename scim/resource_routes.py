@@ -1,7 +1,8 @@
 """The routes every SCIM resource type serves, written once: list, POST, GET, PUT, PATCH and
 DELETE of `/<Type>s`, with `ETag`/`If-Match`, `Location` on creation, and the audit of reads
-by a SCIM token. A resource type (`scim.user_routes`, `scim.group_routes`) brings its
-`Endpoint`: how rows become documents and how a document is written."""
+by a SCIM token (written with the read: `scim.audited_reads`). A resource type
+(`scim.user_routes`, `scim.group_routes`) brings its `Endpoint`: how rows become documents,
+what they need read beside their own columns, and how a document is written."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from fastapi.responses import Response
 from scim2_models import Context, ListResponse
 
 from resolvers.context import RequestContext
+from scim.audited_reads import Audit
 from scim.errors import document
-from scim.handlers import Route, used
+from scim.handlers import Route
 from scim.requests import base_url, body_of, check_version, dump, if_match, list_request, validate
 from scim.resources import ScimResource, etag, get_row, list_rows
 
@@ -30,6 +32,12 @@ Replace = Callable[[RequestContext, Any, Any, Precondition], Awaitable[Any]]
 Patch = Callable[[RequestContext, Any, Any, str, Precondition], Awaitable[Any]]
 # the resolvers' delete(context, id, precondition=…)
 Delete = Callable[..., Awaitable[Any]]
+# what the answer to `request` needs read beside each row's own columns, in the same statement
+Columns = Callable[[Request, RequestContext], Sequence[Any]]
+
+
+def no_columns(request: Request, context: RequestContext) -> Sequence[Any]:
+    return ()
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,7 @@ class Endpoint:
     replace: Replace
     patch: Patch
     delete: Delete
+    columns: Columns = no_columns
 
     @property
     def kind(self) -> str:
@@ -52,16 +61,17 @@ def add_resource_routes(route: Route, endpoint: Endpoint) -> None:
 
     async def list_all(request: Request, tenant_id: str, context: RequestContext) -> Response:
         query = list_request(request)
-        total, rows = await list_rows(context, tenant_id, scim, query)
+        event = Audit(
+            f"scim.{endpoint.kind}.list",
+            tenant_id,
+            endpoint.kind,
+            metadata={"filter": query.filter},
+            results_key="results",
+        )
+        columns = endpoint.columns(request, context)
+        total, rows = await list_rows(context, tenant_id, scim, query, columns=columns, event=event)
         base = base_url(request, tenant_id)
         found = await endpoint.documents(request, context, base, rows)
-        await used(
-            context,
-            tenant_id,
-            f"scim.{endpoint.kind}.list",
-            resource_type=endpoint.kind,
-            metadata={"filter": query.filter, "results": len(rows)},
-        )
         body = ListResponse[scim.model](  # type: ignore[name-defined]
             total_results=total,
             start_index=max(query.start_index, 1),
@@ -71,9 +81,15 @@ def add_resource_routes(route: Route, endpoint: Endpoint) -> None:
         return document(body)
 
     async def answer(
-        request: Request, tenant_id: str, context: RequestContext, row_id: str, status: int = 200
+        request: Request,
+        tenant_id: str,
+        context: RequestContext,
+        row_id: str,
+        status: int = 200,
+        event: Audit | None = None,
     ) -> Response:
-        row = await get_row(context, tenant_id, scim, row_id)
+        columns = endpoint.columns(request, context)
+        row = await get_row(context, tenant_id, scim, row_id, columns=columns, event=event)
         base = base_url(request, tenant_id)
         [resource] = await endpoint.documents(request, context, base, [row])
         headers = {"ETag": etag(row.updated_at)}
@@ -89,10 +105,9 @@ def add_resource_routes(route: Route, endpoint: Endpoint) -> None:
 
     async def get(request: Request, tenant_id: str, context: RequestContext) -> Response:
         row_id = request.path_params["id"]
-        response = await answer(request, tenant_id, context, row_id)
         kind = endpoint.kind
-        await used(context, tenant_id, f"scim.{kind}.read", resource_type=kind, resource_id=row_id)
-        return response
+        event = Audit(f"scim.{kind}.read", tenant_id, kind, row_id, only_if_found=True)
+        return await answer(request, tenant_id, context, row_id, event=event)
 
     async def create(request: Request, tenant_id: str, context: RequestContext) -> Response:
         created = validate(scim.model, await body_of(request), Context.RESOURCE_CREATION_REQUEST)

@@ -4,7 +4,7 @@ ETags, and list queries compiled through `resolvers.listing` (scope ANDed, never
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,7 +16,7 @@ from resolvers.context import RequestContext
 from resolvers.errors import BadInput
 from resolvers.listing import Listing, parse_order, select_listed
 from resolvers.resources import Resource
-from resolvers.rows import lean
+from scim.audited_reads import Audit, read_audited
 from scim.errors import ScimError
 from scim.filters import Schema, to_listing_filter
 
@@ -59,9 +59,16 @@ class ListRequest:
 
 
 async def list_rows(
-    context: RequestContext, tenant_id: str, scim: ScimResource, request: ListRequest
+    context: RequestContext,
+    tenant_id: str,
+    scim: ScimResource,
+    request: ListRequest,
+    *,
+    columns: Sequence[Any] = (),
+    event: Audit | None = None,
 ) -> tuple[int, list[Any]]:
-    """The total and one page (`startIndex` is 1-based) of the tenant's rows that match."""
+    """The total and one page (`startIndex` is 1-based) of the tenant's rows that match, with
+    `columns` beside each row's own; `event` audits the read (`scim.audited_reads`)."""
     condition = to_listing_filter(request.filter, scim.filter_schema)
     order_by: list[str] = []
     if request.sort_by:
@@ -83,15 +90,29 @@ async def list_rows(
         raise ScimError(400, exc.message, "invalidFilter") from exc
     start = max(request.start_index, 1)
     count = min(max(request.count, 0), MAX_RESULTS)
-    page = listed.order_by(*order.clauses()).offset(start - 1).limit(count)
-    counted = select(func.count()).select_from(listed.order_by(None).subquery())
+    page = listed.add_columns(*columns).offset(start - 1).limit(count)
+    rows = await read_audited(context, page, order.clauses(), event)
+    if 0 < len(rows) < count or (not rows and start == 1 and count):
+        # The page ran past the last row, so the rows before it and on it are all there are:
+        # the total is exact without counting (a look-up by userName is always this case).
+        return start - 1 + len(rows), rows
+    counted = select(func.count()).select_from(listed.subquery())
     async with context.read() as session:
-        rows = lean(await session.execute(page)) if count else []
         total = int((await session.execute(counted)).scalar_one())
     return total, rows
 
 
-async def get_row(context: RequestContext, tenant_id: str, scim: ScimResource, row_id: str) -> Any:
+async def get_row(
+    context: RequestContext,
+    tenant_id: str,
+    scim: ScimResource,
+    row_id: str,
+    *,
+    columns: Sequence[Any] = (),
+    event: Audit | None = None,
+) -> Any:
+    """The tenant's row `row_id` (404 if the caller cannot see it), with `columns`; `event`
+    audits the read when it finds the row."""
     resource = scim.resource
     statement = select_listed(
         resource,
@@ -99,9 +120,8 @@ async def get_row(context: RequestContext, tenant_id: str, scim: ScimResource, r
         Listing(),
         resource.table.c.tenant_id == tenant_id,
         resource.table.c.id == row_id,
-    )
-    async with context.read() as session:
-        rows = lean(await session.execute(statement))
+    ).add_columns(*columns)
+    rows = await read_audited(context, statement, (), event)
     if not rows:
         raise ScimError(404, f"{scim.name} {row_id} not found")
     return rows[0]

@@ -87,6 +87,12 @@ def scim_router(context_of: ContextOf, anonymous_context_of: AnonymousContextOf)
         found = discovery.schemas(base_url(request, tenant_id))
         return discovery.one_of(found, request.path_params["id"], "Schema")
 
+    async def search_all(request: Request, tenant_id: str, context: RequestContext) -> Response:
+        # RFC 7644 §3.4.3 and §3.12: one search over every resource type is not offered
+        raise ScimError(
+            501, "POST /.search over every resource type is not supported: list /Users or /Groups"
+        )
+
     async def not_served(request: Request, tenant_id: str, context: RequestContext) -> Response:
         parts = request.path_params["rest"].strip("/").split("/")
         if parts[0] in SERVED and len(parts) <= 2:
@@ -100,6 +106,7 @@ def scim_router(context_of: ContextOf, anonymous_context_of: AnonymousContextOf)
     route("GET", "/Schemas/{id}", get_schema)
     add_user_routes(route)
     add_group_routes(route)
+    route("POST", "/.search", search_all, status=501)
     for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
         route(method, "/{rest:path}", not_served, status=404)  # after every served path
     return router

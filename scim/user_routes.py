@@ -13,7 +13,7 @@ from resolvers.context import RequestContext
 from scim import users
 from scim.errors import ScimError
 from scim.handlers import Route
-from scim.requests import validate
+from scim.requests import validate, wants
 from scim.resource_routes import Endpoint, Precondition, add_resource_routes
 
 MAX_PATCH_OPERATIONS = 1000
@@ -22,8 +22,13 @@ MAX_PATCH_OPERATIONS = 1000
 async def documents(
     request: Request, context: RequestContext, base: str, rows: Sequence[Any]
 ) -> list[users.ScimUser]:
-    groups = await users.groups_of(context, [row.id for row in rows])
-    return [users.to_scim(row, base, groups.get(row.id, ())) for row in rows]
+    return [users.to_scim(row, base) for row in rows]
+
+
+def columns(request: Request, context: RequestContext) -> Sequence[Any]:
+    """The user's groups, read in the user's own statement unless the answer leaves them out
+    (`attributes` without `groups`, or `excludedAttributes=groups`)."""
+    return [users.groups_column(context)] if wants(request, "groups") else []
 
 
 async def patch(
@@ -33,9 +38,13 @@ async def patch(
     operations = validate(PatchOp[users.ScimUser], body, Context.RESOURCE_PATCH_REQUEST)
     if len(operations.operations or ()) > MAX_PATCH_OPERATIONS:
         raise ScimError(400, f"More than {MAX_PATCH_OPERATIONS} operations", "tooMany")
-    groups = await users.groups_of(context, [current.id])
-    user = users.to_scim(current, base, groups.get(current.id, ()))
+    user = users.to_scim(current, base)  # `groups` is read-only: the write never needs it
     operations.patch(user)
+    if user.active is None:
+        # a user is always active or not: its status cannot be made unknown
+        raise ScimError(
+            400, "active cannot be removed: replace it with true or false", "mutability"
+        )
     return await users.update(context, current, user, precondition)
 
 
@@ -46,6 +55,7 @@ ENDPOINT = Endpoint(
     replace=users.update,
     patch=patch,
     delete=user_resolvers.delete,
+    columns=columns,
 )
 
 

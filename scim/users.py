@@ -8,7 +8,7 @@ the groups it is directly in (read-only).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from scim2_models import (
@@ -19,13 +19,16 @@ from scim2_models import (
     Name,
     User,
 )
-from sqlalchemy import select
+from sqlalchemy import JSON, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from db.enums import UserStatus
 from db.models import Group, GroupMember
-from resolvers import resources
+from resolvers import resources, validation
 from resolvers import users as user_resolvers
 from resolvers.context import RequestContext
+from resolvers.errors import BadInput
 from scim.errors import ScimError
 from scim.filters import (
     COMMON_ATTRIBUTES,
@@ -63,7 +66,30 @@ def _constant(wanted: str) -> Any:
     return value
 
 
+def is_email(value: str) -> bool:
+    """Whether `value` is an address the gateway takes as a user's e-mail."""
+    try:
+        validation.email("userName", value)
+    except BadInput:
+        return False
+    return True
+
+
+def _user_name(operator: str, operand: Any) -> dict[str, Any]:
+    """userName is `user_name` where set, else the e-mail. `user_name` never holds an
+    e-mail address and `email` always does, so an equality names one column: a look-up
+    by an e-mail is one probe of the e-mail index, as before userName could be another."""
+    by_email = {"and": [{"userName": {"isNull": True}}, {"email": {operator: operand}}]}
+    if operator == "eq" and isinstance(operand, str):
+        return by_email if is_email(operand) else {"userName": {"eq": operand}}
+    by_name = {"and": [{"userName": {"isNull": False}}, {"userName": {operator: operand}}]}
+    return {"or": [by_name, by_email]}  # `ne` alone would take a null for a difference
+
+
 _EMAIL = Attribute("email", nullable=False, value=lowercase, operators=TEXT_OPERATORS)
+_USER_NAME = Attribute(
+    "userName", nullable=False, value=lowercase, operators=TEXT_OPERATORS, compare=_user_name
+)
 _EMAIL_VALUES = Schema(
     attributes={
         "value": _EMAIL,
@@ -90,7 +116,7 @@ def _groups(node: Any) -> dict[str, Any]:
 FILTER_SCHEMA = Schema(
     attributes={
         **COMMON_ATTRIBUTES,
-        "username": _EMAIL,
+        "username": _USER_NAME,
         "emails": _EMAIL,
         "emails.value": _EMAIL,
         "emails.type": _EMAIL_VALUES.attributes["type"],
@@ -122,34 +148,58 @@ SORT_FIELDS = {
 }
 
 
-async def groups_of(context: RequestContext, user_ids: Sequence[str]) -> dict[str, list[Any]]:
-    """The live groups each user is directly in, in one statement."""
-    if not user_ids:
-        return {}
-    statement = (
-        select(GroupMember.user_id, Group.id, Group.name)
+GROUPS_COLUMN = "scim_groups"  # the label of the user's groups read beside its row
+
+
+class _json_pairs(FunctionElement[Any]):
+    """The JSON array of `[a, b]` pairs of the rows an aggregate subquery reads."""
+
+    type = JSON()
+    inherit_cache = True
+
+
+@compiles(_json_pairs, "postgresql")
+def _json_pairs_postgresql(element: _json_pairs, compiler: Any, **kw: Any) -> str:
+    return f"json_agg(json_build_array({compiler.process(element.clauses, **kw)}))"
+
+
+@compiles(_json_pairs)
+def _json_pairs_sqlite(element: _json_pairs, compiler: Any, **kw: Any) -> str:
+    return f"json_group_array(json_array({compiler.process(element.clauses, **kw)}))"
+
+
+def groups_column(context: RequestContext) -> Any:
+    """The live groups the user is directly in, as `[[id, name], …]`: a column of the user's
+    own statement (a correlated aggregate), so reading them costs no round trip."""
+    users = resources.USER.table
+    return (
+        select(_json_pairs(Group.id, Group.name))
+        .select_from(GroupMember)
         .join(Group, Group.id == GroupMember.group_id)
         .where(
-            GroupMember.user_id.in_(list(user_ids)),
+            GroupMember.user_id == users.c.id,
             Group.deleted_at.is_(None),
             resources.GROUP.visible(context.actor),
         )
-        .order_by(Group.id)
+        .scalar_subquery()
+        .label(GROUPS_COLUMN)
     )
-    found: dict[str, list[Any]] = {}
-    async with context.read() as session:
-        for user_id, group_id, name in (await session.execute(statement)).all():
-            found.setdefault(user_id, []).append((group_id, name))
-    return found
 
 
-def to_scim(row: Any, base: str, groups: Sequence[tuple[str, str]] = ()) -> ScimUser:
+def groups_in(row: Any) -> list[tuple[str, str]]:
+    """The (id, name) of the groups `groups_column` read for `row`, by id; none if not read."""
+    pairs = getattr(row, GROUPS_COLUMN, None) or []
+    return sorted((str(group_id), str(name)) for group_id, name in pairs)
+
+
+def to_scim(row: Any, base: str) -> ScimUser:
+    """The user's document; its `groups` if they were read with it (`groups_column`)."""
     custom = dict(row.custom_attributes or {})
     enterprise = custom.get(ENTERPRISE_KEY)
     user = ScimUser(
         id=row.id,
         external_id=row.external_id,
-        user_name=row.email,
+        user_name=row.user_name or row.email,
         name=Name(given_name=row.first_name, family_name=row.last_name)
         if row.first_name or row.last_name
         else None,
@@ -160,7 +210,7 @@ def to_scim(row: Any, base: str, groups: Sequence[tuple[str, str]] = ()) -> Scim
             GroupMembership.model_validate(
                 {"value": group_id, "display": name, "$ref": f"{base}/Groups/{group_id}"}
             )
-            for group_id, name in groups
+            for group_id, name in groups_in(row)
         ]
         or None,
         meta=USERS.meta(row, base),
@@ -171,13 +221,25 @@ def to_scim(row: Any, base: str, groups: Sequence[tuple[str, str]] = ()) -> Scim
 
 
 def fields_of(user: ScimUser, current: Any | None) -> dict[str, Any]:
-    """The user's fields as a SCIM document gives them (a full replacement)."""
-    email = user.user_name
-    if email is None and user.emails:
-        primary = [e for e in user.emails if e.primary] or list(user.emails)
-        email = primary[0].value
+    """The user's fields as a SCIM document gives them (a full replacement).
+
+    A userName that is an e-mail address is the user's e-mail; any other (a login name) is
+    kept as `user_name`, and the e-mail is then the primary (else the first) of `emails`."""
+    primary = [e for e in user.emails or () if e.primary] or list(user.emails or ())
+    mailbox = primary[0].value if primary else None
+    email, user_name = user.user_name or mailbox, None
+    if user.user_name is not None and not is_email(user.user_name):
+        if mailbox is None:
+            raise ScimError(
+                400,
+                f"userName '{user.user_name}' is not an e-mail address: emails must then "
+                "hold the user's e-mail",
+                "invalidValue",
+            )
+        email, user_name = mailbox, user.user_name.lower()
     fields: dict[str, Any] = {
         "email": email,
+        "user_name": user_name,
         "external_id": user.external_id,
         "display_name": user.display_name,
         "first_name": user.name.given_name if user.name else None,

@@ -37,6 +37,9 @@ class User(ResourceColumns, Base):
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # A provisioning client's own id for the user (SCIM `externalId`): unique per tenant.
     external_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # A provisioning client's SCIM `userName` where it is not an e-mail address (a login
+    # name): stored lowercased, unique per tenant. Null: the userName is the e-mail.
+    user_name: Mapped[str | None] = mapped_column(String(320), nullable=True)
 
     __table_args__ = (
         Index(
@@ -57,5 +60,13 @@ class User(ResourceColumns, Base):
             unique=True,
             sqlite_where=text("deleted_at IS NULL AND external_id IS NOT NULL"),
             postgresql_where=text("deleted_at IS NULL AND external_id IS NOT NULL"),
+        ),
+        Index(
+            "uq_users_tenant_user_name_live",
+            "tenant_id",
+            "user_name",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL AND user_name IS NOT NULL"),
+            postgresql_where=text("deleted_at IS NULL AND user_name IS NOT NULL"),
         ),
     )

@@ -143,6 +143,7 @@ USER = Resource(
         "admin_role",
         "last_sign_in_at",
         "external_id",
+        "user_name",
         *_TIMES,
     ),
     owner=_BY_TENANT,
@@ -158,7 +159,7 @@ USER = Resource(
     filterable=frozenset(
         {"id", "tenant_id", "email", "display_name", "first_name", "last_name", "status"}
         | {"email_verified", "mfa_enabled", "must_change_password", "admin_role", "external_id"}
-        | {"password_changed_at", "last_sign_in_at", *_TIMES}
+        | {"password_changed_at", "last_sign_in_at", "user_name", *_TIMES}
     ),
     sortable=frozenset(
         {"id", "email", "display_name", "first_name", "last_name", "status", "admin_role"}

@@ -47,6 +47,11 @@ class User(Node):
         description="A provisioning client's id for the user (SCIM `externalId`), unique in "
         "its tenant."
     )
+    user_name: str | None = strawberry.field(
+        description="The user's SCIM `userName` where a provisioning client gave one that is "
+        "not an e-mail address (a login name), lowercased and unique in its tenant; null: the "
+        "userName is the e-mail."
+    )
     created_at: datetime
     updated_at: datetime
 
