@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from resolvers.loaders.batch import Reader, RelationCountLoader, RelationPageLoader, RowByIdLoader
-from resolvers.loaders.groups import RelationGroups
+from resolvers.loaders.batch import (
+    ClosureCountLoader,
+    ClosurePageLoader,
+    Reader,
+    RelationCountLoader,
+    RelationPageLoader,
+    RowByIdLoader,
+)
+from resolvers.loaders.groups import ClosureGroups, RelationGroups
 from resolvers.loaders.relations import Relation
+from resolvers.relations_sql import DescribedRelation
 from resolvers.resources import Resource
 
 
@@ -30,24 +38,47 @@ class Loaders:
         loader: RowByIdLoader = self._cache[key]
         return loader
 
-    def page(self, relation: Relation) -> RelationPageLoader:
+    def page(self, relation: DescribedRelation) -> RelationPageLoader:
+        """Pages of a described relation, by parent and listing arguments."""
         key = ("page", relation.name)
         if key not in self._cache:
             self._cache[key] = RelationPageLoader(self._context, relation)
         loader: RelationPageLoader = self._cache[key]
         return loader
 
-    def count(self, relation: Relation) -> RelationCountLoader:
+    def count(self, relation: DescribedRelation) -> RelationCountLoader:
         key = ("count", relation.name)
         if key not in self._cache:
             self._cache[key] = RelationCountLoader(self._context, relation)
         loader: RelationCountLoader = self._cache[key]
         return loader
 
-    def groups(self, relation: Relation) -> RelationGroups:
+    def groups(self, relation: DescribedRelation) -> RelationGroups:
         """`countBy` over `relation`, batched across the parents of a request."""
         key = ("groups", relation.name)
         if key not in self._cache:
             self._cache[key] = RelationGroups(self._context, relation)
         groups: RelationGroups = self._cache[key]
+        return groups
+
+    def closure_page(self, relation: Relation) -> ClosurePageLoader:
+        """Offset windows of a closure (effective members, effective groups)."""
+        key = ("closure_page", relation.name)
+        if key not in self._cache:
+            self._cache[key] = ClosurePageLoader(self._context, relation)
+        loader: ClosurePageLoader = self._cache[key]
+        return loader
+
+    def closure_count(self, relation: Relation) -> ClosureCountLoader:
+        key = ("closure_count", relation.name)
+        if key not in self._cache:
+            self._cache[key] = ClosureCountLoader(self._context, relation)
+        loader: ClosureCountLoader = self._cache[key]
+        return loader
+
+    def closure_groups(self, relation: Relation) -> ClosureGroups:
+        key = ("closure_groups", relation.name)
+        if key not in self._cache:
+            self._cache[key] = ClosureGroups(self._context, relation)
+        groups: ClosureGroups = self._cache[key]
         return groups
