@@ -155,9 +155,11 @@ class DescribedRelation:
         The filter and search are in the WHERE clause with the scope. `count(*)` over the
         parent's partition counts those rows before any cursor, so `total` is what the
         filter keeps. The keyset condition of `after`/`before` comes next: in the WHERE
-        clause, or, with totals, as a flag partitioning the numbering, so that a parent whose
-        rows all lie before the cursor still has one row, flagged, carrying its total. Rows
-        are numbered per parent (and flag) in the requested order, the id last."""
+        clause, or, with totals, as a flag (`past_cursor`) partitioning the numbering, so
+        that a parent whose rows all lie short of the cursor still has one row, flagged 0,
+        carrying its total. Rows are numbered per parent (and flag) in the requested order,
+        the id last; rows at or before an offset `skip`, and rows flagged 0, are not the
+        page's."""
         layout = self.columns(listing, columns, counts=counts)
         table = self.target.table
         joined, parent_key = self._keyed()
@@ -190,8 +192,9 @@ class DescribedRelation:
         skip, size = request.skip, request.size
         wanted: ColumnElement[bool] = and_(position > skip, position <= skip + size + 1)
         if past is not None:
-            flagged = inner.c.past_cursor
-            wanted = or_(and_(flagged == 1, wanted), and_(flagged == 0, position == 1))
+            # The first row of each partition too: it carries the total when the page has no
+            # row (every row short of the cursor, or an offset window past them all).
+            wanted = or_(and_(inner.c.past_cursor == 1, wanted), position == 1)
         elif counts and skip > 0:
             # A window past the first row also fetches each parent's first row, which
             # carries the total when the window itself is empty.

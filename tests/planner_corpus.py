@@ -596,6 +596,14 @@ LISTED_RELATIONS_FOR_EVERY_READER = [
         LISTED_RELATIONS,
         lambda w: {"orderBy": ["EMAIL_ASC"], "after": encode_cursor(0), "first": 1},
     ),
+    Request(
+        "relations listed: offset past the rows, before a position",
+        LISTED_RELATIONS,
+        lambda w: {
+            "after": encode_cursor(5),
+            "before": keyset(resources.USER, ["ID_ASC"], id="usr_z"),
+        },
+    ),
     Request("relations listed: empty pages", LISTED_RELATIONS, lambda w: {"first": 0}),
 ]
 # Partners are a super admin's: planned for that caller, refused to the others.
