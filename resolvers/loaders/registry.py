@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from resolvers.listing.related import RelationListing, frozen
 from resolvers.loaders.batch import (
     ClosureCountLoader,
     ClosurePageLoader,
@@ -37,6 +39,16 @@ class Loaders:
             )
         loader: RowByIdLoader = self._cache[key]
         return loader
+
+    def listing(self, relation: DescribedRelation, arguments: Mapping[str, Any]) -> RelationListing:
+        """A relation connection's arguments (by GraphQL name), checked for the caller once per
+        request: the field's resolver runs once per parent row, with the same arguments."""
+        key = ("listing", relation.name, frozen(arguments))
+        found: RelationListing | None = self._cache.get(key)
+        if found is None:
+            found = RelationListing.of_arguments(relation.target, self._context.actor, arguments)
+            self._cache[key] = found
+        return found
 
     def page(self, relation: DescribedRelation) -> RelationPageLoader:
         """Pages of a described relation, by parent and listing arguments."""

@@ -19,7 +19,6 @@ from typing import Any
 import strawberry
 from graphql import FieldNode, GraphQLObjectType, GraphQLResolveInfo
 
-from core.principals import Principal
 from resolvers.errors import DomainError
 from resolvers.listing.related import RelationListing
 from resolvers.loaders.batch import ListedKey, RelationKey
@@ -41,14 +40,11 @@ async def prefetch_below(info: GraphQLResolveInfo, rows: Sequence[Any]) -> None:
         connection_type = connection_type.of_type  # type: ignore[union-attr]
     operation = Operation.of(info)
     registry = relation_fields(info.schema)
-    context = request_context(info)
-    loaders = context.loaders
+    loaders = request_context(info).loaders
     level = [_Parents(list(rows), 0, connection_type, info.field_nodes)]
     while level:
         plans = [
-            plan
-            for parents in level
-            for plan in _plans(operation, registry, parents, context.actor)
+            plan for parents in level for plan in _plans(operation, registry, parents, loaders)
         ]
         if not plans:
             return
@@ -87,7 +83,7 @@ class _Plan:
 
 
 def _plans(
-    operation: Operation, registry: RelationFields, parents: _Parents, principal: Principal
+    operation: Operation, registry: RelationFields, parents: _Parents, loaders: Loaders
 ) -> list[_Plan]:
     """The pages selected below `parents`, or none if any of them is invalid: its resolver
     raises at its own path, and the error nulls these rows along with whatever they load."""
@@ -107,7 +103,7 @@ def _plans(
         listing = window = None
         try:
             if isinstance(relation, DescribedRelation):
-                listing = RelationListing.of_arguments(relation.target, principal, arguments)
+                listing = loaders.listing(relation, arguments)
                 key: PageKey = (relation.name, listing)
             else:
                 first, after = arguments.get("first"), arguments.get("after")

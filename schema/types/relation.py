@@ -27,7 +27,6 @@ from typing import Annotated, Any
 import strawberry
 from graphql import GraphQLResolveInfo, GraphQLSchema
 
-from resolvers.listing.related import RelationListing
 from resolvers.loaders.relations import Relation
 from resolvers.relations_sql import DescribedRelation
 from schema.connection import (
@@ -134,9 +133,7 @@ def relation_resolver(relation: AnyRelation) -> RelationResolver:
     parent_column = relation.parent_column
 
     def resolve(root: Any, info: GraphQLResolveInfo, **arguments: Any) -> Any:
-        listing = RelationListing.of_arguments(
-            relation.target, request_context(info).actor, arguments
-        )
+        listing = request_context(info).loaders.listing(relation, arguments)
         page = stored_page(root, relation.name, listing)
         if page is None:
             parent_id = getattr(root, parent_column)
