@@ -1,6 +1,6 @@
 """`countBy(field:)` on relation connections: each parent's listed rows (scope, filter and
 search) counted by a field, for a whole batch of parents in one statement per distinct
-listing (`GROUP BY parent_key, key`)."""
+listing (`GROUP BY parent_key, key`); a closure's rows, in one statement per batch."""
 
 from __future__ import annotations
 
