@@ -21,6 +21,7 @@ from resolvers.rows import lean
 __all__ = [
     "ClosureCountLoader",
     "ClosurePageLoader",
+    "ListedKey",
     "Reader",
     "RelationCountLoader",
     "RelationKey",
@@ -28,6 +29,7 @@ __all__ = [
     "RelationPageLoader",
     "RowByIdLoader",
     "SharedLoader",
+    "by_listing",
 ]
 
 
