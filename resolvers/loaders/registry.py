@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from resolvers.listing.related import RelationListing, frozen
+from resolvers.listing.related import RelationListing
 from resolvers.loaders.batch import (
     ClosureCountLoader,
     ClosurePageLoader,
@@ -43,7 +43,11 @@ class Loaders:
     def listing(self, relation: DescribedRelation, arguments: Mapping[str, Any]) -> RelationListing:
         """A relation connection's arguments (by GraphQL name), checked for the caller once per
         request: the field's resolver runs once per parent row, with the same arguments."""
-        key = ("listing", relation.name, frozen(arguments))
+        # Keyed by the text of the values as graphql-core coerced them (plain dictionaries,
+        # lists, scalars and enum members), cheaper than normalising them for every row: equal
+        # arguments written alike share an entry, and the listings themselves compare by
+        # their normalised key, so parents asking the same page still batch together.
+        key = ("listing", relation.name, repr(arguments))
         found: RelationListing | None = self._cache.get(key)
         if found is None:
             found = RelationListing.of_arguments(relation.target, self._context.actor, arguments)
