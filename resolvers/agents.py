@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select
+from sqlalchemy import ColumnElement
 
 from core.principals import Principal
 from db.base import utcnow
@@ -19,10 +19,9 @@ from db.ids import IdPrefix, new_id
 from db.models import Agent, Tenant
 from resolvers import access, audit, resources, scope_grants, validation
 from resolvers.context import RequestContext
+from resolvers.declared_relations import declared
 from resolvers.errors import BadInput, NotFound
 from resolvers.listing import Listing, Page, Relay, list_page
-from resolvers.loaders.relations import Relation
-from resolvers.relations_sql import live_children
 from resolvers.tenant_limits import owning_tenant_id
 from resolvers.writes import apply_patch, load_for_update
 
@@ -37,13 +36,7 @@ def _scope(principal: Principal) -> ColumnElement[bool]:
     return resources.AGENT.visible(principal)
 
 
-def _by_tenant_id(parent_ids: Sequence[str], principal: Principal) -> Select[Any]:
-    return live_children(
-        _TABLE, _TABLE.c.tenant_id, _TABLE.c.tenant_id.in_(parent_ids), _scope(principal)
-    )
-
-
-AGENTS_BY_TENANT_ID = Relation("AgentsByTenantId", _by_tenant_id)
+AGENTS_BY_TENANT_ID = declared(resources.TENANT, "agents")
 
 
 async def get(context: RequestContext, agent_id: str) -> Any:

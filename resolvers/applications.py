@@ -11,11 +11,10 @@ so that a token issued to it follows its state from the next request on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.principals import Principal
@@ -31,10 +30,9 @@ from db.models import Application, Partner
 from resolvers import access, audit, platform_clients, resources, scope_grants, validation
 from resolvers import secrets as client_secrets
 from resolvers.context import RequestContext
+from resolvers.declared_relations import declared
 from resolvers.errors import BadInput, NotFound
 from resolvers.listing import Listing, Page, Relay, list_page
-from resolvers.loaders.relations import Relation
-from resolvers.relations_sql import live_children
 from resolvers.tenant_limits import lock_tenant_with_room, owning_tenant_id
 from resolvers.writes import apply_patch, load_for_update
 
@@ -46,16 +44,7 @@ MAX_TOKEN_LIFETIME = APPLICATION_TOKEN_LIFETIME_MAX
 _FIXED_AT_CREATION = ("level", "app_type", "tenant_id")
 
 
-def _applications_by_tenant_id(parent_ids: Sequence[str], principal: Principal) -> Select[Any]:
-    return live_children(
-        _TABLE,
-        _TABLE.c.tenant_id,
-        _TABLE.c.tenant_id.in_(parent_ids),
-        access.visible_tenant_ids(principal, Application.tenant_id),
-    )
-
-
-APPLICATIONS_BY_TENANT_ID = Relation("ApplicationsByTenantId", _applications_by_tenant_id)
+APPLICATIONS_BY_TENANT_ID = declared(resources.TENANT, "applications")
 
 
 @dataclass(frozen=True, slots=True)

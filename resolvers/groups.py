@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, Delete, Select, select
+from sqlalchemy import ColumnElement, CursorResult, Delete, select
 from sqlalchemy import delete as delete_rows
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,12 +15,11 @@ from db.ids import IdPrefix, new_id
 from db.models import Group, GroupMember, GroupNesting, Tenant, User
 from resolvers import access, audit, resources, validation
 from resolvers.context import RequestContext
+from resolvers.declared_relations import declared
 from resolvers.errors import BadInput, NotFound
 from resolvers.group_closure import descendants
 from resolvers.group_members import MemberChanges, touch, write_members
 from resolvers.listing import Listing, Page, Relay, list_page
-from resolvers.loaders.relations import Relation
-from resolvers.relations_sql import live_children
 from resolvers.tenant_limits import owning_tenant_id
 from resolvers.uniqueness import LiveUnique
 from resolvers.writes import apply_patch, load_for_update
@@ -31,46 +30,10 @@ _MEMBERS = GroupMember.__table__
 _NESTING = GroupNesting.__table__
 
 
-def _groups_by_tenant_id(parent_ids: Sequence[str], principal: Principal) -> Select[Any]:
-    return live_children(
-        _TABLE,
-        _TABLE.c.tenant_id,
-        _TABLE.c.tenant_id.in_(parent_ids),
-        resources.GROUP.visible(principal),
-    )
-
-
-def _groups_by_user_id(parent_ids: Sequence[str], principal: Principal) -> Select[Any]:
-    return live_children(
-        _TABLE,
-        _MEMBERS.c.user_id,
-        _MEMBERS.c.user_id.in_(parent_ids),
-        resources.GROUP.visible(principal),
-    ).join(_MEMBERS, _MEMBERS.c.group_id == _TABLE.c.id)
-
-
-def _children_by_group_id(parent_ids: Sequence[str], principal: Principal) -> Select[Any]:
-    return live_children(
-        _TABLE,
-        _NESTING.c.parent_group_id,
-        _NESTING.c.parent_group_id.in_(parent_ids),
-        resources.GROUP.visible(principal),
-    ).join(_NESTING, _NESTING.c.child_group_id == _TABLE.c.id)
-
-
-def _parents_by_group_id(parent_ids: Sequence[str], principal: Principal) -> Select[Any]:
-    return live_children(
-        _TABLE,
-        _NESTING.c.child_group_id,
-        _NESTING.c.child_group_id.in_(parent_ids),
-        resources.GROUP.visible(principal),
-    ).join(_NESTING, _NESTING.c.parent_group_id == _TABLE.c.id)
-
-
-GROUPS_BY_TENANT_ID = Relation("GroupsByTenantId", _groups_by_tenant_id)
-GROUPS_BY_USER_ID = Relation("GroupsByUserId", _groups_by_user_id)
-CHILDREN_BY_GROUP_ID = Relation("ChildrenByGroupId", _children_by_group_id)
-PARENTS_BY_GROUP_ID = Relation("ParentsByGroupId", _parents_by_group_id)
+GROUPS_BY_TENANT_ID = declared(resources.TENANT, "groups")
+GROUPS_BY_USER_ID = declared(resources.USER, "groups")
+CHILDREN_BY_GROUP_ID = declared(resources.GROUP, "children")
+PARENTS_BY_GROUP_ID = declared(resources.GROUP, "parents")
 
 
 async def get(context: RequestContext, group_id: str) -> Any:

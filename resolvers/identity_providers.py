@@ -7,10 +7,9 @@ could not federate. The OIDC client secret is write-only: sealed on the way in, 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select
+from sqlalchemy import ColumnElement
 
 from core.principals import Principal
 from db.base import utcnow
@@ -20,10 +19,9 @@ from db.models.identity_providers import IdentityProviderProtocol
 from resolvers import access, audit, resources, validation
 from resolvers import identity_provider_fields as fields_
 from resolvers.context import RequestContext
+from resolvers.declared_relations import declared
 from resolvers.errors import BadInput, NotFound
 from resolvers.listing import Listing, Page, Relay, list_page
-from resolvers.loaders.relations import Relation
-from resolvers.relations_sql import live_children
 from resolvers.sealed_secrets import seal
 from resolvers.tenant_limits import owning_tenant_id
 from resolvers.writes import apply_patch, load_for_update
@@ -37,13 +35,7 @@ def _scope(principal: Principal) -> ColumnElement[bool]:
     return resources.IDENTITY_PROVIDER.visible(principal)
 
 
-def _by_tenant_id(parent_ids: Sequence[str], principal: Principal) -> Select[Any]:
-    return live_children(
-        _TABLE, _TABLE.c.tenant_id, _TABLE.c.tenant_id.in_(parent_ids), _scope(principal)
-    )
-
-
-IDENTITY_PROVIDERS_BY_TENANT_ID = Relation("IdentityProvidersByTenantId", _by_tenant_id)
+IDENTITY_PROVIDERS_BY_TENANT_ID = declared(resources.TENANT, "identity_providers")
 
 
 async def get(context: RequestContext, identity_provider_id: str) -> Any:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.principals import Principal
@@ -19,9 +19,9 @@ from db.models import (
 from resolvers import access, audit, resources, validation
 from resolvers import sessions as sso_sessions
 from resolvers.context import RequestContext
+from resolvers.declared_relations import declared
 from resolvers.errors import BadInput, LimitExceeded, NotFound
 from resolvers.listing import Listing, Page, Relay, list_page
-from resolvers.loaders.relations import Relation
 from resolvers.sessions import RevokedReason
 from resolvers.uniqueness import LiveUnique
 from resolvers.writes import (
@@ -35,15 +35,7 @@ KIND = "Tenant"
 _TABLE = Tenant.__table__
 
 
-def _tenants_by_partner_id(parent_ids: Sequence[str], principal: Principal) -> Select[Any]:
-    return select(_TABLE, _TABLE.c.partner_id.label("parent_key")).where(
-        _TABLE.c.partner_id.in_(parent_ids),
-        _TABLE.c.deleted_at.is_(None),
-        access.visible_tenants(principal),
-    )
-
-
-TENANTS_BY_PARTNER_ID = Relation("TenantsByPartnerId", _tenants_by_partner_id)
+TENANTS_BY_PARTNER_ID = declared(resources.PARTNER, "tenants")
 
 
 async def get(context: RequestContext, tenant_id: str) -> Any:

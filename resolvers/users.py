@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.principals import Principal
@@ -18,8 +17,6 @@ from resolvers.context import RequestContext
 from resolvers.declared_relations import declared
 from resolvers.errors import BadInput, NotFound
 from resolvers.listing import Listing, Page, Relay, list_page
-from resolvers.loaders.relations import Relation
-from resolvers.relations_sql import live_children
 from resolvers.sessions import RevokedReason, revoke_live_for_user
 from resolvers.tenant_limits import lock_tenant_with_room, owning_tenant_id
 from resolvers.uniqueness import LiveUnique
@@ -30,26 +27,8 @@ _TABLE = User.__table__
 _MEMBERS = GroupMember.__table__
 
 
-def _users_by_tenant_id(parent_ids: Sequence[str], principal: Principal) -> Select[Any]:
-    return live_children(
-        _TABLE,
-        _TABLE.c.tenant_id,
-        _TABLE.c.tenant_id.in_(parent_ids),
-        resources.USER.visible(principal),
-    )
-
-
-def _members_by_group_id(parent_ids: Sequence[str], principal: Principal) -> Select[Any]:
-    return live_children(
-        _TABLE,
-        _MEMBERS.c.group_id,
-        _MEMBERS.c.group_id.in_(parent_ids),
-        resources.USER.visible(principal),
-    ).join(_MEMBERS, _MEMBERS.c.user_id == _TABLE.c.id)
-
-
-USERS_BY_TENANT_ID = Relation("UsersByTenantId", _users_by_tenant_id)
-MEMBERS_BY_GROUP_ID = Relation("MembersByGroupId", _members_by_group_id)
+USERS_BY_TENANT_ID = declared(resources.TENANT, "users")
+MEMBERS_BY_GROUP_ID = declared(resources.GROUP, "members")
 USERS_BY_PARTNER_ID = declared(resources.PARTNER, "users")
 
 

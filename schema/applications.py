@@ -11,13 +11,13 @@ from resolvers.listing import Relay
 from schema.connection import connection_from_keyset
 from schema.context import request_context
 from schema.directives import reads, writes
-from schema.filters import filter_type, listing, order_type, search_description
 from schema.inputs import provided_fields
 from schema.prefetch import prefetched
 from schema.types import connections
 from schema.types.application import Application
 from schema.types.deleted import DeletedNode
 from schema.types.enums import ApplicationLevel, ApplicationType
+from schema.types.filters import filter_type, listing, order_type, search_description
 
 if TYPE_CHECKING:
     ApplicationFilter = Any

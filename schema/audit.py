@@ -17,9 +17,9 @@ from resolvers.listing import Relay
 from schema.connection import connection_from_keyset
 from schema.context import request_context
 from schema.directives import reads
-from schema.filters import filter_type, listing, order_type
 from schema.types import connections
 from schema.types.audit_event import AuditEvent
+from schema.types.filters import filter_type, listing, order_type
 
 if TYPE_CHECKING:
     AuditEventFilter = Any

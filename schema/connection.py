@@ -8,6 +8,7 @@ since dashboards mostly read `nodes`.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from enum import Enum
 from functools import partial
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -15,10 +16,12 @@ import strawberry
 
 from resolvers.listing import Page
 from resolvers.listing.grouping import GroupCount, Grouping
-from resolvers.loaders.batch import RelationKey, RelationPage
-from resolvers.loaders.groups import RelationGroups
+from resolvers.listing.related import RelationListing
+from resolvers.loaders.batch import ListedKey, RelationKey, RelationPage
+from resolvers.loaders.groups import ClosureGroups, RelationGroups
 from resolvers.loaders.relations import Relation
 from resolvers.pagination import Slice, Window, encode_cursor
+from resolvers.relations_sql import DescribedRelation
 from resolvers.resources import Resource
 from schema.context import request_context
 
@@ -105,30 +108,60 @@ def connection_from_keyset(page: Page) -> Connection[Any]:
 
 
 async def _relation_group(
-    groups: RelationGroups, parent_id: str, resource: Resource, field: Any
+    groups: RelationGroups, parent_id: str, listing: RelationListing, field: str | Enum
+) -> list[GroupCount]:
+    grouping = Grouping.of(groups.relation.target, field, groups.context.actor)
+    return await groups.load(parent_id, listing, grouping)
+
+
+def connection_from_listed(
+    loaders: Loaders,
+    relation: DescribedRelation,
+    parent_id: str,
+    listing: RelationListing,
+    fetched: Sequence[Any],
+) -> Connection[Any]:
+    """A parent's page of `relation` from the rows its statement fetched (one over, in fetch
+    order); its total and its counts by group are loaded only when asked for."""
+    # The loaders themselves, not a closure over `loaders`: the loaders hold this page's
+    # rows, so a reference back to them would be a cycle that outlives the request.
+    count = partial(loaders.count(relation).load, ListedKey(parent_id, listing))
+    group = partial(_relation_group, loaders.groups(relation), parent_id, listing)
+    return connection_from_keyset(listing.request.page(fetched, count, group))
+
+
+async def connection_from_relation(
+    info: Any, relation: DescribedRelation, parent_id: str, listing: RelationListing
+) -> Connection[Any]:
+    """A parent's page of `relation`, batched with every sibling parent's asking the same."""
+    loaders = request_context(info).loaders
+    fetched = await loaders.page(relation).load(ListedKey(parent_id, listing))
+    return connection_from_listed(loaders, relation, parent_id, listing, fetched)
+
+
+async def _closure_group(
+    groups: ClosureGroups, parent_id: str, resource: Resource, field: Any
 ) -> list[GroupCount]:
     grouping = Grouping.of(resource, field, groups.context.actor)
-    counted: list[GroupCount] = await groups.load(parent_id, grouping)
-    return counted
+    return await groups.load(parent_id, grouping)
 
 
 def connection_from_page(
     loaders: Loaders, relation: Relation, parent_id: str, window: Window, page: RelationPage
 ) -> Connection[Any]:
-    """A parent's loaded page of `relation`; its total is counted only when asked for."""
-    # The count loader itself, not a closure over `loaders`: the loaders hold this page's
-    # rows, so a reference back to them would be a cycle that outlives the request.
-    count = partial(loaders.count(relation).load, parent_id)
+    """A parent's loaded window of a closure; its total is counted only when asked for."""
+    count = partial(loaders.closure_count(relation).load, parent_id)
     connection = _build(page.rows, window, page.has_next, count)
-    connection._group = partial(_relation_group, loaders.groups(relation), parent_id)
+    connection._group = partial(_closure_group, loaders.closure_groups(relation), parent_id)
     return connection
 
 
-async def connection_from_relation(
+async def connection_from_closure(
     info: Any, relation: Relation, parent_id: str, first: int | None, after: str | None
 ) -> Connection[Any]:
-    """A parent's page of `relation`, batched with every sibling parent's in the request."""
+    """A parent's window of a closure, batched with every sibling parent's in the request."""
     window = Window.from_relay(first, after)
     loaders = request_context(info).loaders
-    page = await loaders.page(relation).load(RelationKey(parent_id, window.offset, window.limit))
+    key = RelationKey(parent_id, window.offset, window.limit)
+    page = await loaders.closure_page(relation).load(key)
     return connection_from_page(loaders, relation, parent_id, window, page)

@@ -11,12 +11,12 @@ from resolvers.listing import Relay
 from schema.connection import connection_from_keyset
 from schema.context import request_context
 from schema.directives import super_admin_only
-from schema.filters import filter_type, listing, order_type, search_description
 from schema.inputs import provided_fields
 from schema.prefetch import prefetched
 from schema.types import connections
 from schema.types.deleted import DeletedNode
 from schema.types.enums import PartnerStatus
+from schema.types.filters import filter_type, listing, order_type, search_description
 from schema.types.partner import Partner
 
 if TYPE_CHECKING:

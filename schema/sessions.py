@@ -11,9 +11,9 @@ from resolvers.listing import Relay
 from schema.connection import connection_from_keyset
 from schema.context import request_context
 from schema.directives import reads, writes
-from schema.filters import filter_type, listing, order_type
 from schema.prefetch import prefetched
 from schema.types import connections
+from schema.types.filters import filter_type, listing, order_type
 from schema.types.session import Session
 
 if TYPE_CHECKING:

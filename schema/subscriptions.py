@@ -17,8 +17,8 @@ from resolvers.audit_feed import AuditFeed
 from schema.audit import AuditEventFilter
 from schema.context import request_context
 from schema.directives import reads
-from schema.filters import listing
 from schema.types.audit_event import AuditEvent
+from schema.types.filters import listing
 
 
 def _feed(info: strawberry.Info) -> AuditFeed:

@@ -11,7 +11,6 @@ from resolvers.listing import Relay
 from schema.connection import connection_from_keyset
 from schema.context import request_context
 from schema.directives import reads, writes
-from schema.filters import filter_type, listing, order_type, search_description
 from schema.inputs import provided_fields
 from schema.prefetch import prefetched
 from schema.scalars import JSON
@@ -19,6 +18,7 @@ from schema.types import connections
 from schema.types.deleted import DeletedNode
 from schema.types.enums import AdminRole as UserAdminRole
 from schema.types.enums import UserStatus
+from schema.types.filters import filter_type, listing, order_type, search_description
 from schema.types.user import User
 
 if TYPE_CHECKING:

@@ -338,6 +338,50 @@ query ListedTenants($orderBy: [TenantOrderBy!], $search: String, $after: String,
 }
 """
 
+LISTED_RELATIONS = """
+query ListedRelations($filter: UserFilter, $orderBy: [UserOrderBy!], $search: String,
+                      $first: Int, $after: String, $last: Int, $before: String,
+                      $groups: GroupFilter) {
+  tenants(first: 5) {
+    nodes {
+      id
+      users(filter: $filter, orderBy: $orderBy, search: $search, first: $first, after: $after,
+            last: $last, before: $before) {
+        totalCount
+        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+        edges {
+          cursor
+          node {
+            id email displayName status
+            groups(filter: $groups, orderBy: [NAME_DESC]) { totalCount nodes { id name } }
+          }
+        }
+      }
+      groups(search: "group", orderBy: [CREATED_AT_DESC], last: 2) {
+        pageInfo { hasNextPage hasPreviousPage endCursor }
+        nodes { id members(filter: {status: {ne: LOCKED}}) { totalCount nodes { email } } }
+      }
+    }
+  }
+}
+"""
+LISTED_PARTNER_RELATIONS = """
+query ListedPartnerRelations($tenants: TenantFilter, $sessions: SessionFilter) {
+  partners(first: 5) {
+    nodes {
+      id
+      tenants(filter: $tenants, orderBy: [SLUG_DESC], first: 1) {
+        totalCount pageInfo { hasNextPage endCursor } nodes { slug }
+      }
+      users(search: "ADA", orderBy: [LAST_SIGN_IN_AT_DESC]) { totalCount nodes { email } }
+      sessions(filter: $sessions, orderBy: [REVOKED_AT_ASC], last: 3) {
+        totalCount edges { cursor node { id revokedAt } }
+      }
+    }
+  }
+}
+"""
+
 
 def keyset(resource: Resource, order: list[str], **position: Any) -> str:
     """The cursor of a position (a row, or values named by column) in an order."""
@@ -552,7 +596,77 @@ LISTED_FOR_EVERY_READER += [
         },
     ),
 ]
-PLANNABLE_FOR_EVERY_READER += LISTED_FOR_EVERY_READER
+LISTED_RELATIONS_FOR_EVERY_READER = [
+    Request("relations listed: defaults", LISTED_RELATIONS),
+    Request(
+        "relations listed: filter",
+        LISTED_RELATIONS,
+        lambda w: {
+            "filter": {"or": [{"status": {"eq": "LOCKED"}}, {"displayName": {"isNull": False}}]},
+            "groups": {"members": {"some": {"mfaEnabled": {"eq": True}}}},
+        },
+    ),
+    Request(
+        "relations listed: order, nulls last",
+        LISTED_RELATIONS,
+        lambda w: {"orderBy": ["DISPLAY_NAME_DESC", "EMAIL_ASC"], "first": 2},
+    ),
+    Request("relations listed: search", LISTED_RELATIONS, lambda w: {"search": "ada \u00dc."}),
+    Request(
+        "relations listed: last", LISTED_RELATIONS, lambda w: {"orderBy": ["EMAIL_DESC"], "last": 2}
+    ),
+    Request(
+        "relations listed: after a null position",
+        LISTED_RELATIONS,
+        lambda w: {
+            "orderBy": ["DISPLAY_NAME_ASC"],
+            "after": keyset(resources.USER, ["DISPLAY_NAME_ASC"], display_name=None, id="usr_0"),
+        },
+    ),
+    Request(
+        "relations listed: after a position",
+        LISTED_RELATIONS,
+        lambda w: {
+            "orderBy": ["DISPLAY_NAME_DESC"],
+            "after": keyset(resources.USER, ["DISPLAY_NAME_DESC"], display_name=ADA, id="usr_z"),
+        },
+    ),
+    Request(
+        "relations listed: before a position",
+        LISTED_RELATIONS,
+        lambda w: {
+            "last": 1,
+            "before": keyset(resources.USER, ["ID_ASC"], id="usr_z"),
+        },
+    ),
+    Request(
+        "relations listed: offset cursor",
+        LISTED_RELATIONS,
+        lambda w: {"orderBy": ["EMAIL_ASC"], "after": encode_cursor(0), "first": 1},
+    ),
+    Request(
+        "relations listed: offset past the rows, before a position",
+        LISTED_RELATIONS,
+        lambda w: {
+            "after": encode_cursor(5),
+            "before": keyset(resources.USER, ["ID_ASC"], id="usr_z"),
+        },
+    ),
+    Request("relations listed: empty pages", LISTED_RELATIONS, lambda w: {"first": 0}),
+]
+# Partners are a super admin's: planned for that caller, refused to the others.
+LISTED_PARTNER_RELATIONS_PAGES = [
+    Request("partner relations listed", LISTED_PARTNER_RELATIONS),
+    Request(
+        "partner relations listed: filters",
+        LISTED_PARTNER_RELATIONS,
+        lambda w: {
+            "tenants": {"status": {"eq": "ACTIVE"}},
+            "sessions": {"revokedAt": {"isNull": True}},
+        },
+    ),
+]
+PLANNABLE_FOR_EVERY_READER += LISTED_FOR_EVERY_READER + LISTED_RELATIONS_FOR_EVERY_READER
 NESTED_PAGE = Request("nested", NESTED)
 BENCH_NESTED_PAGE = Request("bench nested", BENCH_NESTED)
 PLANNABLE_FOR_EVERY_READER += RELATIONS_FOR_EVERY_READER + FRAGMENTS_FOR_EVERY_READER
@@ -563,6 +677,7 @@ PLANNABLE = [
     NESTED_PAGE,
     BENCH_NESTED_PAGE,
     Request("partner counts", PARTNER_COUNTS),
+    *LISTED_PARTNER_RELATIONS_PAGES,
 ]
 # Refused by the checks a plan's request runs (variables, page sizes, cursors): it falls back.
 REFUSED_WHEN_BOUND = [
@@ -594,6 +709,24 @@ REFUSED_WHEN_BOUND = [
         lambda w: {"filter": {"email": {"in": ["x"] * 101}}},
     ),
     Request("listed: unknown order", LISTED_USERS, lambda w: {"orderBy": ["PASSWORD_ASC"]}),
+    Request(
+        "relations listed: a cursor of another order",
+        LISTED_RELATIONS,
+        lambda w: {"after": keyset(resources.USER, ["EMAIL_ASC"], email="a", id="usr_0")},
+    ),
+    Request(
+        "relations listed: first and last", LISTED_RELATIONS, lambda w: {"first": 1, "last": 1}
+    ),
+    Request(
+        "relations listed: filter too deep",
+        LISTED_RELATIONS,
+        lambda w: {"filter": {"not": {"not": {"not": {"not": {"not": {"not": {}}}}}}}},
+    ),
+    Request(
+        "relations listed: a text operand too long",
+        LISTED_RELATIONS,
+        lambda w: {"groups": {"and": [{"name": {"eq": "x"}}, {"name": {"contains": "y" * 321}}]}},
+    ),
 ]
 # Refused before any plan is looked up.
 REFUSED_BEFORE = [

@@ -20,7 +20,7 @@ from resolvers.listing.filters import compile_filter, live_and_visible
 from resolvers.listing.ordering import Order, parse_order
 from resolvers.listing.pages import Page, PageRequest, fetch_page
 from resolvers.listing.search import compile_search
-from resolvers.loaders.batch import Reader
+from resolvers.reader import Reader
 from resolvers.resources import Resource
 
 __all__ = [

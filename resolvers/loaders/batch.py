@@ -1,33 +1,40 @@
-"""The loader classes: by id, paged relation, relation count."""
+"""The loader classes: by id, a relation's pages and counts (described relations, by their
+listing arguments), and a closure's pages and counts (by offset windows)."""
 
 from __future__ import annotations
 
-import asyncio
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from contextlib import AbstractAsyncContextManager
-from typing import Any, NamedTuple, Protocol, TypeVar
+from typing import Any, NamedTuple
 
-from aiodataloader import DataLoader
 from sqlalchemy import ColumnElement, Table, and_, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.principals import Principal
+from resolvers.listing.related import RelationListing
 from resolvers.loaders.relations import Relation
+from resolvers.reader import Reader
+from resolvers.relations_sql import PARENT_IDS, DescribedRelation
 from resolvers.rows import lean
+from resolvers.shared_loader import SharedLoader
 
-
-class Reader(Protocol):
-    """What a loader needs of its request (a `RequestContext`): whose rows it may read, and a
-    session of its own for each batch, since loaders dispatch concurrently."""
-
-    @property
-    def actor(self) -> Principal: ...
-
-    def read(self) -> AbstractAsyncContextManager[AsyncSession]: ...
+__all__ = [
+    "ClosureCountLoader",
+    "ClosurePageLoader",
+    "ListedKey",
+    "Reader",
+    "RelationCountLoader",
+    "RelationKey",
+    "RelationPage",
+    "RelationPageLoader",
+    "RowByIdLoader",
+    "SharedLoader",
+    "by_listing",
+]
 
 
 class RelationKey(NamedTuple):
+    """A closure's page: `limit` rows after `offset` of the parent's related rows."""
+
     parent_id: str
     offset: int
     limit: int
@@ -36,23 +43,6 @@ class RelationKey(NamedTuple):
 class RelationPage(NamedTuple):
     rows: list[Any]
     has_next: bool
-
-
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-class SharedLoader(DataLoader[K, V]):
-    """A loader whose callers each await their own view of a key's shared future.
-
-    graphql-core cancels the sibling fields of a non-null field that fails, and a task
-    cancelled while it awaits a future cancels that future: without the shield, every other
-    field waiting for the same key (another root field, say) would be cancelled with it and
-    the request would end in `CancelledError` instead of an answer.
-    """
-
-    def load(self, key: K) -> asyncio.Future[V]:
-        return asyncio.shield(super().load(key))
 
 
 class RowByIdLoader(SharedLoader[str, Any]):
@@ -83,8 +73,69 @@ class RowByIdLoader(SharedLoader[str, Any]):
         return [rows.get(key) for key in keys]
 
 
-class RelationPageLoader(SharedLoader[RelationKey, RelationPage]):
-    """One window of a relation per parent; one statement per distinct window in a batch."""
+class ListedKey(NamedTuple):
+    """A parent's connection of a described relation, asked with `listing`."""
+
+    parent_id: str
+    listing: RelationListing
+
+
+def by_listing(keys: Sequence[ListedKey]) -> dict[RelationListing, list[str]]:
+    """The parent ids of each distinct listing, sorted, once each."""
+    by_listing: dict[RelationListing, set[str]] = defaultdict(set)
+    for key in keys:
+        by_listing[key.listing].add(key.parent_id)
+    return {listing: sorted(ids) for listing, ids in by_listing.items()}
+
+
+class RelationPageLoader(SharedLoader[ListedKey, list[Any]]):
+    """Each parent's page of a described relation, as fetched (one row over, reversed for
+    `last`/`before`): one statement per distinct listing in a batch, whatever the parents."""
+
+    def __init__(self, context: Reader, relation: DescribedRelation) -> None:
+        super().__init__()
+        self.context = context
+        self.relation = relation
+
+    async def batch_load_fn(self, keys: Sequence[ListedKey]) -> list[list[Any]]:
+        found: dict[ListedKey, list[Any]] = defaultdict(list)
+        principal = self.context.actor
+        async with self.context.read() as session:
+            dialect = session.get_bind().dialect.name
+            for listing, parent_ids in by_listing(keys).items():
+                statement = self.relation.pages(
+                    principal, listing, None, counts=False, dialect=dialect
+                )
+                result = await session.execute(statement, {PARENT_IDS: parent_ids})
+                for row in lean(result):
+                    found[ListedKey(row.parent_key, listing)].append(row)
+        return [found.get(key, []) for key in keys]
+
+
+class RelationCountLoader(SharedLoader[ListedKey, int]):
+    """How many rows each parent's connection lists (its `totalCount`: scope, filter and
+    search; no cursor): one `GROUP BY parent_key` statement per distinct listing."""
+
+    def __init__(self, context: Reader, relation: DescribedRelation) -> None:
+        super().__init__()
+        self.context = context
+        self.relation = relation
+
+    async def batch_load_fn(self, keys: Sequence[ListedKey]) -> list[int]:
+        counts: dict[ListedKey, int] = {}
+        principal = self.context.actor
+        async with self.context.read() as session:
+            dialect = session.get_bind().dialect.name
+            for listing, parent_ids in by_listing(keys).items():
+                statement = self.relation.counts(principal, listing, dialect)
+                result = await session.execute(statement, {PARENT_IDS: parent_ids})
+                for parent, n in result:
+                    counts[ListedKey(parent, listing)] = int(n)
+        return [counts.get(key, 0) for key in keys]
+
+
+class ClosurePageLoader(SharedLoader[RelationKey, RelationPage]):
+    """One window of a closure per parent; one statement per distinct window in a batch."""
 
     def __init__(self, context: Reader, relation: Relation) -> None:
         super().__init__()
@@ -128,8 +179,8 @@ class RelationPageLoader(SharedLoader[RelationKey, RelationPage]):
         return pages
 
 
-class RelationCountLoader(SharedLoader[str, int]):
-    """How many related rows each parent has (within the principal's scope)."""
+class ClosureCountLoader(SharedLoader[str, int]):
+    """How many rows each parent's closure holds (within the principal's scope)."""
 
     def __init__(self, context: Reader, relation: Relation) -> None:
         super().__init__()

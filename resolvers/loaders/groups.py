@@ -1,38 +1,61 @@
-"""`countBy(field:)` on relation connections: each parent's related rows counted by a field,
-for a whole batch of parents in one statement (`GROUP BY parent_key, key`).
-
-What to count by comes from the caller as a `Grouping` (`resolvers.listing.grouping`
-provides one from a resource's descriptor), so loaders stay below the listing compiler.
-"""
+"""`countBy(field:)` on relation connections: each parent's listed rows (scope, filter and
+search) counted by a field, for a whole batch of parents in one statement per distinct
+listing (`GROUP BY parent_key, key`); a closure's rows, in one statement per batch."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
-from typing import Any, Protocol
+from typing import Any
 
-from aiodataloader import DataLoader
-from sqlalchemy import Select
-
-from resolvers.loaders.batch import Reader
+from resolvers.listing.grouping import GroupCount, Grouping
+from resolvers.listing.related import RelationListing
+from resolvers.loaders.batch import ListedKey, SharedLoader, by_listing
 from resolvers.loaders.relations import Relation
+from resolvers.reader import Reader
+from resolvers.relations_sql import PARENT_IDS, DescribedRelation
 
 
-class Grouping(Protocol):
-    @property
-    def key(self) -> Hashable: ...
+class RelationGroupLoader(SharedLoader[ListedKey, list[GroupCount]]):
+    """Per parent's connection, its listed rows counted by `grouping`."""
 
-    def per_parent(self, related: Select[Any]) -> Select[Any]:
-        """`(parent_key, key, count)` rows over `related` (rows with a `parent_key`)."""
-        ...
+    def __init__(self, context: Reader, relation: DescribedRelation, grouping: Grouping) -> None:
+        super().__init__()
+        self.context = context
+        self.relation = relation
+        self.grouping = grouping
 
-    def keys(self, counted: Sequence[Any]) -> list[Any]:
-        """One parent's `(key, count)` rows as the answer."""
-        ...
+    async def batch_load_fn(self, keys: Sequence[ListedKey]) -> list[list[GroupCount]]:
+        found: dict[ListedKey, list[tuple[Any, int]]] = defaultdict(list)
+        principal = self.context.actor
+        async with self.context.read() as session:
+            dialect = session.get_bind().dialect.name
+            for listing, parent_ids in by_listing(keys).items():
+                statement = self.relation.groups(principal, listing, self.grouping, dialect)
+                result = await session.execute(statement, {PARENT_IDS: parent_ids})
+                for parent, key, count in result:
+                    found[ListedKey(parent, listing)].append((key, count))
+        return [self.grouping.keys(found.get(key, [])) for key in keys]
 
 
-class RelationGroupLoader(DataLoader[str, list[Any]]):
-    """Per parent id, its related rows (within the caller's scope) counted by `grouping`."""
+class RelationGroups:
+    """A relation's group loaders, one per grouping, created when first asked for."""
+
+    def __init__(self, context: Reader, relation: DescribedRelation) -> None:
+        self.context = context
+        self.relation = relation
+        self._loaders: dict[Hashable, RelationGroupLoader] = {}
+
+    async def load(
+        self, parent_id: str, listing: RelationListing, grouping: Grouping
+    ) -> list[GroupCount]:
+        if grouping.key not in self._loaders:
+            self._loaders[grouping.key] = RelationGroupLoader(self.context, self.relation, grouping)
+        return await self._loaders[grouping.key].load(ListedKey(parent_id, listing))
+
+
+class ClosureGroupLoader(SharedLoader[str, list[GroupCount]]):
+    """Per parent id, the rows of its closure counted by `grouping`."""
 
     def __init__(self, context: Reader, relation: Relation, grouping: Grouping) -> None:
         super().__init__()
@@ -40,7 +63,7 @@ class RelationGroupLoader(DataLoader[str, list[Any]]):
         self.relation = relation
         self.grouping = grouping
 
-    async def batch_load_fn(self, parent_ids: Sequence[str]) -> list[list[Any]]:
+    async def batch_load_fn(self, parent_ids: Sequence[str]) -> list[list[GroupCount]]:
         related = self.relation.build(sorted(set(parent_ids)), self.context.actor)
         by_parent: dict[str, list[tuple[Any, int]]] = defaultdict(list)
         async with self.context.read() as session:
@@ -49,15 +72,15 @@ class RelationGroupLoader(DataLoader[str, list[Any]]):
         return [self.grouping.keys(by_parent.get(parent, [])) for parent in parent_ids]
 
 
-class RelationGroups:
-    """A relation's group loaders, one per grouping, created when first asked for."""
+class ClosureGroups:
+    """A closure's group loaders, one per grouping, created when first asked for."""
 
     def __init__(self, context: Reader, relation: Relation) -> None:
         self.context = context
         self.relation = relation
-        self._loaders: dict[Hashable, RelationGroupLoader] = {}
+        self._loaders: dict[Hashable, ClosureGroupLoader] = {}
 
-    async def load(self, parent_id: str, grouping: Grouping) -> list[Any]:
+    async def load(self, parent_id: str, grouping: Grouping) -> list[GroupCount]:
         if grouping.key not in self._loaders:
-            self._loaders[grouping.key] = RelationGroupLoader(self.context, self.relation, grouping)
+            self._loaders[grouping.key] = ClosureGroupLoader(self.context, self.relation, grouping)
         return await self._loaders[grouping.key].load(parent_id)

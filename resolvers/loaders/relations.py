@@ -1,8 +1,10 @@
-"""Relations between rows as composable statements, one per parent batch.
+"""Closures as composable statements, one per parent batch.
 
-A relation's statement selects the child rows plus a `parent_key` column for a batch of
-parent ids; the loaders page it per parent with a window function, so one statement
-serves any number of parents.
+A closure (a group's effective members, a user's effective groups) follows a link
+transitively, so its statement is its own recursive one (`resolvers.group_closure`) rather
+than the descriptors' (`resolvers.relations_sql.DescribedRelation`, which every other
+relation uses). Its statement selects the child rows plus a `parent_key` column for a batch
+of parent ids; the closure loaders page it per parent with a window function.
 """
 
 from __future__ import annotations

@@ -76,9 +76,14 @@ from schema.planner.plans import (
     Unplannable,
 )
 from schema.planner.root_lists import ROOT_LISTS
-from schema.prefetch.registry import RelationField, relation_fields
+from schema.prefetch.registry import RELATION, RelationField, relation_fields
 from schema.strawberry_private import strawberry_field_of
 from schema.types.to_one import TO_ONE
+
+# A closure's arguments; a described relation's are those of a root list compiled by
+# `resolvers.listing` (search only where its target has searchable fields).
+CLOSURE_ARGUMENTS = frozenset({"first", "after"})
+RELATION_ARGUMENTS = CLOSURE_ARGUMENTS | {"last", "before", "filter", "orderBy", "search"}
 
 __all__ = [
     "TYPENAME",
@@ -338,15 +343,17 @@ def _relation(
     target: RelationField,
     parent: Reader,
 ) -> RelationPlan:
-    if set(target.field.args) != {"first", "after"}:
-        raise Unplannable
     described = described_relation(parent_type.name, target.field)
     if described is None:
-        # A closure (effective members and groups): its pages come from the relation loaders,
+        if set(target.field.args) != CLOSURE_ARGUMENTS:
+            raise Unplannable
+        # A closure (effective members and groups): its pages come from the closure loaders,
         # lean rows read by attribute as the executor reads them.
         reader = Reader(_resource(get_named_type(_node_type(target)).name), tuples=False)
         parent_key = parent.column("id")
     else:
+        if not set(target.field.args) <= RELATION_ARGUMENTS:
+            raise Unplannable
         reader = Reader(described.target)
         parent_key = parent.column(described.parent_column)
     shape = _connection(c, target.field, node, reader)
@@ -418,16 +425,15 @@ def _resource(graphql_type: str) -> Resource:
 
 
 def described_relation(parent_type: str, field: GraphQLField) -> DescribedRelation | None:
-    """The relation behind `field` of `parent_type`, as its descriptors declare it, when the
-    planner selects its rows itself: a to-many relation that is not a closure."""
+    """The relation behind `field` of `parent_type` when the planner selects its rows itself
+    (`resolvers.relations_sql`): a relation of the descriptors, not a closure."""
     definition = strawberry_field_of(field)
     parent = resources.BY_GRAPHQL_TYPE.get(parent_type)
     if definition is None or parent is None:
         raise Unplannable
-    try:
-        relation = parent.relation(definition.python_name)
-    except KeyError as exc:
-        raise Unplannable from exc
-    if relation.closure or not relation.many:
-        return None
-    return DescribedRelation(parent, relation, resources.BY_NAME[relation.target])
+    relation = definition.metadata.get(RELATION) if definition.metadata else None
+    if isinstance(relation, DescribedRelation):
+        if relation.parent is not parent:
+            raise Unplannable
+        return relation
+    return None

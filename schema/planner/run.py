@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, NamedTuple
 
 from graphql import GraphQLSchema
 from graphql.execution.values import get_argument_values, get_variable_values
@@ -29,8 +30,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.principals import Principal
 from resolvers.context import RequestContext
 from resolvers.errors import DomainError
+from resolvers.listing import cursors
+from resolvers.listing.related import RelationListing
 from resolvers.loaders.batch import RelationKey, RelationPage
+from resolvers.loaders.relations import Relation
 from resolvers.pagination import Window, encode_cursor
+from resolvers.relations_sql import PARENT_IDS
 from schema.planner.compile import (
     TYPENAME,
     ConnectionOutput,
@@ -44,13 +49,26 @@ from schema.planner.compile import (
 from schema.planner.root_pages import RootPage, bind_root, fetch_root
 from schema.planner.write import NodeWriter, node_writer
 
+CursorOf = Callable[[Any], str]
+
+
+class _Listed(NamedTuple):
+    """A parent's page of a described relation, in order, as Relay describes it."""
+
+    rows: list[Any]
+    has_next: bool
+    has_previous: bool
+    cursor: CursorOf
+
 
 @dataclass
 class _Fetched:
-    """Everything a request's plan read: relation windows, pages and counts per parent."""
+    """Everything a request's plan read: relation arguments, pages and counts per parent."""
 
+    # A closure's window; a described relation's checked listing arguments.
     windows: dict[RelationPlan, Window] = field(default_factory=dict)
-    pages: dict[tuple[RelationPlan, str], RelationPage] = field(default_factory=dict)
+    listings: dict[RelationPlan, RelationListing] = field(default_factory=dict)
+    pages: dict[tuple[RelationPlan, str], RelationPage | _Listed] = field(default_factory=dict)
     counts: dict[tuple[RelationPlan, str], int] = field(default_factory=dict)
     # Rows of to-one targets by resource name and id, None where not visible.
     targets: dict[str, dict[Any, Any]] = field(default_factory=dict)
@@ -72,7 +90,7 @@ async def run_plan(
         arguments = get_argument_values(root.field, root.node, coerced)
         # Filters, orders, search and keyset pages, compiled as the resolver compiles them.
         bound.append((key, bind_root(root, context, arguments)))
-        _bind_relations(root.shape, coerced, fetched)
+        _bind_relations(root.shape, coerced, context.actor, fetched)
     roots: list[tuple[str, Any]] = []
     level: list[tuple[NodesPlan, list[Any]]] = []
     async with context.read() as session:
@@ -100,18 +118,29 @@ def _window(arguments: dict[str, Any]) -> Window:
         raise Unplannable from exc
 
 
-def _bind_relations(shape: ConnectionShape, coerced: Any, fetched: _Fetched) -> None:
+def _bind_relations(
+    shape: ConnectionShape, coerced: Any, principal: Principal, fetched: _Fetched
+) -> None:
     for nodes in shape.node_sets:
-        _bind_nodes(nodes, coerced, fetched)
+        _bind_nodes(nodes, coerced, principal, fetched)
 
 
-def _bind_nodes(nodes: NodesPlan, coerced: Any, fetched: _Fetched) -> None:
+def _bind_nodes(nodes: NodesPlan, coerced: Any, principal: Principal, fetched: _Fetched) -> None:
     for relation in nodes.relations:
         arguments = get_argument_values(relation.target.field, relation.node, coerced)
-        fetched.windows[relation] = _window(arguments)
-        _bind_relations(relation.shape, coerced, fetched)
+        if relation.described is None:
+            fetched.windows[relation] = _window(arguments)
+        else:
+            # Checked as the relation's resolver checks them: a refusal is its error.
+            target = relation.described.target
+            try:
+                listing = RelationListing.of_arguments(target, principal, arguments)
+            except DomainError as exc:
+                raise Unplannable from exc
+            fetched.listings[relation] = listing
+        _bind_relations(relation.shape, coerced, principal, fetched)
     for to_one in nodes.to_ones:
-        _bind_nodes(to_one.nodes, coerced, fetched)
+        _bind_nodes(to_one.nodes, coerced, principal, fetched)
 
 
 async def _fetch_relations(
@@ -167,11 +196,13 @@ def _load(
 ) -> tuple[Any, Any]:
     """The loaders' futures of a closure's pages (and counts), requested without awaiting."""
     loaders = context.loaders
+    closure = relation.target.relation
+    assert isinstance(closure, Relation)
     wanted = [RelationKey(parent, window.offset, window.limit) for parent in keys]
-    pages = loaders.page(relation.target.relation).load_many(wanted)
+    pages = loaders.closure_page(closure).load_many(wanted)
     counts = None
     if relation.shape.counts:
-        counts = loaders.count(relation.target.relation).load_many(list(keys))
+        counts = loaders.closure_count(closure).load_many(list(keys))
     return pages, counts
 
 
@@ -184,43 +215,52 @@ async def _select(
     fetched: _Fetched,
 ) -> None:
     """One statement: every parent's page of `relation` (and its total, if selected)."""
-    assert relation.described is not None
-    window = fetched.windows[relation]
-    counts = relation.shape.counts
     described = relation.described
+    assert described is not None
+    listing = fetched.listings[relation]
+    counts = relation.shape.counts
     principal = context.actor
-    statement = relation.statements.get(
-        (_scope_of(principal), window.offset, window.limit, dialect),
-        lambda: described.pages(
-            principal,
-            relation.columns,
-            (window.offset, window.limit),
-            counts=counts,
-            dialect=dialect,
-        ),
-    )
-    result = await session.execute(statement, {"parent_ids": keys})
-    width = len(relation.columns)
-    first, last = window.offset, window.offset + window.limit
+
+    def build() -> Select[Any]:
+        return described.pages(principal, listing, relation.columns, counts=counts, dialect=dialect)
+
+    if listing.plain:
+        # Rows that depend only on the page's size and offset: the statement is kept.
+        statement = relation.statements.get((_scope_of(principal), listing.key, dialect), build)
+    else:
+        statement = build()
+    result = await session.execute(statement, {PARENT_IDS: keys})
+    layout = described.columns(listing, relation.columns, counts=counts)
+    parent_at, position_at, total_at = layout.parent_key, layout.position, layout.total
+    past_at = layout.past_cursor
+    skip = listing.request.skip
     pages: dict[Any, list[Any]] = {}
-    more: set[Any] = set()
     totals = fetched.counts
     for row in result.all():
-        parent = row[width]
+        parent = row[parent_at]
         rows = pages.get(parent)
         if rows is None:
             rows = pages[parent] = []
-            if counts:
-                totals[relation, parent] = row[width + 2]
-        position = row[width + 1]
-        if position > last:
-            more.add(parent)
-        elif position > first:
+            if total_at is not None:
+                totals[relation, parent] = row[total_at]
+        # A row short of the cursor, or before an offset's window, only carries the total.
+        if past_at is not None and row[past_at] == 0:
+            continue
+        if row[position_at] > skip:
             rows.append(row)
+    request = listing.request
+    cursor = partial(cursors.encode, request.order)
     for parent in keys:
-        fetched.pages[relation, parent] = RelationPage(pages.get(parent, []), parent in more)
+        page = request.page(pages.get(parent, []), _not_counted)
+        fetched.pages[relation, parent] = _Listed(
+            page.rows, page.has_next, page.has_previous, cursor
+        )
         if counts:
             totals.setdefault((relation, parent), 0)
+
+
+async def _not_counted() -> int:
+    raise AssertionError("a planned page's total is counted with its rows")
 
 
 async def _fetch_targets(
@@ -278,9 +318,6 @@ def _below(
     """The next level: the rows of `relation`'s pages, for the relations selected below them."""
     children = [row for parent in keys for row in fetched.pages[relation, parent].rows]
     return [(below, children) for below in relation.shape.node_sets if below.fetches]
-
-
-CursorOf = Callable[[Any], str]
 
 
 def _cursor(keyset: CursorOf | None, position: int, row: Any) -> str:
@@ -371,9 +408,24 @@ def _relation_of(relation: RelationPlan, row: Any, fetched: _Fetched) -> dict[st
     """A node's relation connection: its page of `relation`."""
     parent = relation.parent_key(row)
     page = fetched.pages[relation, parent]
-    window = fetched.windows[relation]
     total = fetched.counts.get((relation, parent))
+    if isinstance(page, _Listed):
+        return _connection(
+            relation.shape,
+            page.rows,
+            _KEYSET_WINDOW,
+            page.has_next,
+            total,
+            fetched,
+            page.cursor,
+            page.has_previous,
+        )
+    window = fetched.windows[relation]
     return _connection(relation.shape, page.rows, window, page.has_next, total, fetched)
+
+
+# Keyset pages have no offset: their edges and page info take cursors from the rows.
+_KEYSET_WINDOW = Window(0, 0)
 
 
 def _to_one_of(to_one: ToOnePlan, row: Any, fetched: _Fetched) -> dict[str, Any] | None:

@@ -19,11 +19,13 @@ from typing import Any
 import strawberry
 from graphql import FieldNode, GraphQLObjectType, GraphQLResolveInfo
 
-from resolvers.errors import BadInput
-from resolvers.loaders.batch import RelationKey, RelationPage
+from resolvers.errors import DomainError
+from resolvers.listing.related import RelationListing
+from resolvers.loaders.batch import ListedKey, RelationKey
 from resolvers.loaders.registry import Loaders
 from resolvers.pagination import Window
-from schema.connection import Connection, connection_from_page
+from resolvers.relations_sql import DescribedRelation
+from schema.connection import Connection, connection_from_listed, connection_from_page
 from schema.context import request_context
 from schema.prefetch.pages import PageKey, StoredPage, resumes_below, store_page
 from schema.prefetch.registry import RelationField, RelationFields, relation_fields
@@ -41,7 +43,9 @@ async def prefetch_below(info: GraphQLResolveInfo, rows: Sequence[Any]) -> None:
     loaders = request_context(info).loaders
     level = [_Parents(list(rows), 0, connection_type, info.field_nodes)]
     while level:
-        plans = [plan for parents in level for plan in _plans(operation, registry, parents)]
+        plans = [
+            plan for parents in level for plan in _plans(operation, registry, parents, loaders)
+        ]
         if not plans:
             return
         requested = [_request(loaders, plan) for plan in plans]
@@ -67,16 +71,20 @@ class _Parents:
 
 @dataclass(slots=True)
 class _Plan:
-    """One page of a relation for each parent row."""
+    """One page of a relation for each parent row: of a described relation, by `listing`;
+    of a closure, by `window`."""
 
     target: RelationField
     key: PageKey
-    window: Window
     parents: _Parents
+    listing: RelationListing | None = None
+    window: Window | None = None
     field_nodes: list[FieldNode] = field(default_factory=list)
 
 
-def _plans(operation: Operation, registry: RelationFields, parents: _Parents) -> list[_Plan]:
+def _plans(
+    operation: Operation, registry: RelationFields, parents: _Parents, loaders: Loaders
+) -> list[_Plan]:
     """The pages selected below `parents`, or none if any of them is invalid: its resolver
     raises at its own path, and the error nulls these rows along with whatever they load."""
     selection = node_selection(operation, parents.connection_type, parents.field_nodes)
@@ -91,34 +99,54 @@ def _plans(operation: Operation, registry: RelationFields, parents: _Parents) ->
         arguments = argument_values(operation, target.field, group[0])
         if arguments is None:
             return []
-        first, after = arguments.get("first"), arguments.get("after")
+        relation = target.relation
+        listing = window = None
         try:
-            window = Window.from_relay(first, after)
-        except BadInput:
+            if isinstance(relation, DescribedRelation):
+                listing = loaders.listing(relation, arguments)
+                key: PageKey = (relation.name, listing)
+            else:
+                first, after = arguments.get("first"), arguments.get("after")
+                window = Window.from_relay(first, after)
+                key = (relation.name, (first, after))
+        except DomainError:
             return []
-        key = (target.relation.name, first, after)
         plan = plans.get(key)
         if plan is None:
-            plan = plans[key] = _Plan(target, key, window, parents)
+            plan = plans[key] = _Plan(target, key, parents, listing, window)
         plan.field_nodes.extend(group)
     return list(plans.values())
 
 
-def _request(loaders: Loaders, plan: _Plan) -> asyncio.Future[list[RelationPage]]:
+def _request(loaders: Loaders, plan: _Plan) -> asyncio.Future[list[Any]]:
+    relation = plan.target.relation
+    rows = plan.parents.rows
+    if isinstance(relation, DescribedRelation):
+        assert plan.listing is not None
+        column = relation.parent_column
+        wanted = [ListedKey(getattr(row, column), plan.listing) for row in rows]
+        return loaders.page(relation).load_many(wanted)
+    assert plan.window is not None
     window = plan.window
-    keys = [RelationKey(row.id, window.offset, window.limit) for row in plan.parents.rows]
-    return loaders.page(plan.target.relation).load_many(keys)
+    keys = [RelationKey(row.id, window.offset, window.limit) for row in rows]
+    return loaders.closure_page(relation).load_many(keys)
 
 
-def _store(loaders: Loaders, plan: _Plan, pages: list[RelationPage]) -> _Parents:
+def _store(loaders: Loaders, plan: _Plan, pages: list[Any]) -> _Parents:
     relation = plan.target.relation
     depth = plan.parents.depth
     resume = resumes_below(depth)
     children: list[Any] = []
     for row, page in zip(plan.parents.rows, pages, strict=True):
-        connection = connection_from_page(loaders, relation, row.id, plan.window, page)
+        if isinstance(relation, DescribedRelation):
+            assert plan.listing is not None
+            parent_id = getattr(row, relation.parent_column)
+            connection = connection_from_listed(loaders, relation, parent_id, plan.listing, page)
+        else:
+            assert plan.window is not None
+            connection = connection_from_page(loaders, relation, row.id, plan.window, page)
         store_page(row, plan.key, StoredPage(connection, resume))
-        children.extend(page.rows)
+        children.extend(connection.nodes)
     return _Parents(children, depth + 1, plan.target.connection_type, plan.field_nodes)
 
 

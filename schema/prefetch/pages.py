@@ -11,18 +11,19 @@ from a shallow stack, for one task per parent row of that level only.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any, NamedTuple
 
-from resolvers.loaders.relations import Relation
 from schema.connection import Connection
 
 PREFETCHED = "_prefetched"
-"""The row attribute holding its pages: {(relation name, first, after): StoredPage}."""
+"""The row attribute holding its pages: {(relation name, arguments): StoredPage}, the
+arguments a `RelationListing` (a described relation) or `(first, after)` (a closure)."""
 
 RESUME_EVERY = 3
 """Levels of rows completed in one synchronous run, at most."""
 
-PageKey = tuple[str, int | None, str | None]
+PageKey = tuple[str, Hashable]
 
 
 class StoredPage(NamedTuple):
@@ -43,8 +44,6 @@ def store_page(row: Any, key: PageKey, page: StoredPage) -> None:
     pages[key] = page
 
 
-def stored_page(
-    row: Any, relation: Relation, first: int | None, after: str | None
-) -> StoredPage | None:
+def stored_page(row: Any, relation: str, arguments: Hashable) -> StoredPage | None:
     pages: dict[PageKey, StoredPage] | None = getattr(row, PREFETCHED, None)
-    return None if pages is None else pages.get((relation.name, first, after))
+    return None if pages is None else pages.get((relation, arguments))

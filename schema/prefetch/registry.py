@@ -1,6 +1,6 @@
 """Which fields of the graph are relations: (type name, field name) → the Relation behind it.
 
-Built once per schema from the types themselves: a relation field carries its Relation in
+Built once per schema from the types themselves: a relation field carries its relation in
 its metadata (see `schema.types.relation.relation_field`). Fields with extensions (such as a
 permission) are never listed, so loading ahead of the executor cannot skip a rule.
 """
@@ -13,6 +13,7 @@ from weakref import WeakKeyDictionary
 from graphql import GraphQLField, GraphQLObjectType, GraphQLSchema, get_named_type
 
 from resolvers.loaders.relations import Relation
+from resolvers.relations_sql import DescribedRelation
 from schema.strawberry_private import strawberry_field_of
 
 RELATION = "scaigate.relation"
@@ -21,7 +22,7 @@ RELATION = "scaigate.relation"
 
 @dataclass(frozen=True, slots=True)
 class RelationField:
-    relation: Relation
+    relation: DescribedRelation | Relation
     field: GraphQLField
     connection_type: GraphQLObjectType
 
@@ -49,7 +50,7 @@ def _scan(schema: GraphQLSchema) -> list[tuple[tuple[str, str], RelationField]]:
                 continue
             relation = definition.metadata.get(RELATION)
             connection_type = get_named_type(field.type)
-            if not isinstance(relation, Relation) or not isinstance(
+            if not isinstance(relation, DescribedRelation | Relation) or not isinstance(
                 connection_type, GraphQLObjectType
             ):
                 continue

@@ -13,8 +13,9 @@ import pytest
 from core.principals import Principal, Role
 from resolvers import resources
 from resolvers.errors import AccessDenied, ErrorCode
-from resolvers.listing import Listing
+from resolvers.listing import Listing, Relay
 from resolvers.listing.grouping import Grouping, group_field_name
+from resolvers.listing.related import RelationListing
 from resolvers.listing.search import compile_search
 
 RESTRICTED = dataclasses.replace(
@@ -72,3 +73,19 @@ def test_search_leaves_out_what_the_caller_may_not_read() -> None:
     assert "users.email" not in for_tenant_admin
     assert "users.display_name" in for_tenant_admin
     assert "users.email" in for_super_admin
+
+
+@pytest.mark.parametrize(
+    ("listing", "path"),
+    [
+        (Listing(filter={"not": {"adminRole": {"ne": "TENANT_ADMIN"}}}), "filter.not.adminRole"),
+        (Listing(order_by=["ADMIN_ROLE_ASC"]), "orderBy[0]"),
+    ],
+)
+def test_a_relation_connection_refuses_them_like_a_root_list(listing: Listing, path: str) -> None:
+    # `tenant.users(filter: …, orderBy: …)` checks its arguments through the same compiler.
+    with pytest.raises(AccessDenied) as refused:
+        RelationListing.of(RESTRICTED, TENANT_ADMIN, listing, Relay(first=5))
+
+    assert refused.value.extensions["field"] == path
+    assert RelationListing.of(RESTRICTED, SUPER, listing, Relay(first=5)).request.size == 5

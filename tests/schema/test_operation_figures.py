@@ -311,3 +311,21 @@ class TestListArgumentsCost:
         # users 1 + orderBy 2 + search 1 + nodes (1 + 10 ids): `last` is the page size
         assert plain == 1 + 2 + 1 + 1 + 10
         assert filtered == plain + 4
+
+    def test_a_relation_connections_arguments_count_at_each_parent(self) -> None:
+        # given: the same arguments on a relation below a page of 10 tenants
+        query = """query ($f: UserFilter) { tenants(first: 10) { nodes {
+            users(filter: $f, orderBy: [EMAIL_ASC], search: "a", last: 2) { nodes { id } } } } }"""
+        document = parse(query)
+
+        def cost(variables: dict[str, Any]) -> int:
+            estimate = Estimate(graphql_core_schema(schema), document, variables)
+            return estimate.cost(first_operation(document))
+
+        # when
+        plain = cost({})
+        filtered = cost({"f": {"email": {"contains": "x"}, "status": {"ne": "LOCKED"}}})
+
+        # then: tenants 1 + nodes 1 + 10 * (users 1 + orderBy 1 + search 1 + nodes 1 + 2 ids)
+        assert plain == 1 + 1 + 10 * (1 + 1 + 1 + 1 + 2)
+        assert filtered == plain + 10 * 2

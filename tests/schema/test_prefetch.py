@@ -266,7 +266,7 @@ class TestPrefetchedRelations:
         assert "errors" not in prefetched, prefetched.get("errors")
         assert _answer(prefetched) == _answer(one_by_one)
         assert prefetched["_statements"] == one_by_one["_statements"]
-        assert loaded_by_resolvers == ["UsersByTenantId"]
+        assert loaded_by_resolvers == ["Tenant.users"]
 
     async def test_scoped_rows_answer_as_field_by_field(
         self,

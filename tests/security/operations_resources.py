@@ -18,6 +18,7 @@ from typing import Any
 
 from graphql import GraphQLField, GraphQLObjectType, get_named_type
 
+from resolvers import resources
 from resolvers.resources import RESOURCES, Resource
 from schema.schema import schema
 from schema.strawberry_private import graphql_core_schema
@@ -97,6 +98,13 @@ def reads_of(resource: Resource) -> Iterator[tuple[str, GraphQLCall, str]]:
     for relation in resource.relations:
         assert parent in by_id, f"{resource.name}: relations are read through {parent}(id:)"
         field = to_camel_case(relation.name)
+        parent_type = get_named_type(query.fields[parent].type)
+        assert isinstance(parent_type, GraphQLObjectType)
+        relation_field = parent_type.fields[field]
+        if "filter" in relation_field.args and "orderBy" in relation_field.args:
+            yield _relation_filtered(
+                parent, field, relation.name, resources.BY_NAME[relation.target]
+            )
         selection = (
             f"{field}(first: {FIRST}) {{ nodes {{ id }} }}"
             if relation.many
@@ -133,6 +141,27 @@ def _filtered(name: str, resource: Resource) -> tuple[str, GraphQLCall, str]:
         f"orderBy: [{field.upper()}_DESC]) {{ nodes {{ id }} }} }}"
     )
     return name + FILTERED, GraphQLCall(document, name, _by_id, list_of=True), "id"
+
+
+def _relation_filtered(
+    parent: str, field: str, key: str, target: Resource
+) -> tuple[str, GraphQLCall, str]:
+    """A relation read with a filter on the related row's id (the one the setup names, or
+    none when it names none: an explicit null leaves the condition out) and an order on a
+    field other than the id, descending."""
+    order = next(f for f in sorted(target.sortable) if f != "id")
+    selection = (
+        f"{field}(first: {FIRST}, filter: {{id: {{eq: $target}}}}, "
+        f"orderBy: [{order.upper()}_DESC]) {{ nodes {{ id }} }}"
+    )
+    call = GraphQLCall(
+        f"query ($id: ID!, $target: ID) {{ {parent}(id: $id) {{ id {selection} }} }}",
+        parent,
+        lambda targets: {"id": targets["id"], "target": targets.get(key)},
+        list_of=True,
+        relation=field,
+    )
+    return f"{parent}.{field}{FILTERED}", call, key
 
 
 def _variables(narrowing: dict[str, str]) -> Callable[[Targets], dict[str, Any]]:
