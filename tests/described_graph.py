@@ -13,9 +13,11 @@ offered below the last level; a generated document names fields only, so it is a
 of the real schema. Arguments get scalars of their own (`PageSize`, `Cursor`, `TenantRef`,
 `PartnerRef`) for which `tests.generated_documents` draws values that mean something in the
 world of `tests.planner_world`: page sizes in and out of range, cursors good and bad, ids of
-the world's tenants and partners. Relation connections keep their `filter`, `orderBy`,
-`search`, `last` and `before` in both graphs, with values hypothesis-graphql draws from their
-input and enum types (a plan binds what the compiler accepts and falls back on the rest).
+the world's tenants and partners (`last` and `before` as `first` and `after`, else drawn over
+the whole Int and String a request is mostly refused for). Relation connections keep their
+`filter`, `orderBy`, `search`, `last` and `before` in both graphs, with values
+hypothesis-graphql draws from their input and enum types (a plan binds what the compiler
+accepts and falls back on the rest).
 """
 
 from __future__ import annotations
@@ -54,6 +56,8 @@ PARTNER_REF = GraphQLScalarType("PartnerRef")
 _ARGUMENT_SCALARS = {
     "first": PAGE_SIZE,
     "after": CURSOR,
+    "last": PAGE_SIZE,
+    "before": CURSOR,
     "tenantId": TENANT_REF,
     "partnerId": PARTNER_REF,
     "id": TENANT_REF,

@@ -51,6 +51,10 @@ CALLS: list[tuple[str, Callable[[World], str]]] = [
     ("applications", lambda w: f"{ADMIN}/applications"),
     ("identity providers", lambda w: f"{ADMIN}/identity-providers"),
     ("agents", lambda w: f"{ADMIN}/agents?sort=-created_at"),
+    ("audit", lambda w: f"{ADMIN}/audit?per_page=5"),
+    ("audit by result in any case", lambda w: f"{ADMIN}/audit?result=FAILURE&action=user.create"),
+    ("audit by unknown result", lambda w: f"{ADMIN}/audit?result=maybe"),
+    ("audit since until", lambda w: f"{ADMIN}/audit?since=2026-01-02&until=2026-01-01"),
 ]
 # Callers the lean path authenticates (a request without a token goes on to the route).
 CALLERS = [caller for caller in Caller if caller is not Caller.NO_TOKEN]
@@ -177,7 +181,7 @@ class TestFallThrough:
         [
             ("GET", f"{ADMIN}/users/"),  # a trailing slash: the router redirects
             ("GET", f"{ADMIN}/users/usr_missing"),  # a detail route: no plan
-            ("GET", f"{ADMIN}/audit"),  # a list the planner does not plan
+            ("GET", f"{ADMIN}/dashboard/activity"),  # a route without a plan
             ("HEAD", f"{ADMIN}/users"),
             ("POST", f"{ADMIN}/users"),
         ],
