@@ -7,7 +7,8 @@ below are fetched a level at a time, one statement per relation and level compil
 descriptors (`resolvers.relations_sql.DescribedRelation`): every parent's page by a window
 function, its total in the same statement when selected, the rows read as tuples. Closures
 (effective members and groups) go through the request's relation loaders, as in normal
-execution. The whole plan reads through one session.
+execution. The whole plan reads through one pooled connection, its statements prepared
+once and run on the driver's connection (`db.prepared`).
 
 Argument checks are the resolvers' own (`Window.from_relay`: page size bounds and cursors).
 A request that any check refuses, or whose rows would not serialize, raises `Unplannable`
@@ -24,9 +25,10 @@ from graphql import GraphQLSchema
 from graphql.execution.values import get_argument_values, get_variable_values
 from sqlalchemy import Select, String, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.engine import Dialect
 
 from core.principals import Principal
+from db.prepared import DriverReads, prepare
 from resolvers.context import RequestContext
 from resolvers.errors import DomainError
 from resolvers.loaders.batch import RelationKey, RelationPage
@@ -71,22 +73,22 @@ async def run_plan(
             continue
         arguments = get_argument_values(root.field, root.node, coerced)
         # Filters, orders, search and keyset pages, compiled as the resolver compiles them.
-        bound.append((key, bind_root(root, context, arguments)))
+        bound.append((key, bind_root(root, context, arguments, _scope_of(context.actor))))
         _bind_relations(root.shape, coerced, fetched)
     roots: list[tuple[str, Any]] = []
     level: list[tuple[NodesPlan, list[Any]]] = []
-    async with context.read() as session:
+    async with context.driver_reads() as reads:
         for key, value in bound:
             if isinstance(value, str):
                 roots.append((key, value))
                 continue
-            page = await fetch_root(session, value)
+            page = await fetch_root(reads, value)
             shape, rows = value.root.shape, page.rows
             window = Window(value.request.skip, value.request.size)
             written = (shape, rows, window, page.has_next, page.total, fetched)
             roots.append((key, (*written, value.cursor, page.has_previous)))
             level.extend((nodes, rows) for nodes in shape.node_sets if nodes.fetches)
-        await _fetch_relations(context, session, level, fetched)
+        await _fetch_relations(context, reads, level, fetched)
     return {
         key: written if isinstance(written, str) else _connection(*written)
         for key, written in roots
@@ -116,14 +118,13 @@ def _bind_nodes(nodes: NodesPlan, coerced: Any, fetched: _Fetched) -> None:
 
 async def _fetch_relations(
     context: RequestContext,
-    session: AsyncSession,
+    reads: DriverReads,
     level: list[tuple[NodesPlan, list[Any]]],
     fetched: _Fetched,
 ) -> None:
     """Pages (and counts) of every relation below `level`, and the rows of its to-one
     relations, then of the level below that: one statement per relation and level, the
     closures' through the relation loaders."""
-    dialect = session.get_bind().dialect.name
     while level:
         parents: dict[RelationPlan, dict[Any, None]] = {}
         targets: dict[ToOnePlan, dict[Any, None]] = {}
@@ -137,7 +138,7 @@ async def _fetch_relations(
                 for row in rows:
                     keys[to_one.parent_key(row)] = None
         level = []
-        await _fetch_targets(session, dialect, context, targets, fetched)
+        await _fetch_targets(reads, context, targets, fetched)
         for to_one, keys in targets.items():
             if to_one.nodes.fetches:
                 found = fetched.targets[to_one.target.name]
@@ -150,7 +151,7 @@ async def _fetch_relations(
         ]
         for relation, keys in parents.items():
             if relation.described is not None and keys:
-                await _select(session, dialect, context, relation, list(keys), fetched)
+                await _select(reads, context, relation, list(keys), fetched)
                 level.extend(_below(relation, fetched, keys))
         for relation, keys_, pages, counts in loading:
             loaded = await pages
@@ -176,8 +177,7 @@ def _load(
 
 
 async def _select(
-    session: AsyncSession,
-    dialect: str,
+    reads: DriverReads,
     context: RequestContext,
     relation: RelationPlan,
     keys: list[Any],
@@ -189,23 +189,27 @@ async def _select(
     counts = relation.shape.counts
     described = relation.described
     principal = context.actor
+    dialect = reads.dialect
     statement = relation.statements.get(
         (_scope_of(principal), window.offset, window.limit, dialect),
-        lambda: described.pages(
-            principal,
-            relation.columns,
-            (window.offset, window.limit),
-            counts=counts,
-            dialect=dialect,
+        lambda: prepare(
+            described.pages(
+                principal,
+                relation.columns,
+                (window.offset, window.limit),
+                counts=counts,
+                dialect=dialect.name,
+            ),
+            dialect,
         ),
     )
-    result = await session.execute(statement, {"parent_ids": keys})
+    fetched_rows = await reads.rows(statement, {"parent_ids": keys})
     width = len(relation.columns)
     first, last = window.offset, window.offset + window.limit
     pages: dict[Any, list[Any]] = {}
     more: set[Any] = set()
     totals = fetched.counts
-    for row in result.all():
+    for row in fetched_rows:
         parent = row[width]
         rows = pages.get(parent)
         if rows is None:
@@ -224,8 +228,7 @@ async def _select(
 
 
 async def _fetch_targets(
-    session: AsyncSession,
-    dialect: str,
+    reads: DriverReads,
     context: RequestContext,
     targets: dict[ToOnePlan, dict[Any, None]],
     fetched: _Fetched,
@@ -241,21 +244,22 @@ async def _fetch_targets(
     for name, (to_one, ids) in wanted.items():
         if not ids:
             continue
+        dialect = reads.dialect
         statement = to_one.reader.statements.get(
             (_scope_of(context.actor), dialect),
-            lambda: _target_rows(to_one, context.actor, dialect),  # noqa: B023 (called here)
+            lambda: prepare(_target_rows(to_one, context.actor, dialect), dialect),  # noqa: B023 (called here)
         )
-        result = await session.execute(statement, {"ids": list(ids)})
+        rows = await reads.rows(statement, {"ids": list(ids)})
         found = fetched.targets[name]
         found.update(dict.fromkeys(ids))
-        found.update((row[0], row) for row in result.all())
+        found.update((row[0], row) for row in rows)
 
 
-def _target_rows(to_one: ToOnePlan, principal: Principal, dialect: str) -> Select[Any]:
+def _target_rows(to_one: ToOnePlan, principal: Principal, dialect: Dialect) -> Select[Any]:
     """The statement of a to-one target's rows by id (bound as `ids`), `id` first."""
     target = to_one.target
     table = target.table
-    if dialect == "postgresql":
+    if dialect.name == "postgresql":
         among = table.c.id == any_(bindparam("ids", type_=ARRAY(String)))
     else:
         among = table.c.id.in_(bindparam("ids", expanding=True))
