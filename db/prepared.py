@@ -27,9 +27,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.util import greenlet_spawn
 
 from db.availability import is_database_unavailable
 from db.base import UTCDateTime
@@ -138,9 +140,9 @@ def _converter(converters: list[tuple[Any, Processor | None]]) -> Callable[[Any]
 class DriverReads:
     """Reads on one pooled connection's driver connection (see the module's docstring)."""
 
-    def __init__(self, connection: AsyncConnection, driver: Any, dialect: Dialect) -> None:
-        self.connection = connection
-        self.driver = driver
+    def __init__(self, pooled: PoolProxiedConnection, dialect: Dialect) -> None:
+        self.pooled = pooled
+        self.driver: Any = pooled.driver_connection
         self.dialect = dialect
         self.postgresql = dialect.name == "postgresql"
 
@@ -160,7 +162,8 @@ class DriverReads:
                 fetched = await self.driver.execute_fetchall(sql, positional)
         except Exception as exc:
             if is_database_unavailable(exc):
-                await self.connection.invalidate(exc)
+                # The pool connects anew rather than hand this connection out again.
+                await greenlet_spawn(self.pooled.invalidate, exc)
             raise
         convert = prepared.convert
         if convert is None:
@@ -170,14 +173,17 @@ class DriverReads:
 
 @asynccontextmanager
 async def driver_reads(engine: AsyncEngine, *, transaction: bool) -> AsyncIterator[DriverReads]:
-    """Reads on a connection of `engine`'s pool; inside one transaction when `transaction`
-    (PostgreSQL at a level stricter than READ COMMITTED, where reads share one snapshot)."""
-    async with engine.connect() as connection:
-        raw = await connection.get_raw_connection()
-        driver: Any = raw.driver_connection
-        reads = DriverReads(connection, driver, engine.dialect)
+    """Reads on a connection checked out of `engine`'s pool (its checkout checks run), given
+    back when done; inside one transaction when `transaction` (PostgreSQL at a level
+    stricter than READ COMMITTED, where reads share one snapshot)."""
+    pooled = await engine.raw_connection()
+    try:
+        reads = DriverReads(pooled, engine.dialect)
         if transaction and reads.postgresql:
-            async with driver.transaction():
+            async with reads.driver.transaction():
                 yield reads
         else:
             yield reads
+    finally:
+        # Back to the pool, which resets it (a rollback, a no-op where nothing began).
+        await greenlet_spawn(pooled.close)
