@@ -11,7 +11,7 @@ with its error.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -159,7 +159,9 @@ async def fetch_root(reads: DriverReads, bound: RootPage) -> FetchedRootPage:
     return FetchedRootPage(list(page.rows), page.has_next, page.has_previous, total)
 
 
-async def _rows(reads: DriverReads, bound: RootPage, which: str, build: Any) -> list[Any]:
+async def _rows(
+    reads: DriverReads, bound: RootPage, which: str, build: Callable[[], ClauseElement]
+) -> list[Any]:
     """The rows of the page's `which` statement, prepared on first use for this dialect."""
     key = (which, reads.dialect)
     found = bound.statements.get(key)
