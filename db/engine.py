@@ -49,10 +49,16 @@ def count_statements() -> Iterator[StatementCounter]:
         _current_counter.reset(token)
 
 
-def _on_execute(*_: Any) -> None:
+def note_statement() -> None:
+    """Counts one statement run on a driver connection directly (`db.prepared`), which
+    SQLAlchemy's `before_cursor_execute` does not see."""
     counter = _current_counter.get()
     if counter is not None:
         counter.count += 1
+
+
+def _on_execute(*_: Any) -> None:
+    note_statement()
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from core.limits import DEFAULT_OPERATION_LIMITS, OperationLimits
 from core.principals import Principal
 from core.settings import Settings, get_settings
+from db.prepared import DriverReads, driver_reads
 from resolvers.errors import Unauthenticated
 from resolvers.loaders.registry import Loaders
 
@@ -130,6 +131,18 @@ class RequestContext:
         share one. On PostgreSQL each statement runs on its own (`_read_options`)."""
         async with self.sessions(**_read_options(self.sessions)) as session:
             yield session
+
+    @asynccontextmanager
+    async def driver_reads(self) -> AsyncIterator[DriverReads]:
+        """Reads of prepared statements on one pooled connection's driver connection
+        (`db.prepared`), for the planner: without a transaction where `read` runs its
+        statements on their own, inside one otherwise."""
+        bind = self.sessions.kw.get("bind")
+        if not isinstance(bind, AsyncEngine):
+            raise TypeError("driver reads need a session factory bound to an engine")
+        alone = "bind" in _read_options(self.sessions)
+        async with driver_reads(bind, transaction=not alone) as reads:
+            yield reads
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:

@@ -13,11 +13,11 @@ offered below the last level; a generated document names fields only, so it is a
 of the real schema. Arguments get scalars of their own (`PageSize`, `Cursor`, `TenantRef`,
 `PartnerRef`) for which `tests.generated_documents` draws values that mean something in the
 world of `tests.planner_world`: page sizes in and out of range, cursors good and bad, ids of
-the world's tenants and partners (`last` and `before` as `first` and `after`, else drawn over
-the whole Int and String a request is mostly refused for). Relation connections keep their
-`filter`, `orderBy`, `search`, `last` and `before` in both graphs, with values
-hypothesis-graphql draws from their input and enum types (a plan binds what the compiler
-accepts and falls back on the rest).
+the world's tenants and partners (`last` and `before` as `first` and `after`). Root lists and
+relation connections take `filter`, `orderBy`, `search`, `last` and `before` in the fallback
+graph only, with values hypothesis-graphql draws from their input and enum types (a plan binds
+what the compiler accepts and falls back on the rest); the planned graph leaves them to the
+hand-written corpus.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ class _DescribedGraph:
         fields = {
             name: GraphQLField(
                 _rewrap(real.type, self.connection(get_named_type(real.type), 0)),
-                self.root_arguments(real),
+                self.list_arguments(real),
             )
             for name in ROOT_LISTS
             if (real := query.fields[name])
@@ -133,10 +133,12 @@ class _DescribedGraph:
             )
         return GraphQLObjectType("Query", fields)
 
-    def root_arguments(self, field: GraphQLField) -> dict[str, GraphQLArgument]:
-        """A root list's arguments; in the planned graph without filter, orderBy, search and
-        backward pages, whose random values mostly get refused (the hand-written corpus,
-        tests/planner_corpus.py, plans them with values that answer rows)."""
+    def list_arguments(self, field: GraphQLField) -> dict[str, GraphQLArgument]:
+        """A root list's or relation connection's arguments; in the planned graph without
+        filter, orderBy, search and backward pages, whose random values mostly get refused, so
+        that how many documents run from a plan does not hang on the draw (the hand-written
+        corpus, tests/planner_corpus.py, plans them with values that answer rows; the
+        fallback graph draws them at random)."""
         arguments = _arguments(field)
         if self.fallbacks:
             return arguments
@@ -191,7 +193,7 @@ class _DescribedGraph:
             if level >= RELATION_LEVELS:
                 return None
             relation = self.connection(target, level + 1)
-            return GraphQLField(_rewrap(field.type, relation), _arguments(field))
+            return GraphQLField(_rewrap(field.type, relation), self.list_arguments(field))
         if not self.fallbacks:
             return None
         if node is None:

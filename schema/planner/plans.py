@@ -8,6 +8,7 @@ node writes (`Leaf` values, relation connections as `RelationPlan`s, to-one rela
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
@@ -121,6 +122,8 @@ class RootListPlan:
     node: FieldNode
     columns: tuple[str, ...]  # `id` first: the key of the relations below
     shape: ConnectionShape
+    # Pages bound by (caller's row scope, arguments) (`root_pages.bind_root`).
+    pages: Statements = dataclasses.field(default_factory=lambda: Statements())
 
 
 # A root `__typename` is a `str` (its key's constant); a root list, its plan.

@@ -11,14 +11,17 @@ with its error.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import ColumnElement, Select, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.elements import ClauseElement
 
+from db.prepared import DriverReads, Prepared, prepare
 from resolvers.context import RequestContext
 from resolvers.errors import DomainError
 from resolvers.listing import Listing, PageRequest, cursors, select_listed
@@ -27,14 +30,38 @@ from schema.planner.compile import RootListPlan, Unplannable
 
 @dataclass(frozen=True)
 class RootPage:
-    """A root list bound to one request's arguments: its statement and its page request."""
+    """A root list bound to one request's arguments: its statement and its page request.
+
+    A page is bound once per (root list, caller's row scope, arguments) where the arguments
+    are plain values (`_arguments_key`), and kept with the plan: the same request again
+    runs the statements it prepared (`statements`) without building them again."""
 
     root: RootListPlan
     listed: Select[Any]
     request: PageRequest
+    positions: Mapping[str, int]  # a row's column index by column key
+    statements: dict[Any, tuple[Prepared, Sequence[Any] | None]] = field(
+        default_factory=dict, compare=False
+    )
 
     def cursor(self, row: Any) -> str:
-        return cursors.encode(self.request.order, row)
+        return cursors.encode(self.request.order, NamedRow(row, self.positions))
+
+
+class NamedRow:
+    """A tuple row read by column key, as `cursors.encode` reads a row."""
+
+    __slots__ = ("positions", "row")
+
+    def __init__(self, row: Any, positions: Mapping[str, int]) -> None:
+        self.row = row
+        self.positions = positions
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.row[self.positions[name]]
+        except KeyError as exc:
+            raise AttributeError(name) from exc
 
 
 @dataclass(frozen=True)
@@ -45,7 +72,43 @@ class FetchedRootPage:
     total: int | None
 
 
-def bind_root(root: RootListPlan, context: RequestContext, arguments: dict[str, Any]) -> RootPage:
+def bind_root(
+    root: RootListPlan, context: RequestContext, arguments: dict[str, Any], scope: Any
+) -> RootPage:
+    """The page `arguments` ask of `root` for a caller whose row scope is `scope`."""
+    key = _arguments_key(arguments)
+    if key is None:
+        return _bind(root, context, arguments)
+    page: RootPage = root.pages.get((scope, key), lambda: _bind(root, context, arguments))
+    return page
+
+
+def _arguments_key(arguments: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    """The arguments as a key when every value is a plain value (null, a boolean, number,
+    text or enum member, or a list of them); None otherwise (input objects)."""
+    items = []
+    for name in sorted(arguments):
+        value = _plain(arguments[name])
+        if value is _NOT_PLAIN:
+            return None
+        items.append((name, value))
+    return tuple(items)
+
+
+_NOT_PLAIN = object()
+_PLAIN = (type(None), bool, int, float, str)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (*_PLAIN, Enum)):
+        return (type(value), value)
+    if isinstance(value, list | tuple):
+        items = tuple(_plain(item) for item in value)
+        return _NOT_PLAIN if _NOT_PLAIN in items else items
+    return _NOT_PLAIN
+
+
+def _bind(root: RootListPlan, context: RequestContext, arguments: dict[str, Any]) -> RootPage:
     resource = root.root_list.resource
     table = resource.table
     actor = context.actor
@@ -77,19 +140,61 @@ def bind_root(root: RootListPlan, context: RequestContext, arguments: dict[str, 
     # The plan's columns first (positions its readers use), then any the order needs.
     columns = [table.c[name] for name in root.columns]
     columns += [t.field.column for t in order.terms if t.field.column.key not in root.columns]
-    return RootPage(root, listed.with_only_columns(*columns), request)
+    positions = {column.key: index for index, column in enumerate(columns)}
+    return RootPage(root, listed.with_only_columns(*columns), request, positions)
 
 
-async def fetch_root(session: AsyncSession, bound: RootPage) -> FetchedRootPage:
-    result = await session.execute(bound.request.statement(bound.listed))
-    fetched: Sequence[Any] = result.all()
+async def fetch_root(reads: DriverReads, bound: RootPage) -> FetchedRootPage:
+    fetched = await _rows(reads, bound, "page", lambda: bound.request.statement(bound.listed))
     total = None
     if bound.root.shape.counts:
-        counted = select(func.count()).select_from(bound.listed.order_by(None).subquery())
-        total = int((await session.execute(counted)).scalar_one())
-    page = bound.request.page(fetched, _not_counted)
+        counted = await _rows(
+            reads,
+            bound,
+            "count",
+            lambda: select(func.count()).select_from(bound.listed.order_by(None).subquery()),
+        )
+        total = int(counted[0][0])
+    page = bound.request.page(fetched, not_counted)
     return FetchedRootPage(list(page.rows), page.has_next, page.has_previous, total)
 
 
-async def _not_counted() -> int:
+async def _rows(
+    reads: DriverReads, bound: RootPage, which: str, build: Callable[[], ClauseElement]
+) -> list[Any]:
+    """The rows of the page's `which` statement, prepared on first use for this dialect."""
+    key = (which, reads.dialect)
+    found = bound.statements.get(key)
+    if found is None:
+        found = bound.statements[key] = prepared_by_shape(build(), reads.dialect)
+    prepared, extracted = found
+    return await reads.rows(prepared, {}, extracted)
+
+
+# Per dialect, statements prepared by SQLAlchemy's cache key: requests whose arguments bind
+# statements of one shape with other values (another cursor, another filter value) share
+# the SQL text, given their own values.
+_PREPARED: WeakKeyDictionary[Dialect, dict[Any, Prepared]] = WeakKeyDictionary()
+_PREPARED_SIZE = 512
+
+
+def prepared_by_shape(
+    statement: ClauseElement, dialect: Dialect
+) -> tuple[Prepared, Sequence[Any] | None]:
+    """`statement` prepared for `dialect`, shared with every statement of its shape, and the
+    values of its own bind parameters to run it with (None: its own, when just prepared)."""
+    cache_key = statement._generate_cache_key()
+    if cache_key is None:
+        return prepare(statement, dialect), None
+    prepared = _PREPARED.setdefault(dialect, {})
+    found = prepared.get(cache_key.key)
+    if found is None:
+        if len(prepared) >= _PREPARED_SIZE:
+            prepared.clear()
+        found = prepared[cache_key.key] = prepare(statement, dialect, cache_key)
+        return found, None
+    return found, cache_key.bindparams
+
+
+async def not_counted() -> int:
     raise AssertionError("a planned page's total is counted with its rows")

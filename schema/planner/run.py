@@ -7,7 +7,8 @@ below are fetched a level at a time, one statement per relation and level compil
 descriptors (`resolvers.relations_sql.DescribedRelation`): every parent's page by a window
 function, its total in the same statement when selected, the rows read as tuples. Closures
 (effective members and groups) go through the request's relation loaders, as in normal
-execution. The whole plan reads through one session.
+execution. The whole plan reads through one pooled connection, its statements prepared
+once and run on the driver's connection (`db.prepared`).
 
 Argument checks are the resolvers' own (`Window.from_relay`: page size bounds and cursors).
 A request that any check refuses, or whose rows would not serialize, raises `Unplannable`
@@ -18,16 +19,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any, NamedTuple
 
 from graphql import GraphQLSchema
 from graphql.execution.values import get_argument_values, get_variable_values
 from sqlalchemy import Select, String, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.engine import Dialect
 
 from core.principals import Principal
+from db.prepared import DriverReads, prepare
 from resolvers.context import RequestContext
 from resolvers.errors import DomainError
 from resolvers.listing import cursors
@@ -46,7 +47,14 @@ from schema.planner.compile import (
     ToOnePlan,
     Unplannable,
 )
-from schema.planner.root_pages import RootPage, bind_root, fetch_root
+from schema.planner.root_pages import (
+    NamedRow,
+    RootPage,
+    bind_root,
+    fetch_root,
+    not_counted,
+    prepared_by_shape,
+)
 from schema.planner.write import NodeWriter, node_writer
 
 CursorOf = Callable[[Any], str]
@@ -89,22 +97,22 @@ async def run_plan(
             continue
         arguments = get_argument_values(root.field, root.node, coerced)
         # Filters, orders, search and keyset pages, compiled as the resolver compiles them.
-        bound.append((key, bind_root(root, context, arguments)))
+        bound.append((key, bind_root(root, context, arguments, _scope_of(context.actor))))
         _bind_relations(root.shape, coerced, context.actor, fetched)
     roots: list[tuple[str, Any]] = []
     level: list[tuple[NodesPlan, list[Any]]] = []
-    async with context.read() as session:
+    async with context.driver_reads() as reads:
         for key, value in bound:
             if isinstance(value, str):
                 roots.append((key, value))
                 continue
-            page = await fetch_root(session, value)
+            page = await fetch_root(reads, value)
             shape, rows = value.root.shape, page.rows
             window = Window(value.request.skip, value.request.size)
             written = (shape, rows, window, page.has_next, page.total, fetched)
             roots.append((key, (*written, value.cursor, page.has_previous)))
             level.extend((nodes, rows) for nodes in shape.node_sets if nodes.fetches)
-        await _fetch_relations(context, session, level, fetched)
+        await _fetch_relations(context, reads, level, fetched)
     return {
         key: written if isinstance(written, str) else _connection(*written)
         for key, written in roots
@@ -145,14 +153,13 @@ def _bind_nodes(nodes: NodesPlan, coerced: Any, principal: Principal, fetched: _
 
 async def _fetch_relations(
     context: RequestContext,
-    session: AsyncSession,
+    reads: DriverReads,
     level: list[tuple[NodesPlan, list[Any]]],
     fetched: _Fetched,
 ) -> None:
     """Pages (and counts) of every relation below `level`, and the rows of its to-one
     relations, then of the level below that: one statement per relation and level, the
     closures' through the relation loaders."""
-    dialect = session.get_bind().dialect.name
     while level:
         parents: dict[RelationPlan, dict[Any, None]] = {}
         targets: dict[ToOnePlan, dict[Any, None]] = {}
@@ -166,7 +173,7 @@ async def _fetch_relations(
                 for row in rows:
                     keys[to_one.parent_key(row)] = None
         level = []
-        await _fetch_targets(session, dialect, context, targets, fetched)
+        await _fetch_targets(reads, context, targets, fetched)
         for to_one, keys in targets.items():
             if to_one.nodes.fetches:
                 found = fetched.targets[to_one.target.name]
@@ -179,7 +186,7 @@ async def _fetch_relations(
         ]
         for relation, keys in parents.items():
             if relation.described is not None and keys:
-                await _select(session, dialect, context, relation, list(keys), fetched)
+                await _select(reads, context, relation, list(keys), fetched)
                 level.extend(_below(relation, fetched, keys))
         for relation, keys_, pages, counts in loading:
             loaded = await pages
@@ -207,8 +214,7 @@ def _load(
 
 
 async def _select(
-    session: AsyncSession,
-    dialect: str,
+    reads: DriverReads,
     context: RequestContext,
     relation: RelationPlan,
     keys: list[Any],
@@ -220,23 +226,31 @@ async def _select(
     listing = fetched.listings[relation]
     counts = relation.shape.counts
     principal = context.actor
+    dialect = reads.dialect
 
     def build() -> Select[Any]:
-        return described.pages(principal, listing, relation.columns, counts=counts, dialect=dialect)
+        return described.pages(
+            principal, listing, relation.columns, counts=counts, dialect=dialect.name
+        )
 
+    values = {PARENT_IDS: keys}
     if listing.plain:
         # Rows that depend only on the page's size and offset: the statement is kept.
-        statement = relation.statements.get((_scope_of(principal), listing.key, dialect), build)
+        statement = relation.statements.get(
+            (_scope_of(principal), listing.key, dialect), lambda: prepare(build(), dialect)
+        )
+        fetched_rows = await reads.rows(statement, values)
     else:
-        statement = build()
-    result = await session.execute(statement, {PARENT_IDS: keys})
+        # Filters, orders, cursors: built per request, the SQL text found by its shape.
+        statement, extracted = prepared_by_shape(build(), dialect)
+        fetched_rows = await reads.rows(statement, values, extracted)
     layout = described.columns(listing, relation.columns, counts=counts)
     parent_at, position_at, total_at = layout.parent_key, layout.position, layout.total
     past_at = layout.past_cursor
     skip = listing.request.skip
     pages: dict[Any, list[Any]] = {}
     totals = fetched.counts
-    for row in result.all():
+    for row in fetched_rows:
         parent = row[parent_at]
         rows = pages.get(parent)
         if rows is None:
@@ -249,9 +263,13 @@ async def _select(
         if row[position_at] > skip:
             rows.append(row)
     request = listing.request
-    cursor = partial(cursors.encode, request.order)
+    positions = {key: index for index, key in enumerate(statement.columns)}
+
+    def cursor(row: Any) -> str:
+        return cursors.encode(request.order, NamedRow(row, positions))
+
     for parent in keys:
-        page = request.page(pages.get(parent, []), _not_counted)
+        page = request.page(pages.get(parent, []), not_counted)
         fetched.pages[relation, parent] = _Listed(
             page.rows, page.has_next, page.has_previous, cursor
         )
@@ -259,13 +277,8 @@ async def _select(
             totals.setdefault((relation, parent), 0)
 
 
-async def _not_counted() -> int:
-    raise AssertionError("a planned page's total is counted with its rows")
-
-
 async def _fetch_targets(
-    session: AsyncSession,
-    dialect: str,
+    reads: DriverReads,
     context: RequestContext,
     targets: dict[ToOnePlan, dict[Any, None]],
     fetched: _Fetched,
@@ -281,21 +294,22 @@ async def _fetch_targets(
     for name, (to_one, ids) in wanted.items():
         if not ids:
             continue
+        dialect = reads.dialect
         statement = to_one.reader.statements.get(
             (_scope_of(context.actor), dialect),
-            lambda: _target_rows(to_one, context.actor, dialect),  # noqa: B023 (called here)
+            lambda: prepare(_target_rows(to_one, context.actor, dialect), dialect),  # noqa: B023 (called here)
         )
-        result = await session.execute(statement, {"ids": list(ids)})
+        rows = await reads.rows(statement, {"ids": list(ids)})
         found = fetched.targets[name]
         found.update(dict.fromkeys(ids))
-        found.update((row[0], row) for row in result.all())
+        found.update((row[0], row) for row in rows)
 
 
-def _target_rows(to_one: ToOnePlan, principal: Principal, dialect: str) -> Select[Any]:
+def _target_rows(to_one: ToOnePlan, principal: Principal, dialect: Dialect) -> Select[Any]:
     """The statement of a to-one target's rows by id (bound as `ids`), `id` first."""
     target = to_one.target
     table = target.table
-    if dialect == "postgresql":
+    if dialect.name == "postgresql":
         among = table.c.id == any_(bindparam("ids", type_=ARRAY(String)))
     else:
         among = table.c.id.in_(bindparam("ids", expanding=True))
