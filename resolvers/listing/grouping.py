@@ -115,15 +115,28 @@ def count_by_fields_statement(
     distinct) fields `names` in one statement: `which` is the field's index in `names`; rows
     come field by field, each field's in key order with the null group last.
 
-    On PostgreSQL one scan feeds every field (`GROUP BY GROUPING SETS`, one key column per
-    field; `GROUPING(key)` is 0 on the rows of the set grouped by that key), so a week of
-    audit events counted by day and by result is read once, not twice. SQLite has no grouping
+    On PostgreSQL one scan feeds every field: the rows are counted by all the fields at once,
+    then those counts summed by each (`GROUP BY GROUPING SETS`, one key column per field;
+    `GROUPING(key)` is 0 on the rows of the set grouped by that key), so a week of audit
+    events counted by day and by result is read once, not twice. SQLite has no grouping
     sets: one `GROUP BY` per field, joined by `UNION ALL`, still one statement.
     """
     rows = listed.order_by(None).subquery()
     fields = [_key(resource, rows, name) for name in names]
     if dialect == "postgresql":
-        grouped = [func.grouping(field) for field in fields]
+        # Counted by every field together first (one hash table over the rows, in a plan
+        # PostgreSQL can run in parallel, which it cannot with grouping sets), then summed
+        # by each field over those few groups.
+        combined = (
+            select(
+                *(field.label(f"key_{index}") for index, field in enumerate(fields)),
+                func.count().label("rows"),
+            )
+            .group_by(*fields)
+            .subquery()
+        )
+        counted = [combined.c[f"key_{index}"] for index in range(len(fields))]
+        grouped = [func.grouping(key) for key in counted]
         which: ColumnElement[int] = (
             case(
                 *((grouping == 0, index) for index, grouping in enumerate(grouped[:-1])),
@@ -133,12 +146,11 @@ def count_by_fields_statement(
             else literal(0)
         )
         order: list[ColumnElement[Any]] = []
-        for field, grouping in zip(fields, grouped, strict=True):
-            order += [grouping, field.is_(None), field]
-        keyed = [field.label(f"key_{index}") for index, field in enumerate(fields)]
+        for key, grouping in zip(counted, grouped, strict=True):
+            order += [grouping, key.is_(None), key]
         return (
-            select(which.label("which"), *keyed, func.count().label("count"))
-            .group_by(func.grouping_sets(*(tuple_(field) for field in fields)))
+            select(which.label("which"), *counted, func.sum(combined.c.rows).label("count"))
+            .group_by(func.grouping_sets(*(tuple_(key) for key in counted)))
             .order_by(*order)
         )
     branches = [
