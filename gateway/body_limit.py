@@ -39,7 +39,7 @@ class BodySizeLimit:
             if messages is None:
                 await self._refuse(scope, dict(scope["headers"]), send)
                 return
-            receive = _replay(messages, receive)
+            receive = replay(messages, receive)
         await self.app(scope, receive, send)
 
     async def _read_bounded(self, receive: Receive) -> list[Message] | None:
@@ -82,7 +82,8 @@ class BodySizeLimit:
         await send({"type": "http.response.body", "body": payload})
 
 
-def _replay(messages: list[Message], receive: Receive) -> Receive:
+def replay(messages: list[Message], receive: Receive) -> Receive:
+    """A `receive` that hands out `messages` (already read) first, then reads on."""
     pending = list(messages)
 
     async def replayed() -> Message:

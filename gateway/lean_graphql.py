@@ -41,6 +41,7 @@ from core.limits import OperationLimits
 from core.observation import current_observation
 from core.settings import Settings
 from gateway.auth import STATE_CONTEXT, authentication_failed_response, context_of_scope
+from gateway.body_limit import replay
 from gateway.graphql_http import JSON, MEDIA_TYPES, content_type, negotiate
 from gateway.observability import ROUTE_TEMPLATE
 from gateway.persisted_operations import Mode
@@ -111,7 +112,7 @@ class LeanGraphQL:
             await self.app(scope, receive, send)
             return
         messages, body = await _read_body(receive)
-        replayed = _replay(messages, receive)
+        replayed = replay(messages, receive)
         settings: Settings = scope["app"].state.settings
         candidate = None if body is None else _candidate(scope, body, settings)
         if candidate is None:
@@ -255,14 +256,3 @@ async def _read_body(receive: Receive) -> tuple[list[Message], bytes | None]:
         chunks.append(message.get("body", b""))
         if not message.get("more_body", False):
             return messages, b"".join(chunks)
-
-
-def _replay(messages: list[Message], receive: Receive) -> Receive:
-    pending = list(messages)
-
-    async def replayed() -> Message:
-        if pending:
-            return pending.pop(0)
-        return await receive()
-
-    return replayed

@@ -164,11 +164,14 @@ async def fetch_page(
             counted = (await session_.execute(statement)).all()
         return grouped_keys(resource, names, counted)
 
-    groups = _GroupCounts(count_fields)
+    groups: _GroupCounts | None = None  # made by the first countBy: most pages have none
 
     async def group(value: str | Enum) -> list[GroupCount]:
+        nonlocal groups
         # Checked per field, so a field the caller may not count by fails alone.
         name = group_field_name(resource, value, principal=principal)
+        if groups is None:
+            groups = _GroupCounts(count_fields)
         return await groups.load(name)
 
     return request.page(fetched, count, group)
