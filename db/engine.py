@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from db import json_text
 from db.availability import is_database_unavailable
 
 
@@ -113,7 +114,7 @@ def create_engine(
     parameters stay out of error messages (and so out of logs): they may hold secrets.
     """
     if is_sqlite(url):
-        engine = create_async_engine(url, hide_parameters=True)
+        engine = create_async_engine(url, hide_parameters=True, json_deserializer=json_text.loads)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         if for_writes:
             event.listen(engine.sync_engine, "connect", _sqlite_manual_transactions)
@@ -126,6 +127,7 @@ def create_engine(
             pool_timeout=pool_timeout,
             pool_pre_ping=pre_ping,
             hide_parameters=True,
+            json_deserializer=json_text.loads,
             connect_args={} if connect_timeout is None else {"timeout": connect_timeout},
         )
         event.listen(engine.sync_engine.pool, "checkout", _discard_closed)

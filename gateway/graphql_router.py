@@ -21,6 +21,7 @@ from starlette.responses import Response
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+from core.json_bytes import json_bytes
 from core.settings import Settings
 from gateway.explorer import OfflineGraphiQL, shows_explorer
 from gateway.graphql_http import (
@@ -70,7 +71,7 @@ class GatewayGraphQLRouter(OfflineGraphiQL, GraphQLEndpoint):
         return await subscription_refusal(context, query, operation_name, extensions)
 
     def encode_json(self, data: object) -> bytes:
-        return orjson.dumps(data)
+        return json_bytes(data)
 
     def decode_json(self, data: str | bytes) -> object:
         return orjson.loads(data)

@@ -37,6 +37,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.errors import AuthenticationFailed
+from core.json_bytes import json_bytes
 from core.limits import OperationLimits
 from core.observation import current_observation
 from core.settings import Settings
@@ -163,7 +164,7 @@ class LeanGraphQL:
         scope[ROUTE_TEMPLATE] = self.graphql_path
         PLANNER_FIGURES.planned += 1
         LEAN_FIGURES.answered += 1
-        body = orjson.dumps({"data": data})
+        body = json_bytes({"data": data})
         await send(
             {
                 "type": "http.response.start",

@@ -9,7 +9,6 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from graphql import (
@@ -24,6 +23,7 @@ from starlette.datastructures import Headers, QueryParams
 from starlette.requests import ClientDisconnect
 
 from core.errors import AuthenticationFailed
+from core.json_bytes import json_bytes
 from core.observation import request_id_of
 from resolvers.context import RequestContext
 from resolvers.control_characters import refusal
@@ -93,15 +93,7 @@ class RestJSONResponse(JSONResponse):
 
 def render_json(content: Any) -> bytes:
     """A REST body's bytes (`RestJSONResponse`), for whoever writes the response."""
-    try:
-        return orjson.dumps(content)
-    except TypeError:
-        # What orjson does not write (integer keys, integers past 64 bits) the standard
-        # library does, as Starlette's JSONResponse writes it.
-        return JSONResponse.render(_STANDARD, content)
-
-
-_STANDARD = JSONResponse(None)  # only its `render`, Starlette's own JSON writing
+    return json_bytes(content)
 
 
 def error_response(

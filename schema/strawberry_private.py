@@ -39,7 +39,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, cast
 
-import orjson
 import strawberry
 from graphql import (
     GraphQLError,
@@ -70,6 +69,8 @@ from strawberry.types.execution import PreExecutionError
 from strawberry.types.field import StrawberryField
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UnsetType
+
+from core.json_bytes import json_bytes
 
 # -- the schema side --------------------------------------------------------------------------
 
@@ -168,7 +169,7 @@ class TextFrameWebSocketAdapter(ASGIWebSocketAdapter):
 
     async def send_json(self, message: Mapping[str, object]) -> None:
         try:
-            await self.ws.send_text(orjson.dumps(message).decode())
+            await self.ws.send_text(json_bytes(message).decode())
         except WebSocketDisconnect as exc:
             raise WebSocketDisconnected from exc
 
