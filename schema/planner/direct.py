@@ -43,7 +43,8 @@ async def data_from_plan(
     if refused_input(core_schema, document, operation, variables) is not None:
         return None
     try:
-        return await run_plan(plan, core_schema, context, variables)
+        # Both callers write the data with `core.json_bytes`, which writes datetimes itself.
+        return await run_plan(plan, core_schema, context, variables, datetimes=True)
     except Exception:  # the normal path answers it, with its own error if any
         return None
     finally:

@@ -80,16 +80,24 @@ class _Fetched:
     counts: dict[tuple[RelationPlan, str], int] = field(default_factory=dict)
     # Rows of to-one targets by resource name and id, None where not visible.
     targets: dict[str, dict[Any, Any]] = field(default_factory=dict)
+    # Whether UTC datetimes are left as they are (`node_writer`).
+    datetimes: bool = False
 
 
 async def run_plan(
-    plan: Plan, schema: GraphQLSchema, context: RequestContext, variables: dict[str, Any] | None
+    plan: Plan,
+    schema: GraphQLSchema,
+    context: RequestContext,
+    variables: dict[str, Any] | None,
+    *,
+    datetimes: bool = False,
 ) -> dict[str, Any]:
-    """The `data` of the response, or Unplannable."""
+    """The `data` of the response, or Unplannable. With `datetimes`, UTC datetimes are left
+    as they are, for a caller that writes the data with `core.json_bytes`."""
     coerced = get_variable_values(schema, plan.variable_definitions, variables or {})
     if isinstance(coerced, list):
         raise Unplannable
-    fetched = _Fetched()
+    fetched = _Fetched(datetimes=datetimes)
     bound: list[tuple[str, str | RootPage]] = []
     for key, root in plan.roots(coerced.coerced):
         if isinstance(root, str):
@@ -363,7 +371,7 @@ def _connection(
         elif output.kind == "pageInfo":
             out[output.key] = _page_info(output, window, has_next, has_previous, rows, keyset)
         elif output.kind == "nodes":
-            write = _writer(shape.node_sets[output.node_set])
+            write = _writer(shape.node_sets[output.node_set], fetched)
             out[output.key] = [write(row, fetched) for row in rows]
         else:
             out[output.key] = _edges(output, shape, window, rows, fetched, keyset)
@@ -399,7 +407,7 @@ def _edges(
     keyset: CursorOf | None,
 ) -> list[dict[str, Any]]:
     written = []
-    write = _writer(shape.node_sets[output.node_set]) if output.node_set >= 0 else None
+    write = _writer(shape.node_sets[output.node_set], fetched) if output.node_set >= 0 else None
     for position, row in enumerate(rows, start=window.offset):
         edge: dict[str, Any] = {}
         for key, name in output.selected:
@@ -413,9 +421,9 @@ def _edges(
     return written
 
 
-def _writer(nodes: NodesPlan) -> NodeWriter:
+def _writer(nodes: NodesPlan, fetched: _Fetched) -> NodeWriter:
     """The function writing a node of `nodes` from its row (`schema.planner.write`)."""
-    return node_writer(nodes, _relation_of, _to_one_of)
+    return node_writer(nodes, _relation_of, _to_one_of, datetimes=fetched.datetimes)
 
 
 def _relation_of(relation: RelationPlan, row: Any, fetched: _Fetched) -> dict[str, Any]:
@@ -445,4 +453,4 @@ _KEYSET_WINDOW = Window(0, 0)
 def _to_one_of(to_one: ToOnePlan, row: Any, fetched: _Fetched) -> dict[str, Any] | None:
     """A node's to-one relation: its target's node, or null where the caller may not see it."""
     target = fetched.targets[to_one.target.name].get(to_one.parent_key(row))
-    return None if target is None else _writer(to_one.nodes)(target, fetched)
+    return None if target is None else _writer(to_one.nodes, fetched)(target, fetched)

@@ -17,6 +17,7 @@ from graphql import (
     GraphQLString,
 )
 
+from core.json_bytes import json_bytes
 from db.enums import UserStatus
 from schema.planner.plans import Leaf, NodesPlan, Unplannable
 from schema.planner.write import finish, node_writer
@@ -41,13 +42,19 @@ def _leaf(coerce: Any, *, nullable: bool = True, text: bool = False) -> Leaf:
     return Leaf("value", itemgetter(0), coerce, nullable, text=text)
 
 
-def _written(leaf: Leaf, value: Any) -> Any:
+def _written(leaf: Leaf, value: Any, *, datetimes: bool = False) -> Any:
     """What the generated writer writes for `value`, or Unplannable / the error's type."""
-    write = node_writer(NodesPlan(itemgetter(0), (leaf,)), _unused, _unused)
+    nodes = NodesPlan(itemgetter(0), (leaf,))
+    write = node_writer(nodes, _unused, _unused, datetimes=datetimes)
     try:
         return write((value,), None)["value"]
     except Exception as exc:  # compared with the coercion's own failure
         return type(exc)
+
+
+def _json(value: Any) -> Any:
+    """The JSON a response writes for a written value; a failure (a type) as it is."""
+    return value if isinstance(value, type) else json_bytes(value)
 
 
 def _coerced(leaf: Leaf, value: Any) -> Any:
@@ -96,6 +103,20 @@ class TestTypedSteps:
         assert written == [_coerced(leaf, value) for value in values]
         if not nullable and None in values:
             assert written[values.index(None)] is Unplannable
+
+    @pytest.mark.parametrize("type_name", list(CASES))
+    def test_a_writer_leaving_datetimes_gives_the_same_json(self, type_name: str) -> None:
+        # given: a writer for a caller writing its response with `json_bytes`
+        coerce, values = CASES[type_name]
+        leaf = _leaf(coerce, text=type_name == "String")
+
+        # when
+        written = [_json(_written(leaf, value, datetimes=True)) for value in values]
+
+        # then: the bytes of each value, or the failure, are those of the coercion
+        assert written == [_json(_coerced(leaf, value)) for value in values]
+        if type_name == "DateTime":
+            assert _written(leaf, values[0], datetimes=True) is values[0]
 
     def test_a_utc_datetime_is_its_isoformat_text(self) -> None:
         # given
