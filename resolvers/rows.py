@@ -23,3 +23,15 @@ def lean(result: Result[Any]) -> list[SimpleNamespace]:
         # Two columns of one name: the mapping refuses the ambiguous key, as it should.
         return [SimpleNamespace(**mapping) for mapping in result.mappings()]
     return [SimpleNamespace(**dict(zip(keys, row, strict=False))) for row in result]
+
+
+def lean_counted(result: Result[Any]) -> tuple[list[SimpleNamespace], int | None]:
+    """The rows of a page statement whose last column is its list's total
+    (`resolvers.listing.pages.total_of`), without that column, and the total (None when
+    there are no rows to carry it)."""
+    keys = tuple(result.keys())[:-1]
+    rows = result.all()
+    total = int(rows[0][-1]) if rows else None
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"a page statement selects two columns of one name: {keys}")
+    return [SimpleNamespace(**dict(zip(keys, row[:-1], strict=True))) for row in rows], total

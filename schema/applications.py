@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from resolvers import applications, resources
-from resolvers.listing import Relay
 from schema.connection import connection_from_keyset
 from schema.context import request_context
 from schema.directives import reads, writes
 from schema.inputs import provided_fields
 from schema.prefetch import prefetched
+from schema.selection import page_relay
 from schema.types import connections
 from schema.types.application import Application
 from schema.types.deleted import DeletedNode
@@ -92,7 +92,7 @@ class ApplicationQuery:
     ) -> connections.ApplicationConnection:
         page = await applications.list_(
             request_context(info),
-            Relay(first, after, last, before),
+            page_relay(info, first, after, last, before),
             listing(filter, order_by, search),
             tenant_id=tenant_id,
             level=level,

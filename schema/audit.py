@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 import strawberry
 
 from resolvers import audit_log, resources
-from resolvers.listing import Relay
 from schema.connection import connection_from_keyset
 from schema.context import request_context
 from schema.directives import reads
+from schema.selection import page_relay
 from schema.types import connections
 from schema.types.audit_event import AuditEvent
 from schema.types.filters import filter_type, listing, order_type
@@ -49,7 +49,7 @@ class AuditQuery:
     ) -> connections.AuditEventConnection:
         page = await audit_log.list_(
             request_context(info),
-            Relay(first, after, last, before),
+            page_relay(info, first, after, last, before),
             listing(filter, order_by, None),
         )
         return connection_from_keyset(page)

@@ -8,13 +8,13 @@ import strawberry
 
 from db.models.identity_providers import IdentityProviderProtocol
 from resolvers import identity_providers, resources
-from resolvers.listing import Relay
 from schema.connection import connection_from_keyset
 from schema.context import request_context
 from schema.directives import reads, writes
 from schema.inputs import provided_fields
 from schema.prefetch import prefetched
 from schema.scalars import JSON
+from schema.selection import page_relay
 from schema.types import connections
 from schema.types.deleted import DeletedNode
 from schema.types.filters import filter_type, listing, order_type, search_description
@@ -96,7 +96,7 @@ class IdentityProviderQuery:
     ) -> connections.IdentityProviderConnection:
         page = await identity_providers.list_(
             request_context(info),
-            Relay(first, after, last, before),
+            page_relay(info, first, after, last, before),
             listing(filter, order_by, search),
             tenant_id=tenant_id,
             protocol=protocol,

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from resolvers import partners, resources
-from resolvers.listing import Relay
 from schema.connection import connection_from_keyset
 from schema.context import request_context
 from schema.directives import super_admin_only
 from schema.inputs import provided_fields
 from schema.prefetch import prefetched
+from schema.selection import page_relay
 from schema.types import connections
 from schema.types.deleted import DeletedNode
 from schema.types.enums import PartnerStatus
@@ -70,7 +70,7 @@ class PartnerQuery:
     ) -> connections.PartnerConnection:
         page = await partners.list_(
             request_context(info),
-            Relay(first, after, last, before),
+            page_relay(info, first, after, last, before),
             listing(filter, order_by, search),
             status=status,
         )

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from resolvers import resources, sessions
-from resolvers.listing import Relay
 from schema.connection import connection_from_keyset
 from schema.context import request_context
 from schema.directives import reads, writes
 from schema.prefetch import prefetched
+from schema.selection import page_relay
 from schema.types import connections
 from schema.types.filters import filter_type, listing, order_type
 from schema.types.session import Session
@@ -48,7 +48,7 @@ class SessionQuery:
     ) -> connections.SessionConnection:
         page = await sessions.list_(
             request_context(info),
-            Relay(first, after, last, before),
+            page_relay(info, first, after, last, before),
             listing(filter, order_by, None),
             user_id=user_id,
             tenant_id=tenant_id,

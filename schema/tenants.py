@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from resolvers import resources, tenants
-from resolvers.listing import Relay
 from schema.connection import connection_from_keyset
 from schema.context import request_context
 from schema.directives import PLATFORM_TIER, reads, writes
 from schema.inputs import provided_fields
 from schema.prefetch import prefetched
 from schema.scalars import JSON
+from schema.selection import page_relay
 from schema.types import connections
 from schema.types.deleted import DeletedNode
 from schema.types.enums import TenantStatus
@@ -69,7 +69,7 @@ class TenantQuery:
     ) -> connections.TenantConnection:
         page = await tenants.list_(
             request_context(info),
-            Relay(first, after, last, before),
+            page_relay(info, first, after, last, before),
             listing(filter, order_by, search),
             partner_id=partner_id,
             status=status,

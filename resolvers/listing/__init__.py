@@ -75,6 +75,9 @@ class Relay:
     after: str | None = None
     last: int | None = None
     before: str | None = None
+    # Whether the page's total will be read (`totalCount` selected): then the page's own
+    # statement counts it.
+    counted: bool = False
 
 
 async def list_page(
@@ -85,10 +88,10 @@ async def list_page(
     *conditions: ColumnElement[bool],
 ) -> Page:
     """One keyset page of the rows of `resource` the caller may read that meet `listing`
-    and `conditions`, in `listing`'s order: one statement, and one more for the total when
-    it is asked for."""
+    and `conditions`, in `listing`'s order: one statement, its total counted by the same
+    one when `relay.counted`, or by one more when it is asked for."""
     statement = select_listed(resource, context.actor, listing, *conditions)
     request = PageRequest.from_relay(
         listing.order(resource, context.actor), relay.first, relay.after, relay.last, relay.before
     )
-    return await fetch_page(context.read, statement, request, context.actor)
+    return await fetch_page(context.read, statement, request, context.actor, counted=relay.counted)

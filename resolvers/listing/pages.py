@@ -2,8 +2,11 @@
 
 The page statement is the listed rows (scope, filter, search), past the cursor's position,
 in the order (reversed when paging backwards, then read back in order), one row more than
-asked to tell whether more follow. Nothing is counted or sorted in Python; `totalCount` is
-a second statement, run only when asked for.
+asked to tell whether more follow. Nothing is counted or sorted in Python. `totalCount` is
+counted only when asked for: by the page statement itself when the caller says beforehand
+that it will be (`counted`: the total as a last column, an uncorrelated subquery the
+database evaluates once), else, or when the page has no rows to carry it, by a second
+statement.
 
 Sibling `countBy` fields of one list (`byDay: countBy(field: CREATED_DAY) byResult:
 countBy(field: RESULT)`) are counted together, in one statement over one scan where the
@@ -22,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from core.principals import Principal
 from resolvers.errors import BadInput
@@ -34,7 +38,7 @@ from resolvers.listing.grouping import (
 )
 from resolvers.listing.ordering import Order
 from resolvers.pagination import decode_cursor, is_offset_cursor
-from resolvers.rows import lean
+from resolvers.rows import lean, lean_counted
 from resolvers.shared_loader import SharedLoader
 
 GroupCounter = Callable[[str | Enum], Awaitable[list[GroupCount]]]
@@ -114,6 +118,15 @@ class PageRequest:
         return Page(rows, self, more, self.after is not None or self.skip > 0, count, group)
 
 
+# The label of the total's column in a counted page statement.
+TOTAL = "listed_total"
+
+
+def total_of(listed: Select[Any]) -> ScalarSelect[int]:
+    """How many rows `listed` selects, as a scalar subquery."""
+    return select(func.count()).select_from(listed.order_by(None).subquery()).scalar_subquery()
+
+
 def _offset(after: str | None, backwards: bool) -> int | None:
     """The rows an offset cursor skips, or None for any other cursor. A cursor that is an
     offset cursor but out of range is refused as such (`after: is past the furthest row`)."""
@@ -143,16 +156,25 @@ async def fetch_page(
     listed: Select[Any],
     request: PageRequest,
     principal: Principal | None = None,
+    *,
+    counted: bool = False,
 ) -> Page:
-    """One page of the rows `listed` selects; its total counted only when asked for."""
+    """One page of the rows `listed` selects; its total counted only when asked for, by the
+    page's own statement where `counted`."""
+    total: int | None = None
     async with read() as session:
         session_: AsyncSession = session
-        fetched = lean(await session_.execute(request.statement(listed)))
+        if counted:
+            statement = request.statement(listed.add_columns(total_of(listed).label(TOTAL)))
+            fetched, total = lean_counted(await session_.execute(statement))
+        else:
+            fetched = lean(await session_.execute(request.statement(listed)))
 
     async def count() -> int:
+        if total is not None:
+            return total
         async with read() as session:
-            counted = select(func.count()).select_from(listed.order_by(None).subquery())
-            return int((await session.execute(counted)).scalar_one())
+            return int((await session.execute(select(total_of(listed)))).scalar_one())
 
     resource = request.order.resource
 
