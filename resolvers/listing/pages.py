@@ -103,6 +103,11 @@ class PageRequest:
         ordered = statement.order_by(*self.order.clauses(self.backwards))
         return ordered.offset(self.skip or None).limit(self.size + 1)
 
+    def counted_statement(self, listed: Select[Any]) -> Select[Any]:
+        """`statement`, with how many rows `listed` selects (no cursor) as its last column:
+        an uncorrelated subquery, which the database evaluates once."""
+        return self.statement(listed.add_columns(total_of(listed).label(TOTAL)))
+
     def page(
         self,
         fetched: Sequence[Any],
@@ -165,7 +170,7 @@ async def fetch_page(
     async with read() as session:
         session_: AsyncSession = session
         if counted:
-            statement = request.statement(listed.add_columns(total_of(listed).label(TOTAL)))
+            statement = request.counted_statement(listed)
             fetched, total = lean_counted(await session_.execute(statement))
         else:
             fetched = lean(await session_.execute(request.statement(listed)))

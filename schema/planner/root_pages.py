@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import partial
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -25,7 +26,7 @@ from db.prepared import DriverReads, Prepared, prepare
 from resolvers.context import RequestContext
 from resolvers.errors import DomainError
 from resolvers.listing import Listing, PageRequest, cursors, select_listed
-from resolvers.listing.pages import TOTAL, total_of
+from resolvers.listing.pages import total_of
 from schema.planner.compile import RootListPlan, Unplannable
 
 
@@ -147,30 +148,22 @@ def _bind(root: RootListPlan, context: RequestContext, arguments: dict[str, Any]
 
 async def fetch_root(reads: DriverReads, bound: RootPage) -> FetchedRootPage:
     """The page's rows and, where `totalCount` is selected, its total: counted by the page's
-    own statement, in a last column (an uncorrelated subquery, which the database evaluates
-    once), so one round trip answers both. An empty page carries no total: it is counted
-    by a statement of its own."""
-    counts = bound.root.shape.counts
-    if counts:
-        fetched = await _rows(reads, bound, "counted page", lambda: _counted_page(bound))
-    else:
-        fetched = await _rows(reads, bound, "page", lambda: bound.request.statement(bound.listed))
+    own statement, in a last column (`PageRequest.counted_statement`), so one round trip
+    answers both. A page that fetched no row carries no total: it is counted by a
+    statement of its own."""
+    request, listed = bound.request, bound.listed
     total = None
-    if counts:
+    if bound.root.shape.counts:
+        fetched = await _rows(reads, bound, "counted", partial(request.counted_statement, listed))
         if fetched:
             total = int(fetched[0][-1])
         else:
-            counted = await _rows(reads, bound, "count", lambda: select(total_of(bound.listed)))
+            counted = await _rows(reads, bound, "count", lambda: select(total_of(listed)))
             total = int(counted[0][0])
-    page = bound.request.page(fetched, not_counted)
+    else:
+        fetched = await _rows(reads, bound, "page", partial(request.statement, listed))
+    page = request.page(fetched, not_counted)
     return FetchedRootPage(list(page.rows), page.has_next, page.has_previous, total)
-
-
-def _counted_page(bound: RootPage) -> Select[Any]:
-    """The page's statement with the list's total as its last column, as
-    `resolvers.listing.pages.fetch_page` counts a page."""
-    listed = bound.listed
-    return bound.request.statement(listed.add_columns(total_of(listed).label(TOTAL)))
 
 
 async def _rows(
