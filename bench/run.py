@@ -142,7 +142,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     add_data_set_arguments(parser, db="sqlite")
     parser.add_argument("--workers", type=int, default=2, help="gateway worker processes")
     parser.add_argument("--concurrency", type=int, default=16, help="requests in flight")
-    parser.add_argument("--requests", type=int, default=2000, help="per scenario, at most")
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=1_000_000,
+        help="per scenario, at most (by default the duration ends a scenario)",
+    )
     parser.add_argument("--duration", type=float, default=20.0, help="seconds per scenario")
     parser.add_argument("--warmup", type=int, default=32, help="unmeasured requests first")
     parser.add_argument("--scenario", choices=SCENARIOS, action="append", help="default: all")
