@@ -110,22 +110,32 @@ def _names(leaf: Callable[[Any], Any], size: int) -> tuple[dict[str, Any], Calla
 def _converted(
     position: int, value: str, read: str, field: Leaf, namespace: dict[str, Any], datetimes: bool
 ) -> list[str]:
-    """The lines setting `value` to the field's output from the column value `read`."""
+    """The lines setting `value` to the field's output from the column value `read`. A null
+    of a nullable field is written as it is (what `finish` returns for it) without a call."""
+    step = _step(position, value, field, namespace, datetimes)
+    lines = [f"    {value} = {read}"]
+    if not step:
+        if not field.nullable:
+            lines.append(f"    if {value} is None: {value} = leaf{position}({value})")
+        return lines
+    if field.nullable:
+        return [*lines, f"    if {value} is not None:", *(f"    {line}" for line in step)]
+    return lines + step
+
+
+def _step(
+    position: int, value: str, field: Leaf, namespace: dict[str, Any], datetimes: bool
+) -> list[str]:
+    """The lines converting `value` (the column's value) to the field's output; none where
+    the type's coercion returns any value but null as it is (the JSON scalar)."""
     leaf = f"leaf{position}"
     coerce = field.coerce
     if field.text:
-        return [
-            f"    {value} = {read}",
-            f"    if type({value}) is not str: {value} = {leaf}({value})",
-        ]
+        return [f"    if type({value}) is not str: {value} = {leaf}({value})"]
     if coerce is GraphQLBoolean.coerce_output_value:
-        return [
-            f"    {value} = {read}",
-            f"    if type({value}) is not bool: {value} = {leaf}({value})",
-        ]
+        return [f"    if type({value}) is not bool: {value} = {leaf}({value})"]
     if coerce is GraphQLInt.coerce_output_value:
         return [
-            f"    {value} = {read}",
             f"    if type({value}) is not int or not {_INT_MIN} <= {value} <= {_INT_MAX}:"
             f" {value} = {leaf}({value})",
         ]
@@ -133,12 +143,10 @@ def _converted(
         namespace.update(datetime=datetime, UTC=UTC, iso_utc=_iso_utc)
         if datetimes:
             return [
-                f"    {value} = {read}",
                 f"    if type({value}) is not datetime or {value}.tzinfo is not UTC:"
                 f" {value} = {leaf}({value})",
             ]
         return [
-            f"    {value} = {read}",
             f"    {value} = iso_utc({value}) if type({value}) is datetime and {value}.tzinfo is UTC"
             f" else {leaf}({value})",
         ]
@@ -147,11 +155,22 @@ def _converted(
         names, namespace[leaf] = _names(namespace[leaf], len(enum.values))
         namespace[f"names{position}"] = names
         return [
-            f"    {value} = {read}",
             f"    {value} = names{position}.get({value}) or {leaf}({value})"
             f" if type({value}) is str else {leaf}({value})",
         ]
-    return [f"    {value} = {leaf}({read})"]
+    if _identity(coerce):
+        return []
+    return [f"    {value} = {leaf}({value})"]
+
+
+def _identity(coerce: Callable[[Any], Any]) -> bool:
+    """Whether `coerce` returns what it is given (Strawberry's JSON scalar), asked once with
+    a value no other coercion returns as it is."""
+    probe = object()
+    try:
+        return coerce(probe) is probe
+    except Exception:
+        return False
 
 
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1

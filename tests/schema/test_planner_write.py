@@ -83,6 +83,7 @@ CASES: dict[str, tuple[Callable[[Any], Any], list[Any]]] = {
         ["active", "disabled", "active", UserStatus.LOCKED, "unknown", None],
     ),
     "String": (GraphQLString.coerce_output_value, ["text", "", 5, True, None]),
+    "JSON": (_coercion("JSON"), [{"a": [1, None]}, [], "text", 0, False, None]),
 }
 
 
@@ -131,6 +132,14 @@ class TestTypedSteps:
 
         # then
         assert written == ["2026-12-06T07:08:09.000010+00:00", "2026-12-06T07:08:09+00:00"]
+
+    def test_a_json_value_is_written_as_it_is(self) -> None:
+        # given: the JSON scalar, whose coercion returns its value
+        leaf = _leaf(_coercion("JSON"))
+        document = {"nested": [1, {"k": "v"}]}
+
+        # when / then
+        assert _written(leaf, document) is document
 
     def test_an_enum_name_is_remembered_only_for_values_it_has(self) -> None:
         # given
