@@ -28,10 +28,11 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.errors import AuthenticationFailed
+from core.json_bytes import json_bytes
 from gateway.auth import authentication_failed_response, context_of_scope
 from gateway.observability import ROUTE_TEMPLATE
 from rest_compat.planned import planned_routes
-from rest_compat.runner import answer, check_text, failure_response, prepare, render_json
+from rest_compat.runner import answer, check_text, failure_response, prepare
 from rest_compat.table import Route
 
 _CONTENT_TYPE = (b"content-type", b"application/json")
@@ -83,7 +84,7 @@ class LeanRest:
             failure = failure_response(route, exc, context.meta.request_id)
             await failure(scope, receive, send)
             return
-        body = render_json(answered.content)
+        body = json_bytes(answered.content)  # as `RestJSONResponse` writes it
         await send(
             {
                 "type": "http.response.start",

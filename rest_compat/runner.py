@@ -88,12 +88,7 @@ class RestJSONResponse(JSONResponse):
     exponent written `1e-5` rather than `1e-05`; no REST field is a float.)"""
 
     def render(self, content: Any) -> bytes:
-        return render_json(content)
-
-
-def render_json(content: Any) -> bytes:
-    """A REST body's bytes (`RestJSONResponse`), for whoever writes the response."""
-    return json_bytes(content)
+        return json_bytes(content)
 
 
 def error_response(
